@@ -1,0 +1,156 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type } from '@sinclair/typebox';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import type { Db } from './core/db.js';
+import { runMigrations } from './core/db.js';
+import type { Clock } from './core/clock.js';
+import { systemClock } from './core/clock.js';
+import { coreMigrations } from './core/migrations.js';
+import { AuditLog } from './core/audit.js';
+import { EventBus } from './core/events.js';
+import { HealthRegistry } from './core/health.js';
+import { installErrorHandler } from './core/error-handler.js';
+import { enforceRouteContracts } from './core/route-policy.js';
+import { authPlugin } from './core/auth/plugin.js';
+import { realtimePlugin } from './core/realtime.js';
+import { capabilities as allCapabilities } from './capabilities.js';
+import type { Capability } from './capability.js';
+import { VERSION } from './version.js';
+
+/** Everything the app needs from outside; tests pass fakes, server.ts passes the real ones. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  /** Which capabilities to load; default all of them. */
+  capabilities?: readonly Capability[];
+  /** Per-capability overrides (fake adapters in tests), keyed by capability name. */
+  overrides?: Record<string, unknown>;
+  logger?: FastifyServerOptions['logger'];
+  /** TLS material for an HTTPS server; omitted for `inject()` tests. */
+  https?: { key: Buffer; cert: Buffer } | null;
+  /** Where the built browser UI lives; default dist/ui next to this code. */
+  uiDir?: string | null;
+}
+
+export interface ResolvedDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  bus: EventBus;
+  health: HealthRegistry;
+  overrides: Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: ResolvedDeps;
+  }
+}
+
+export function migrationsOf(capabilities: readonly Capability[]) {
+  return [...coreMigrations, ...capabilities.flatMap((c) => c.migrations)];
+}
+
+export function defaultUiDir(): string | null {
+  for (const rel of ['../ui/', '../dist/ui/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir;
+  }
+  return null;
+}
+
+export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
+  const capabilities = input.capabilities ?? allCapabilities;
+  const clock = input.clock ?? systemClock;
+  runMigrations(input.db, migrationsOf(capabilities));
+
+  const app = Fastify({
+    logger: input.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    forceCloseConnections: false,
+    return503OnClosing: true,
+    ...(input.https ? { https: input.https } : {}),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }) as unknown as FastifyInstance;
+
+  const health = new HealthRegistry();
+  const deps: ResolvedDeps = {
+    config: input.config,
+    db: input.db,
+    clock,
+    audit: new AuditLog(input.db, clock),
+    bus: new EventBus((event, err) => app.log.error({ err, event }, 'event subscriber failed')),
+    health,
+    overrides: input.overrides ?? {},
+  };
+  await app.register(fp(async (instance) => { instance.decorate('deps', deps); }, { name: 'deps' }));
+
+  enforceRouteContracts(app);
+  installErrorHandler(app);
+  await app.register(authPlugin);
+  await app.register(realtimePlugin);
+
+  health.register('db', () => (input.db.prepare('SELECT 1 AS ok').get() ? 'ok' : 'error'));
+  health.register('telephony', () => 'disabled');
+  health.register('mail', () => 'disabled');
+
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        response: {
+          200: Type.Object({
+            status: Type.String(),
+            version: Type.String(),
+            db: Type.String(),
+            telephony: Type.String(),
+            mail: Type.String(),
+            components: Type.Record(Type.String(), Type.String()),
+          }),
+        },
+      },
+    },
+    async () => {
+      const components = await health.report();
+      return {
+        status: components.db === 'ok' ? 'ok' : 'degraded',
+        version: VERSION,
+        db: components.db ?? 'unknown',
+        telephony: components.telephony ?? 'disabled',
+        mail: components.mail ?? 'disabled',
+        components,
+      };
+    },
+  );
+
+  for (const capability of capabilities) {
+    await app.register(capability.plugin);
+  }
+
+  const uiDir = input.uiDir === undefined ? defaultUiDir() : input.uiDir;
+  if (uiDir) {
+    const { default: fastifyStatic } = await import('@fastify/static');
+    await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: 'index.html', wildcard: false });
+    // Client-side routes (/admin, /contacts/42) get the app's page.
+    app.get('/*', { config: { access: 'public' } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
+  }
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  return app;
+}

@@ -1,0 +1,7 @@
+import type { Capability } from './capability.js';
+
+/**
+ * The capabilities of the appliance, in start order (a capability's migrations and plugin
+ * come after those it depends on). Adding a capability is one line here.
+ */
+export const capabilities: readonly Capability[] = [];

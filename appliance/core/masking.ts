@@ -1,0 +1,50 @@
+import type { SessionUser } from './auth/sessions.js';
+
+/**
+ * The one place that decides what a viewer may see of a customer's phone number or e-mail
+ * address. API responses, exports, search results and live events all pass values through
+ * a `Masker` made for the viewer; nothing else decides.
+ */
+export interface MaskingPolicy {
+  /** Roles that see masked values. */
+  maskedRoles: readonly string[];
+  /** Digits kept visible at the end of a phone number. */
+  phoneVisibleTail: number;
+}
+
+export const defaultMaskingPolicy: MaskingPolicy = { maskedRoles: ['intern'], phoneVisibleTail: 2 };
+
+export interface Masker {
+  readonly masked: boolean;
+  phone(value: string | null | undefined): string | null;
+  email(value: string | null | undefined): string | null;
+}
+
+/** `+380671234545` → `+380 67 *** ** 45`: country and operator code kept, the subscriber hidden. */
+export function maskPhone(value: string, visibleTail = 2): string {
+  const digits = value.replace(/\D/g, '');
+  const tail = digits.slice(-visibleTail);
+  if (digits.length <= visibleTail + 3) return `${'*'.repeat(Math.max(digits.length - visibleTail, 1))}${tail}`;
+  const stars = (n: number) => (n > 3 ? `***${' **'.repeat(Math.ceil((n - 3) / 2)).slice(0, n - 3 + Math.ceil((n - 3) / 2))}` : '*'.repeat(n));
+  if (digits.startsWith('380') && digits.length === 12) {
+    return `+380 ${digits.slice(3, 5)} ${stars(12 - 5 - visibleTail)} ${tail}`;
+  }
+  const head = digits.slice(0, Math.min(4, digits.length - visibleTail - 3));
+  return `+${head} ${stars(digits.length - head.length - visibleTail)} ${tail}`;
+}
+
+/** `ivan.petrenko@example.com` → `i***@example.com`. */
+export function maskEmail(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${value[0]}***${value.slice(at)}`;
+}
+
+export function maskerFor(viewer: Pick<SessionUser, 'role'> | null, policy: MaskingPolicy = defaultMaskingPolicy): Masker {
+  const masked = !viewer || policy.maskedRoles.includes(viewer.role);
+  return {
+    masked,
+    phone: (v) => (v == null ? null : masked ? maskPhone(v, policy.phoneVisibleTail) : v),
+    email: (v) => (v == null ? null : masked ? maskEmail(v) : v),
+  };
+}
