@@ -12,6 +12,7 @@ import { coreMigrations } from './core/migrations.js';
 import { AuditLog } from './core/audit.js';
 import { EventBus } from './core/events.js';
 import { HealthRegistry } from './core/health.js';
+import { MaskingService } from './core/masking.js';
 import { installErrorHandler } from './core/error-handler.js';
 import { enforceRouteContracts } from './core/route-policy.js';
 import { authPlugin } from './core/auth/plugin.js';
@@ -43,6 +44,7 @@ export interface ResolvedDeps {
   audit: AuditLog;
   bus: EventBus;
   health: HealthRegistry;
+  masking: MaskingService;
   overrides: Record<string, unknown>;
 }
 
@@ -87,6 +89,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     audit: new AuditLog(input.db, clock),
     bus: new EventBus((event, err) => app.log.error({ err, event }, 'event subscriber failed')),
     health,
+    masking: new MaskingService(input.db, clock),
     overrides: input.overrides ?? {},
   };
   await app.register(fp(async (instance) => { instance.decorate('deps', deps); }, { name: 'deps' }));

@@ -48,3 +48,31 @@ export function maskerFor(viewer: Pick<SessionUser, 'role'> | null, policy: Mask
     email: (v) => (v == null ? null : masked ? maskEmail(v) : v),
   };
 }
+
+/**
+ * The masking policy as the admin set it (settings key `masking.policy`), read per call so a
+ * change applies to the very next response and live event.
+ */
+export class MaskingService {
+  private readonly read;
+  private readonly write;
+  constructor(db: import('./db.js').Db, private readonly clock: import('./clock.js').Clock) {
+    this.read = db.prepare("SELECT value FROM settings WHERE key = 'masking.policy'");
+    this.write = db.prepare(
+      "INSERT INTO settings (key, value, updated_at) VALUES ('masking.policy', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    );
+  }
+
+  policy(): MaskingPolicy {
+    const row = this.read.get() as { value: string } | undefined;
+    return row ? { ...defaultMaskingPolicy, ...(JSON.parse(row.value) as Partial<MaskingPolicy>) } : defaultMaskingPolicy;
+  }
+
+  setPolicy(policy: MaskingPolicy): void {
+    this.write.run(JSON.stringify(policy), this.clock.now().toISOString());
+  }
+
+  forViewer(viewer: Pick<SessionUser, 'role'> | null): Masker {
+    return maskerFor(viewer, this.policy());
+  }
+}

@@ -1,0 +1,22 @@
+import type { Clock } from '../../appliance/core/clock.js';
+import { systemClock } from '../../appliance/core/clock.js';
+
+/**
+ * The outside world as commands see it. Only modules in `ports/` import systeminformation,
+ * @inquirer/prompts, child_process or fs for system facts; commands receive these ports so
+ * tests pass recorded facts and scripted answers. Each port is created on first use.
+ */
+export interface Deps {
+  clock: Clock;
+  /** Whether stdin/stdout are a terminal (interactive prompts allowed). */
+  interactive: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export function realDeps(): Deps {
+  return {
+    clock: systemClock,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    env: process.env,
+  };
+}
