@@ -20,6 +20,9 @@ export function checkSchema<T extends TSchema>(schema: T, value: unknown, root: 
   const first = Value.Errors(schema, value).First();
   if (!first) return value as Static<T>;
   const path = [root, ...first.path.split('/').filter(Boolean)].filter(Boolean).join('.');
-  const got = first.value === undefined ? 'nothing' : JSON.stringify(first.value)?.slice(0, 60);
-  throw new SchemaError(path || '(top level)', `${first.message.toLowerCase()}, got ${got}`);
+  // Secrets are never echoed back, not even in an error message.
+  const secret = /password|secret|key/i.test(path);
+  const got = first.value === undefined ? 'nothing' : secret ? 'a value that does not fit' : JSON.stringify(first.value)?.slice(0, 60);
+  const expected = typeof first.schema.description === 'string' ? `expected ${first.schema.description}` : first.message.toLowerCase();
+  throw new SchemaError(path || '(top level)', `${expected}, got ${got}`);
 }

@@ -1,0 +1,151 @@
+import { VERSION } from '../../appliance/version.js';
+import type { Deps } from '../ports/index.js';
+import { installPaths } from '../paths.js';
+import { CliError, type Result } from '../result.js';
+import { stderrProgress, table } from '../output/render.js';
+import { readAnswersFile, type Answers } from '../install/answers.js';
+import { readExistingConfig, resolveSettings, type InstallFlags, type InstallSettings } from '../install/settings.js';
+import { installRelease } from '../install/release.js';
+import { chooseSupervisor, makeSupervisor } from '../install/supervisor.js';
+import {
+  ensureConfig, ensureDatabaseAndAdmin, ensureDirectories, ensureOwnership, ensureTls, ensureUser, waitForHealth, type StepOutcome,
+} from '../install/steps.js';
+
+interface StepRecord extends StepOutcome {
+  step: string;
+}
+
+/** The address an operator's browser uses: the first name that is not a loopback one. */
+export function publicUrl(settings: Pick<InstallSettings, 'hostnames' | 'port' | 'listen'>): string {
+  const loopback = ['localhost', '127.0.0.1', '::1'];
+  const name = settings.listen === '127.0.0.1' ? '127.0.0.1' : (settings.hostnames.find((h) => !loopback.includes(h)) ?? '127.0.0.1');
+  const host = name.includes(':') ? `[${name}]` : name;
+  return `https://${host}${settings.port === 443 ? '' : `:${settings.port}`}`;
+}
+
+/**
+ * `contactbox install`: checks the server, then brings each part of the installation to the
+ * wanted state. Every step is idempotent, so a re-run repairs what is missing, changes nothing
+ * that is right, never duplicates the administrator and never touches stored data.
+ */
+export async function run(options: Record<string, unknown>, deps: Deps): Promise<Result> {
+  const flags = options as InstallFlags;
+  const { host, clock } = deps;
+  const paths = installPaths(flags.prefix ?? null);
+  const progress = stderrProgress(!flags.json);
+  const answers: Answers = flags.answers ? readAnswersFile(flags.answers, (f) => {
+    const text = host.readFile(f);
+    if (text === null) throw Object.assign(new Error('ENOENT'), { code: host.exists(f) ? 'EACCES' : 'ENOENT' });
+    return text;
+  }) : {};
+  if (!flags.prefix && !host.isRoot()) {
+    throw new CliError('a system install needs root', 1, 'FAILED', 'run it with sudo, or give --prefix DIR for an install inside a folder');
+  }
+  const interactive = deps.interactive && !flags.yes && !flags.answers;
+  const settings = await resolveSettings(flags, answers, readExistingConfig(host, paths), host, interactive ? deps.prompts : null);
+  const supervisorKind = chooseSupervisor(settings.supervisor, host);
+  const supervisor = makeSupervisor(supervisorKind, host, paths);
+
+  const steps: StepRecord[] = [];
+  const warnings: string[] = [];
+  const step = async (name: string, action: () => Promise<StepOutcome> | StepOutcome) => {
+    progress.step(name);
+    try {
+      const outcome = await action();
+      steps.push({ step: name, ...outcome });
+      progress.done(outcome.detail);
+      return outcome;
+    } catch (err) {
+      const done = steps.filter((s) => s.status !== 'skipped').map((s) => s.step);
+      const reason = err instanceof CliError ? err.message : (err as Error).message;
+      progress.fail(reason);
+      const alreadyDone = done.length ? ` Already done: ${done.join(', ')}.` : '';
+      throw new CliError(
+        `install stopped at "${name}": ${reason}.${alreadyDone}`,
+        err instanceof CliError ? err.exit : 1,
+        err instanceof CliError ? err.code : 'FAILED',
+        err instanceof CliError && err.hint ? err.hint : 'fix the cause and run the same command again: finished steps are kept',
+      );
+    }
+  };
+
+  const before = await supervisor.state();
+  await step('check the server', async () => {
+    const check = await import('./check.js');
+    const result = await check.run(
+      {
+        profile: settings.profile,
+        dataDir: paths.dataDir,
+        port: String(settings.port),
+        prefix: flags.prefix,
+        ...(settings.sizing.recordedMinutesPerDay !== undefined ? { recordedMinutesPerDay: String(settings.sizing.recordedMinutesPerDay) } : {}),
+        ...(settings.sizing.retentionDays !== undefined ? { retentionDays: String(settings.sizing.retentionDays) } : {}),
+        ...(settings.sizing.sessions !== undefined ? { sessions: String(settings.sizing.sessions) } : {}),
+        json: true,
+      },
+      deps as Parameters<typeof check.run>[1],
+    );
+    const data = result.data as { verdict: string; checks: { id: string; status: string; message: string }[] };
+    const failed = data.checks.filter((c) => c.status === 'fail');
+    // Our own running service holds our ports; that is not a conflict on a re-run.
+    const blocking = failed.filter((c) => !(c.id === 'ports' && before.state === 'running'));
+    for (const c of data.checks.filter((x) => x.status === 'warn')) warnings.push(`${c.id}: ${c.message}`);
+    if (blocking.length) {
+      throw new CliError(blocking.map((c) => `${c.id}: ${c.message}`).join('; '), 1, 'CHECK_FAILED', "see 'contactbox check' for details; --profile evaluation turns hardware shortfalls into warnings");
+    }
+    return { status: 'unchanged', detail: `verdict ${data.verdict} (${settings.profile} profile)` };
+  });
+  await step('system user', () => ensureUser(host, paths, settings));
+  await step('directories', () => ensureDirectories(host, paths));
+  const release = await step('application code', async () => {
+    const r = await installRelease(host, paths, VERSION);
+    return { status: r.changed ? 'changed' : 'unchanged', detail: `${r.dir} (current)` };
+  });
+  let tlsFiles: ReturnType<typeof ensureTls>['files'] | null = null;
+  const tls = await step('TLS certificate', () => {
+    const r = ensureTls(host, paths, settings, clock);
+    tlsFiles = r.files;
+    return r.outcome;
+  });
+  const config = await step('configuration', () => ensureConfig(host, paths, settings, tlsFiles!));
+  let generatedPassword: string | null = null;
+  await step('database', async () => {
+    const r = await ensureDatabaseAndAdmin(paths, settings, clock);
+    generatedPassword = r.generatedPassword;
+    steps.push({ step: 'administrator', ...r.admin });
+    return r.database;
+  });
+  await step('file ownership', () => ensureOwnership(host, paths, settings));
+  const needsRestart = [release, tls, config].some((o) => o.status === 'changed') || before.state !== 'running';
+  await step(`service (${supervisorKind})`, async () => {
+    if (!needsRestart) return { status: 'unchanged', detail: `running, pid ${before.pid}` };
+    await supervisor.start();
+    return { status: 'changed', detail: before.state === 'running' ? 'restarted with the new code/configuration' : 'started' };
+  });
+  const url = publicUrl(settings);
+  const probeUrl = `https://127.0.0.1:${settings.port}`;
+  await step('health', () => waitForHealth(host, probeUrl, tlsFiles!.ca, 45_000));
+
+  const data = {
+    status: 'installed',
+    version: VERSION,
+    url,
+    caCertificateUrl: tlsFiles!.ca ? `${url}/ca` : null,
+    prefix: paths.prefix,
+    supervisor: supervisorKind,
+    admin: { username: settings.admin.username, ...(generatedPassword ? { password: generatedPassword } : {}) },
+    steps,
+    warnings,
+  };
+  const lines = [
+    table(['Step', 'Result', 'Detail'], steps.map((s) => [s.step, s.status, s.detail])),
+    '',
+    `contactbox ${VERSION} is running: ${url}`,
+    generatedPassword
+      ? `Administrator: ${settings.admin.username} / ${generatedPassword}   (shown once — write it down)`
+      : `Administrator: ${settings.admin.username} (password as given)`,
+    ...(tlsFiles!.ca ? [`Operators' PCs: open ${url}/ca once to install the local CA certificate (Chrome needs HTTPS for the microphone).`] : []),
+    ...(warnings.length ? ['', 'Warnings:', ...warnings.map((w) => `  - ${w}`)] : []),
+  ];
+  return { exit: 0, data, human: lines.join('\n') };
+}

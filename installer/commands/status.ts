@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import type { Deps } from '../ports/index.js';
+import { installPaths } from '../paths.js';
+import type { Result } from '../result.js';
+import { keyValues } from '../output/render.js';
+import { readExistingConfig } from '../install/settings.js';
+import { makeSupervisor, type SupervisorKind } from '../install/supervisor.js';
+
+/**
+ * `contactbox status`: is it installed, is it running, where to reach it, which versions, how
+ * big the database is and how full the disk. Exit 0 when running, 1 otherwise.
+ */
+export async function run(options: Record<string, unknown>, deps: Deps): Promise<Result> {
+  const { host } = deps;
+  const paths = installPaths((options.prefix as string | undefined) ?? null);
+  const config = readExistingConfig(host, paths);
+  const installedRelease = host.readLink(paths.currentLink);
+  const kind: SupervisorKind = host.exists(paths.systemdUnitFile) ? 'systemd' : 'pm2';
+  const service = installedRelease ? await makeSupervisor(kind, host, paths).state() : { supervisor: kind, state: 'not-installed' as const, pid: null, detail: 'no release installed' };
+  const port = config?.server?.port ?? null;
+  const names = config?.server?.publicNames ?? [];
+  const listen = config?.server?.host ?? '0.0.0.0';
+  const shown = listen === '127.0.0.1' ? '127.0.0.1' : (names.find((n) => !['localhost', '127.0.0.1', '::1'].includes(n)) ?? '127.0.0.1');
+  const url = port ? `https://${shown.includes(':') ? `[${shown}]` : shown}${port === 443 ? '' : `:${port}`}` : null;
+
+  let health: Record<string, unknown> | null = null;
+  let healthError: string | null = null;
+  if (port && service.state === 'running') {
+    const ca = host.readFile(join(paths.tlsDir, 'ca.crt'));
+    const r = await host.httpsGet(`https://127.0.0.1:${port}/healthz`, ca, 3000);
+    if ('status' in r && r.status === 200) health = JSON.parse(r.body) as Record<string, unknown>;
+    else healthError = 'status' in r ? `HTTP ${r.status}` : r.error;
+  }
+  const disk = host.diskUsage(paths.dataDir);
+  const dbBytes = host.sizeOf(paths.databaseFile) + host.sizeOf(`${paths.databaseFile}-wal`);
+  const data = {
+    installed: Boolean(installedRelease),
+    service: { supervisor: service.supervisor, state: service.state, pid: service.pid, detail: service.detail },
+    url,
+    versions: {
+      installed: installedRelease ? installedRelease.split('/').pop() : null,
+      running: (health?.version as string | undefined) ?? null,
+      node: process.versions.node,
+    },
+    health: health ?? (healthError ? { error: healthError } : null),
+    database: { path: paths.databaseFile, bytes: dbBytes },
+    disk: disk ? { path: paths.dataDir, totalBytes: disk.total, freeBytes: disk.free, usedPercent: Math.round(((disk.total - disk.free) / disk.total) * 1000) / 10 } : null,
+    logs: service.supervisor === 'pm2' ? join(paths.logDir, 'appliance.err.log') : 'journalctl -u contactbox',
+  };
+  const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+  const human = keyValues({
+    installed: data.installed ? `yes (${data.versions.installed})` : 'no',
+    service: `${service.state} under ${service.supervisor}${service.pid ? `, pid ${service.pid}` : ''} — ${service.detail}`,
+    url: url ?? '-',
+    'running version': data.versions.running ?? (healthError ? `not answering (${healthError})` : '-'),
+    telephony: (health?.telephony as string | undefined) ?? '-',
+    mail: (health?.mail as string | undefined) ?? '-',
+    database: `${paths.databaseFile} (${(dbBytes / 1e6).toFixed(1)} MB)`,
+    disk: disk ? `${gb(disk.free)} free of ${gb(disk.total)} (${data.disk!.usedPercent}% used) at ${paths.dataDir}` : '-',
+    logs: data.logs,
+  });
+  return { exit: service.state === 'running' ? 0 : 1, data, human };
+}

@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import { openDatabase } from '../../appliance/core/db.js';
+import { runMigrations } from '../../appliance/core/db.js';
+import { migrationsOf } from '../../appliance/app.js';
+import { capabilities } from '../../appliance/capabilities.js';
+import { insertUser } from '../../appliance/core/auth/plugin.js';
+import { generatePassword } from '../../appliance/core/auth/passwords.js';
+import type { Clock } from '../../appliance/core/clock.js';
+import type { HostPort } from '../ports/host.js';
+import type { InstallPaths } from '../paths.js';
+import { CliError } from '../result.js';
+import { certificateCovers, createCa, createServerCert, validateCertPair } from './tls.js';
+import { renderConfig, type InstallSettings } from './settings.js';
+
+/** What a step did: `changed` when it had to act, `unchanged` when the system was already right. */
+export interface StepOutcome {
+  status: 'changed' | 'unchanged' | 'skipped';
+  detail: string;
+}
+
+export const SERVICE_USER = 'contactbox';
+
+/** Turns the errors a filesystem gives into sentences an admin can act on. */
+export function explainFsError(err: unknown, path: string): CliError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EROFS: `${path} is on a read-only file system`,
+    EACCES: `permission denied writing ${path}`,
+    EPERM: `the operation on ${path} is not permitted`,
+    ENOTDIR: `a part of ${path} is a file, not a directory`,
+    ENOSPC: `no space left on the device holding ${path}`,
+    EEXIST: `${path} exists and is not a directory`,
+  };
+  return new CliError(why[code ?? ''] ?? `cannot write ${path}: ${(err as Error).message}`, 1, 'FAILED', 'choose a writable --prefix, or fix the permissions, then run the same command again');
+}
+
+export async function ensureUser(host: HostPort, paths: InstallPaths, settings: InstallSettings): Promise<StepOutcome> {
+  if (!settings.runAs) return { status: 'skipped', detail: 'the service runs as the installing user (--prefix install)' };
+  if (await host.userExists(settings.runAs)) return { status: 'unchanged', detail: `user ${settings.runAs} exists` };
+  await host.createSystemUser(settings.runAs, paths.dataDir);
+  return { status: 'changed', detail: `created system user ${settings.runAs}` };
+}
+
+export function ensureDirectories(host: HostPort, paths: InstallPaths): StepOutcome {
+  const dirs: [string, number][] = [
+    [paths.releasesDir, 0o755],
+    [paths.etcDir, 0o750],
+    [paths.tlsDir, 0o750],
+    [paths.dataDir, 0o750],
+    [paths.recordingsDir, 0o750],
+    [paths.mailDir, 0o750],
+    [paths.backupsDir, 0o750],
+    [paths.logDir, 0o750],
+  ];
+  const created: string[] = [];
+  for (const [dir, mode] of dirs) {
+    if (host.exists(dir)) continue;
+    try {
+      host.mkdir(dir, mode);
+      host.chmod(dir, mode);
+    } catch (err) {
+      throw explainFsError(err, dir);
+    }
+    created.push(dir);
+  }
+  return created.length ? { status: 'changed', detail: `created ${created.length} directories` } : { status: 'unchanged', detail: 'all directories exist' };
+}
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string | null;
+}
+
+/** The admin's certificate when given, otherwise our local CA and a server certificate for every name. */
+export function ensureTls(host: HostPort, paths: InstallPaths, settings: InstallSettings, clock: Clock): { files: TlsFiles; outcome: StepOutcome } {
+  const certFile = join(paths.tlsDir, 'server.crt');
+  const keyFile = join(paths.tlsDir, 'server.key');
+  const caFile = join(paths.tlsDir, 'ca.crt');
+  const caKeyFile = join(paths.tlsDir, 'ca.key');
+  if (settings.adminTls) {
+    const cert = host.readFile(settings.adminTls.cert);
+    const key = host.readFile(settings.adminTls.key);
+    if (cert === null) throw new CliError(`cannot read the certificate file ${settings.adminTls.cert}`, 2, 'BAD_INPUT');
+    if (key === null) throw new CliError(`cannot read the key file ${settings.adminTls.key}`, 2, 'BAD_INPUT');
+    const problem = validateCertPair(cert, key);
+    if (problem) throw new CliError(`${problem} (${settings.adminTls.cert}, ${settings.adminTls.key})`, 2, 'BAD_INPUT');
+    const same = host.readFile(certFile) === cert && host.readFile(keyFile) === key;
+    if (!same) {
+      host.writeFileAtomic(certFile, cert, 0o644);
+      host.writeFileAtomic(keyFile, key, 0o640);
+    }
+    return { files: { cert: certFile, key: keyFile, ca: null }, outcome: { status: same ? 'unchanged' : 'changed', detail: 'using the certificate you gave' } };
+  }
+  let ca = { cert: host.readFile(caFile), key: host.readFile(caKeyFile) };
+  let changed = false;
+  if (!ca.cert || !ca.key) {
+    const created = createCa(settings.organisation, clock.now());
+    host.writeFileAtomic(caKeyFile, created.key, 0o600);
+    host.writeFileAtomic(caFile, created.cert, 0o644);
+    ca = created;
+    changed = true;
+  }
+  const current = host.readFile(certFile);
+  if (changed || !current || !host.exists(keyFile) || !certificateCovers(current, settings.hostnames, clock.now())) {
+    const server = createServerCert({ cert: ca.cert!, key: ca.key! }, settings.hostnames, clock.now());
+    host.writeFileAtomic(keyFile, server.key, 0o640);
+    host.writeFileAtomic(certFile, server.cert, 0o644);
+    changed = true;
+  }
+  return {
+    files: { cert: certFile, key: keyFile, ca: caFile },
+    outcome: { status: changed ? 'changed' : 'unchanged', detail: `certificate for ${settings.hostnames.join(', ')} from the local CA` },
+  };
+}
+
+export function ensureConfig(host: HostPort, paths: InstallPaths, settings: InstallSettings, tls: TlsFiles): StepOutcome {
+  const text = renderConfig(settings, paths, tls);
+  if (host.readFile(paths.configFile) === text) return { status: 'unchanged', detail: paths.configFile };
+  try {
+    host.writeFileAtomic(paths.configFile, text, 0o640);
+  } catch (err) {
+    throw explainFsError(err, paths.configFile);
+  }
+  return { status: 'changed', detail: paths.configFile };
+}
+
+/** Creates or upgrades the database, then makes sure there is exactly one first administrator. */
+export async function ensureDatabaseAndAdmin(
+  paths: InstallPaths,
+  settings: InstallSettings,
+  clock: Clock,
+): Promise<{ database: StepOutcome; admin: StepOutcome; generatedPassword: string | null }> {
+  const db = openDatabase(paths.databaseFile);
+  try {
+    const applied = runMigrations(db, migrationsOf(capabilities));
+    const database: StepOutcome = applied.length
+      ? { status: 'changed', detail: `applied ${applied.length} migrations` }
+      : { status: 'unchanged', detail: 'schema is current' };
+    const named = db.prepare('SELECT id, role FROM users WHERE username = ?').get(settings.admin.username) as { id: number; role: string } | undefined;
+    if (named) {
+      return { database, admin: { status: 'unchanged', detail: `user ${settings.admin.username} exists (password unchanged)` }, generatedPassword: null };
+    }
+    const anyAdmin = db.prepare("SELECT username FROM users WHERE role = 'admin' LIMIT 1").get() as { username: string } | undefined;
+    if (anyAdmin && !settings.admin.password) {
+      return { database, admin: { status: 'unchanged', detail: `administrator ${anyAdmin.username} exists` }, generatedPassword: null };
+    }
+    const password = settings.admin.password ?? generatePassword();
+    await insertUser({ db, clock }, { username: settings.admin.username, password, displayName: settings.admin.displayName, role: 'admin', language: settings.admin.language });
+    return {
+      database,
+      admin: { status: 'changed', detail: `created administrator ${settings.admin.username}` },
+      generatedPassword: settings.admin.password ? null : password,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+export async function ensureOwnership(host: HostPort, paths: InstallPaths, settings: InstallSettings): Promise<StepOutcome> {
+  if (!settings.runAs) return { status: 'skipped', detail: 'files belong to the installing user' };
+  const user = settings.runAs;
+  await host.chown(paths.dataDir, user, user, true);
+  await host.chown(paths.logDir, user, user, true);
+  await host.chown(paths.etcDir, 'root', user, false);
+  await host.chown(paths.configFile, 'root', user, false);
+  await host.chown(paths.tlsDir, 'root', user, true);
+  host.chmod(join(paths.tlsDir, 'server.key'), 0o640);
+  return { status: 'changed', detail: `data and logs owned by ${user}; configuration readable by ${user}` };
+}
+
+/** Waits until the appliance answers /healthz over HTTPS, trusting our CA. */
+export async function waitForHealth(host: HostPort, url: string, caFile: string | null, timeoutMs: number): Promise<StepOutcome> {
+  const ca = caFile ? host.readFile(caFile) : null;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const r = await host.httpsGet(`${url}/healthz`, ca, 3000);
+    if ('status' in r && r.status === 200) {
+      const body = JSON.parse(r.body) as { version: string; db: string };
+      return { status: 'changed', detail: `answers ${url}/healthz (version ${body.version}, db ${body.db})` };
+    }
+    last = 'status' in r ? `HTTP ${r.status}` : r.error;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new CliError(`the appliance did not answer ${url}/healthz within ${Math.round(timeoutMs / 1000)} s (last: ${last})`, 1, 'FAILED', 'see the logs (contactbox status shows where) and run the same command again');
+}
