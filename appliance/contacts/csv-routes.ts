@@ -1,0 +1,130 @@
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { currentUser } from '../core/auth/plugin.js';
+import { AppError } from '../core/errors.js';
+import { errorMessage } from '../core/i18n.js';
+import { ErrorResponse } from '../core/route-policy.js';
+import type { ContactInput, ContactsService } from './service.js';
+import { csvLine, parseCsv, splitMulti } from './csv.js';
+import { ImportErrorResponse, ImportResult } from './schemas.js';
+
+const MAX_ROWS = 10_000;
+const COLUMNS = ['name', 'kind', 'status', 'owner', 'phones', 'emails', 'tags'] as const;
+type Column = (typeof COLUMNS)[number];
+const EXPORT_HEADER = ['id', 'name', 'kind', 'status', 'owner', 'phones', 'emails', 'tags', 'created_at'];
+// Phones are our own E.164 or mask text; a leading + there is a number, not a formula.
+const EXPORT_FORMULA_SAFE = [true, true, true, true, true, false, true, true, true];
+
+/**
+ * CSV import and export. Import is all-or-nothing: every row is checked first and, if any row
+ * is wrong, the answer lists each bad row with its line and reason and nothing is stored;
+ * otherwise all rows go in one transaction. Export is masked for masked viewers like every
+ * other response.
+ */
+export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsService }) {
+  const { service } = opts;
+  const masking = app.deps.masking;
+  const usernames = app.deps.db.prepare('SELECT id, username FROM users');
+
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/api/v1/contacts/import',
+    {
+      config: { access: ['admin', 'supervisor'] },
+      bodyLimit: 5 * 1024 * 1024,
+      schema: {
+        body: Type.String({ maxLength: 5 * 1024 * 1024 }),
+        response: { 201: ImportResult, 400: ImportErrorResponse, '4xx': ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const rows = parseCsv(request.body as string, MAX_ROWS);
+      if (!rows.length) throw new AppError('CSV_EMPTY');
+      const header = rows[0]!.cells.map((h) => h.trim().toLowerCase());
+      for (const h of header) {
+        if (!(COLUMNS as readonly string[]).includes(h)) throw new AppError('CSV_UNKNOWN_COLUMN', { column: h.slice(0, 50), known: COLUMNS.join(', ') });
+      }
+      if (!header.includes('name')) throw new AppError('CSV_MISSING_COLUMN', { column: 'name' });
+      const index = new Map(header.map((h, i) => [h as Column, i]));
+      const cell = (cells: string[], c: Column) => (index.has(c) ? (cells[index.get(c)!] ?? '') : undefined);
+
+      const inputs: ContactInput[] = [];
+      const problems: { line: number; code: string; message: string }[] = [];
+      for (const { line, cells } of rows.slice(1)) {
+        try {
+          const input = rowToInput(cells, cell, (name) => service.activeUserByName(name));
+          service.check(input);
+          inputs.push(input);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          problems.push({ line, code: err.code, message: errorMessage(request.language, err.code, err.params) });
+        }
+      }
+      if (problems.length) {
+        return reply.code(400).send({
+          error: { code: 'CSV_ROWS_INVALID', message: errorMessage(request.language, 'CSV_ROWS_INVALID', { count: problems.length }) },
+          rows: problems,
+        });
+      }
+      const ids = service.createMany(inputs, user.id);
+      return reply.code(201).send({ created: ids.length, ids });
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/export.csv',
+    { config: { access: 'user' }, schema: { response: { 200: Type.String(), '4xx': ErrorResponse } } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const masker = masking.forViewer(user);
+      const names = new Map((usernames.all() as { id: number; username: string }[]).map((u) => [u.id, u.username]));
+      app.deps.audit.record({ actorId: user.id, action: 'contact.export', targetType: 'contact', details: { masked: masker.masked } });
+      function* lines() {
+        yield `\ufeff${csvLine(EXPORT_HEADER)}`;
+        for (const c of service.all()) {
+          yield csvLine(
+            [
+              String(c.id), c.name, c.kind, c.status, c.ownerId === null ? '' : (names.get(c.ownerId) ?? ''),
+              c.phones.map((p) => masker.phone(p)).join(';'), c.emails.map((e) => masker.email(e)).join(';'),
+              c.tags.join(';'), c.createdAt,
+            ],
+            EXPORT_FORMULA_SAFE,
+          );
+        }
+      }
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', 'attachment; filename="contacts.csv"');
+      return reply.send(Readable.from(lines()));
+    },
+  );
+}
+
+function rowToInput(
+  cells: string[],
+  cell: (cells: string[], c: Column) => string | undefined,
+  ownerByName: (name: string) => number | null,
+): ContactInput {
+  const kind = cell(cells, 'kind')?.trim().toLowerCase() || undefined;
+  const status = cell(cells, 'status')?.trim().toLowerCase() || undefined;
+  const owner = cell(cells, 'owner')?.trim() || undefined;
+  if (kind !== undefined && kind !== 'person' && kind !== 'company') throw new AppError('VALIDATION_FAILED', { detail: 'kind must be person or company' });
+  if (status !== undefined && status !== 'lead' && status !== 'client') throw new AppError('VALIDATION_FAILED', { detail: 'status must be lead or client' });
+  const name = cell(cells, 'name') ?? '';
+  let ownerId: number | null = null;
+  if (owner !== undefined) {
+    ownerId = ownerByName(owner);
+    if (ownerId === null) throw new AppError('OWNER_UNKNOWN', { id: owner.slice(0, 50) });
+  }
+  return {
+    name,
+    kind,
+    status,
+    ownerId,
+    phones: splitMulti(cell(cells, 'phones')),
+    emails: splitMulti(cell(cells, 'emails')),
+    tags: splitMulti(cell(cells, 'tags')),
+  };
+}

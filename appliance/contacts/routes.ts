@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { currentUser } from '../core/auth/plugin.js';
+import { ErrorResponse } from '../core/route-policy.js';
+import type { ContactsService } from './service.js';
+import type { TimelineRegistry } from './timeline.js';
+import {
+  ContactList, ContactView, CreateContactBody, IdParams, MergeBody, NoteBody, NoteItem, PatchContactBody,
+  SearchQuery, TimelineQuery, TimelineResponse,
+} from './schemas.js';
+import { contactView, noteItem } from './view.js';
+
+const ANY_USER = 'user' as const;
+const CAN_MERGE = ['admin', 'supervisor', 'operator'] as const;
+const errors = { '4xx': ErrorResponse };
+// Contact bodies are small; a megabyte name is refused at the door with 413.
+const BODY_LIMIT = 64 * 1024;
+
+/** The JSON routes of contacts. Every phone and e-mail leaves through the caller's masker. */
+export async function contactRoutes(app: FastifyInstance, opts: { service: ContactsService; timeline: TimelineRegistry }) {
+  const { service, timeline } = opts;
+  const masking = app.deps.masking;
+
+  app.post(
+    '/api/v1/contacts',
+    { config: { access: ANY_USER }, bodyLimit: BODY_LIMIT, schema: { body: CreateContactBody, response: { 201: ContactView, ...errors } } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const body = request.body as CreateContactBody;
+      const contact = service.create(body, user.id);
+      return reply.code(201).send(contactView(contact, masking.forViewer(user)));
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts',
+    { config: { access: ANY_USER }, schema: { querystring: SearchQuery, response: { 200: ContactList, ...errors } } },
+    async (request) => {
+      const user = currentUser(request);
+      const masker = masking.forViewer(user);
+      const query = request.query as SearchQuery;
+      const found = service.search({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: masker.masked });
+      return { items: found.map((c) => contactView(c, masker)) };
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/:id',
+    { config: { access: ANY_USER }, schema: { params: IdParams, response: { 200: ContactView, ...errors } } },
+    async (request) => {
+      const user = currentUser(request);
+      const { id } = request.params as { id: number };
+      return contactView(service.require(id), masking.forViewer(user));
+    },
+  );
+
+  app.patch(
+    '/api/v1/contacts/:id',
+    { config: { access: ANY_USER }, bodyLimit: BODY_LIMIT, schema: { params: IdParams, body: PatchContactBody, response: { 200: ContactView, ...errors } } },
+    async (request) => {
+      const user = currentUser(request);
+      const masker = masking.forViewer(user);
+      const { id } = request.params as { id: number };
+      const contact = service.update(id, request.body as PatchContactBody, { id: user.id, masked: masker.masked });
+      return contactView(contact, masker);
+    },
+  );
+
+  app.post(
+    '/api/v1/contacts/:id/merge',
+    { config: { access: CAN_MERGE }, bodyLimit: BODY_LIMIT, schema: { params: IdParams, body: MergeBody, response: { 200: ContactView, ...errors } } },
+    async (request) => {
+      const user = currentUser(request);
+      const { id } = request.params as { id: number };
+      const { otherId } = request.body as { otherId: number };
+      return contactView(service.merge(id, otherId, user.id), masking.forViewer(user));
+    },
+  );
+
+  app.post(
+    '/api/v1/contacts/:id/notes',
+    { config: { access: ANY_USER }, bodyLimit: BODY_LIMIT, schema: { params: IdParams, body: NoteBody, response: { 201: NoteItem, ...errors } } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const { id } = request.params as { id: number };
+      const note = service.addNote(id, (request.body as { body: string }).body, user.id);
+      return reply.code(201).send(noteItem(note, masking.forViewer(user)));
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/:id/timeline',
+    { config: { access: ANY_USER }, schema: { params: IdParams, querystring: TimelineQuery, response: { 200: TimelineResponse, ...errors } } },
+    async (request) => {
+      const user = currentUser(request);
+      const { id } = request.params as { id: number };
+      const { limit, before } = request.query as { limit: number; before?: string };
+      const ids = service.idsOf(id);
+      // Far enough in the future that "now" with any clock skew is included.
+      const until = before ? new Date(before).toISOString() : '9999-12-31T23:59:59.999Z';
+      return timeline.page(ids, user, { limit, before: until });
+    },
+  );
+}
