@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { launchChromium, startBrowserServer, screenshotPath, type BrowserServer } from '../support/browser.js';
+
+describe('browser: login page and shell (headless Chromium)', function () {
+  this.timeout(60_000);
+  let server: BrowserServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    server = await startBrowserServer();
+    await server.createUser('admin', 'boss', 'correct horse battery staple', { displayName: 'Olena Boss' });
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'en-US' });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the server’s error text for a wrong password and stays on the login page', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Username').fill('boss');
+    await page.getByLabel('Password').fill('not the password');
+    await page.keyboard.press('Enter');
+    const error = page.getByTestId('login-error');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).to.equal('Wrong username or password.');
+    expect(await page.getByLabel('Password').inputValue()).to.equal('');
+  });
+
+  it('asks for both fields before calling the server', async () => {
+    await page.getByLabel('Username').fill('');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByTestId('login-error').textContent()).to.equal('Enter your username and password.');
+  });
+
+  it('logs in through the page, shows the shell with name and role, sends the CSRF token, and logs out', async () => {
+    await page.getByLabel('Username').fill('boss');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/workspace$/);
+    const who = page.getByTestId('who');
+    await who.waitFor();
+    expect(await who.textContent()).to.equal('Olena Boss · Administrator');
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).to.include.members(['Workspace', 'Administration']);
+    // A reload keeps the session (cookie) and gets the CSRF token again from GET /api/v1/me.
+    await page.reload();
+    await who.waitFor();
+    await page.locator('.live.online').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: screenshotPath('shell-after-login') });
+
+    const logoutRequest = page.waitForRequest((r: Request) => r.url().endsWith('/api/v1/auth/logout'));
+    await page.getByTestId('logout').click();
+    const sent = await logoutRequest;
+    expect(sent.headers()['x-csrf-token']).to.be.a('string').with.length.greaterThan(20);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Username').waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+    expect(me).to.equal(401);
+  });
+});

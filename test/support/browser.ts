@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { buildApp, type AppDeps } from '../../appliance/app.js';
+import { defaultConfig, type Config } from '../../appliance/config.js';
+import { openDatabase, type Db } from '../../appliance/core/db.js';
+import { systemClock } from '../../appliance/core/clock.js';
+import { insertUser } from '../../appliance/core/auth/plugin.js';
+import type { Role } from '../../appliance/core/auth/sessions.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const uiSourceDir = join(repoRoot, 'appliance/ui');
+export const uiBuildDir = join(repoRoot, 'dist/ui');
+export const screenshotDir = join(repoRoot, 'test-output/screenshots');
+
+/** Flags this machine's Chromium needs: no sandbox as root, and no calls home on a closed network. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Fake microphone and camera, granted without a prompt, for WebRTC tests. */
+export const FAKE_MEDIA_FLAGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the UI with the project's build script when dist/ui is missing or older than its sources. */
+export function ensureUiBuilt(): string {
+  const index = join(uiBuildDir, 'index.html');
+  if (!existsSync(index) || statSync(index).mtimeMs < newestMtime(uiSourceDir)) {
+    execFileSync(process.execPath, [join(repoRoot, 'scripts/build-ui.mjs')], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, CONTACTBOX_UI_BUILD_QUIET: '1' },
+    });
+  }
+  return uiBuildDir;
+}
+
+export async function launchChromium(options: { fakeMedia?: boolean; launch?: LaunchOptions } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...(options.fakeMedia ? FAKE_MEDIA_FLAGS : [])],
+    ...options.launch,
+  });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(screenshotDir, { recursive: true });
+  return join(screenshotDir, `${name}.png`);
+}
+
+export interface BrowserServer {
+  app: FastifyInstance;
+  db: Db;
+  url: string;
+  config: Config;
+  createUser(role: Role, username: string, password: string, extra?: { displayName?: string; language?: string }): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real appliance on 127.0.0.1 (random port) serving the built UI, on a temp database, with the
+ * real clock (a browser's session lives in real time).
+ */
+export async function startBrowserServer(
+  options: Partial<Omit<AppDeps, 'config' | 'db'>> & { config?: Partial<Config> } = {},
+): Promise<BrowserServer> {
+  const uiDir = ensureUiBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'contactbox-browser-'));
+  const config = defaultConfig(dataDir, options.config ?? {});
+  const db = openDatabase(join(dataDir, 'contactbox.sqlite'));
+  const app = await buildApp({ clock: systemClock, ...options, uiDir, config, db });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    db,
+    config,
+    url: `http://127.0.0.1:${port}`,
+    createUser: (role, username, password, extra = {}) =>
+      insertUser({ db, clock: systemClock }, { username, password, role, displayName: extra.displayName ?? username, language: extra.language ?? null }),
+    async close() {
+      await app.close();
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
