@@ -25,7 +25,7 @@ npm run build || { echo "build failed"; exit 1; }
 
 mkdir -p test-output
 log=test-output/mocha.log
-npx mocha --reporter spec "$@" 2>&1 | tee "$log"
+npx mocha --reporter spec 'test/**/*.test.ts' "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo '^\s*[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 failed=$(grep -Eo '^\s*[0-9]+ failing' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
