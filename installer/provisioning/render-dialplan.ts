@@ -1,0 +1,90 @@
+import { ext, renderContexts, type DialplanContext, type Extension, type Step } from '../../appliance/trunks/asterisk-conf.js';
+import type { InboundTarget, TrunkRendering } from '../../appliance/trunks/model.js';
+import { inboundRoutes, outboundRoutes, queueOf } from '../../appliance/trunks/routing.js';
+import { operatorEndpoint } from './render-pjsip.js';
+import type { ProvisioningModel } from './model.js';
+
+export const CONTEXTS = {
+  operators: 'cb-operators',
+  internal: 'cb-internal',
+  outbound: 'cb-outbound',
+  inbound: 'cb-inbound',
+} as const;
+
+/** The GROUP category that counts calls per single-call line (SIM, FXO port, FXS phone). */
+export const LINE_GROUP = 'cbline';
+
+/** A trunk's Gosub result that means "this trunk cannot take the call, try the next one". */
+const RETRYABLE = ['CHANUNAVAIL', 'CONGESTION', 'LINEBUSY'];
+
+export function recordStep(m: ProvisioningModel, prefix: 'in' | 'out' | 'int'): string {
+  return `MixMonitor(${m.recordingDir}/${prefix}-\${UNIQUEID}.wav,b)`;
+}
+
+function targetSteps(m: ProvisioningModel, target: InboundTarget): Step[] {
+  const queue = queueOf(target);
+  if (queue) {
+    const spec = m.queues.find((q) => q.name === queue);
+    return ['Answer()', recordStep(m, 'in'), `Queue(${queue},t,,,${spec?.maxWaitSec ?? 300})`, 'Hangup()'];
+  }
+  const ep = operatorEndpoint({ extension: (target as { extension: string }).extension });
+  return [recordStep(m, 'in'), `Dial(PJSIP/${ep},30,t)`, 'Hangup()'];
+}
+
+export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRendering[]): Record<string, string> {
+  const operators: DialplanContext = {
+    name: CONTEXTS.operators,
+    comments: ['operators\' phones and click-to-call (Originate … Context: cb-operators) start here'],
+    includes: [CONTEXTS.internal, CONTEXTS.outbound],
+    extensions: [],
+  };
+
+  const internalExts: Extension[] = [...m.operators]
+    .sort((a, b) => a.extension.localeCompare(b.extension))
+    .map((o) =>
+      ext(o.extension, [
+        `NoOp(Internal call to operator ${o.extension})`,
+        recordStep(m, 'int'),
+        `Dial(PJSIP/${operatorEndpoint(o)},30,t)`,
+        'Hangup()',
+      ]),
+    );
+  internalExts.push(...trunks.flatMap((t) => t.internal));
+  const internal: DialplanContext = { name: CONTEXTS.internal, comments: ['operator to operator (and FXS phones)'], extensions: internalExts };
+
+  const outbound: DialplanContext = {
+    name: CONTEXTS.outbound,
+    comments: ['by prefix; each route tries its trunks in order while they answer CHANUNAVAIL, CONGESTION or LINEBUSY'],
+    extensions: outboundRoutes(m.trunks).map((r) => {
+      const steps: Step[] = [
+        `NoOp(Outbound route "${r.prefix}" to \${EXTEN})`,
+        `Set(CB_NUMBER=${r.prepend}\${EXTEN:${r.strip}})`,
+        recordStep(m, 'out'),
+      ];
+      for (const trunk of r.trunks) {
+        steps.push(
+          `Gosub(cb-dial-${trunk},s,1(\${CB_NUMBER}))`,
+          `GotoIf($[${RETRYABLE.map((s) => `"\${GOSUB_RETVAL}" != "${s}"`).join(' & ')}]?done)`,
+        );
+      }
+      steps.push('NoOp(No trunk could take the call to ${CB_NUMBER})', 'Congestion(2)', ['done', 'Hangup()']);
+      return ext(`_${r.prefix}X.`, steps, `route ${r.prefix || '(any number)'}: ${r.trunks.join(' → ')}`);
+    }),
+  };
+
+  const inboundExts = inboundRoutes(m.trunks).map((r) =>
+    ext(r.did, [`NoOp(DID ${r.did} via ${r.trunk})`, ...targetSteps(m, r.target)]),
+  );
+  const unrouted = ['NoOp(No inbound route for DID ${EXTEN})', 'Hangup(1)'];
+  inboundExts.push(ext('_X.', unrouted), ext('_+X.', unrouted), ext('s', unrouted));
+  const inbound: DialplanContext = { name: CONTEXTS.inbound, comments: ['DID → queue, team queue or operator'], extensions: inboundExts };
+
+  return {
+    recordingDir: m.recordingDir,
+    operators: renderContexts([operators]),
+    internal: renderContexts([internal]),
+    outbound: renderContexts([outbound]),
+    inbound: renderContexts([inbound]),
+    trunks: renderContexts(trunks.flatMap((t) => [...t.contexts, t.dial])),
+  };
+}

@@ -1,0 +1,66 @@
+import { renderSections, section, type ConfSection } from '../../appliance/trunks/asterisk-conf.js';
+import type { SipTransport } from '../../appliance/trunks/model.js';
+import type { OperatorEndpoint, ProvisioningModel } from './model.js';
+
+export const TRANSPORTS = {
+  udp: 'cb-transport-udp',
+  tcp: 'cb-transport-tcp',
+  tls: 'cb-transport-tls',
+  ws: 'cb-transport-ws',
+  wss: 'cb-transport-wss',
+} as const;
+
+export function transportName(protocol: SipTransport): string {
+  return TRANSPORTS[protocol];
+}
+
+export const operatorEndpoint = (o: Pick<OperatorEndpoint, 'extension'>) => `op${o.extension}`;
+
+export function renderTransports(m: ProvisioningModel): string {
+  const nat = (s: ConfSection): ConfSection =>
+    m.sip.externalAddress
+      ? {
+          ...s,
+          options: [
+            ...s.options,
+            ['external_media_address', m.sip.externalAddress],
+            ['external_signaling_address', m.sip.externalAddress],
+            ...m.sip.localNets.map((n) => ['local_net', n] as const),
+          ],
+        }
+      : s;
+  const sections = [
+    nat(section(TRANSPORTS.udp, [['type', 'transport'], ['protocol', 'udp'], ['bind', `${m.sip.bindAddress}:${m.sip.udpPort}`]])),
+    nat(section(TRANSPORTS.tcp, [['type', 'transport'], ['protocol', 'tcp'], ['bind', `${m.sip.bindAddress}:${m.sip.tcpPort}`]])),
+    // "bind" is ignored for ws/wss: they are served by Asterisk's HTTP server (http_contactbox.conf).
+    section(TRANSPORTS.ws, [['type', 'transport'], ['protocol', 'ws'], ['bind', m.http.bindAddress]]),
+    m.http.tls && section(TRANSPORTS.wss, [['type', 'transport'], ['protocol', 'wss'], ['bind', m.http.tls.bindAddress]]),
+  ].filter((s): s is ConfSection => Boolean(s));
+  return renderSections(sections);
+}
+
+/** Browser phones: `webrtc = yes` turns on ICE, AVPF, rtcp-mux and DTLS-SRTP media. */
+export function renderOperators(m: ProvisioningModel): string {
+  const sections: ConfSection[] = [];
+  for (const o of [...m.operators].sort((a, b) => a.extension.localeCompare(b.extension))) {
+    const ep = operatorEndpoint(o);
+    sections.push(
+      section(ep, [
+        ['type', 'endpoint'],
+        ['transport', m.http.tls ? TRANSPORTS.wss : TRANSPORTS.ws],
+        ['context', 'cb-operators'],
+        ['disallow', 'all'],
+        ['allow', 'opus,ulaw,alaw'],
+        ['webrtc', 'yes'],
+        ['dtls_auto_generate_cert', 'yes'],
+        ['auth', `${ep}-auth`],
+        ['aors', ep],
+        ['callerid', `"${o.name.replace(/["<>;\\]/g, '')}" <${o.extension}>`],
+        ['device_state_busy_at', 1],
+      ], { comments: [`operator ${o.extension}`] }),
+      section(`${ep}-auth`, [['type', 'auth'], ['auth_type', 'userpass'], ['username', ep], ['password', o.secret]]),
+      section(ep, [['type', 'aor'], ['max_contacts', 1], ['remove_existing', 'yes']]),
+    );
+  }
+  return renderSections(sections);
+}
