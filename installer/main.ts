@@ -9,16 +9,16 @@ import { VERSION } from '../appliance/version.js';
 async function main(argv: string[]): Promise<ExitCode> {
   const wantsJson = argv.includes('--json');
   let result: Result | undefined;
-  const program = buildProgram(VERSION, async (load, options) => {
-    const command = await load();
-    result = await command.run(options, realDeps());
-  });
-  program.exitOverride();
-  program.configureOutput({
-    writeErr: (s) => {
+  const program = buildProgram(
+    VERSION,
+    async (load, options) => {
+      const command = await load();
+      result = await command.run(options, realDeps());
+    },
+    (s) => {
       if (!wantsJson) process.stderr.write(s);
     },
-  });
+  );
   try {
     await program.parseAsync(argv);
   } catch (err) {

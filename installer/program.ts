@@ -14,8 +14,11 @@ export type Runner = (load: () => Promise<CommandModule>, options: Record<string
 const json = () => new Option('--json', 'print the result as JSON on stdout');
 const prefix = () => new Option('--prefix <dir>', 'act on an installation under DIR instead of /');
 
-export function buildProgram(version: string, run: Runner): Command {
+export function buildProgram(version: string, run: Runner, writeErr: (s: string) => void = (s) => process.stderr.write(s)): Command {
   const program = new Command('contactbox')
+    // Set before the commands are added so that every subcommand inherits them.
+    .exitOverride()
+    .configureOutput({ writeErr })
     .description('Install and run the contactbox contact centre on this Debian server.')
     .version(version, '-V, --version')
     .showSuggestionAfterError(true)
@@ -35,6 +38,38 @@ export function buildProgram(version: string, run: Runner): Command {
     .addOption(prefix())
     .addOption(json())
     .action((options) => run(() => import('./commands/check.js'), options));
+
+  program
+    .command('install')
+    .description('install or repair the appliance and start it (interactive on a terminal unless --yes or --answers)')
+    .addOption(prefix())
+    .option('--answers <file>', 'answers file (YAML or JSON) for a non-interactive install; see README')
+    .option('-y, --yes', 'do not ask questions: take flags, the answers file and defaults')
+    .addOption(new Option('--profile <profile>', 'production stops on any shortfall; evaluation only warns about hardware').choices(['production', 'evaluation']))
+    .option('--port <n>', 'HTTPS port (default 443)')
+    .addOption(new Option('--supervisor <kind>', 'what keeps the service running').choices(['auto', 'systemd', 'pm2']))
+    .option('--tls-cert <file>', 'use this certificate (PEM) instead of the local CA')
+    .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
+    .option('--no-http-redirect', 'do not redirect plain HTTP (port 80) to HTTPS')
+    .option('--hostname <name...>', 'names or addresses operators use to reach the server (added to the certificate)')
+    .addOption(json())
+    .action((options) => run(() => import('./commands/install.js'), options));
+
+  program
+    .command('status')
+    .description('show the service state, URL, versions, database size and disk use')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/status.js'), options));
+
+  program
+    .command('uninstall')
+    .description('stop and remove the service and code; data and configuration are kept unless --purge')
+    .addOption(prefix())
+    .option('--purge', 'also delete all data (database, recordings, mail) and configuration')
+    .option('-y, --yes', 'confirm --purge without asking')
+    .addOption(json())
+    .action((options) => run(() => import('./commands/uninstall.js'), options));
 
   return program;
 }

@@ -8,7 +8,7 @@ import { readExistingConfig, resolveSettings, type InstallFlags, type InstallSet
 import { installRelease } from '../install/release.js';
 import { chooseSupervisor, makeSupervisor } from '../install/supervisor.js';
 import {
-  ensureConfig, ensureDatabaseAndAdmin, ensureDirectories, ensureOwnership, ensureTls, ensureUser, waitForHealth, type StepOutcome,
+  ensureCommandLink, ensureConfig, ensureDatabaseAndAdmin, ensureDirectories, ensureOwnership, ensureTls, ensureUser, waitForHealth, type StepOutcome,
 } from '../install/steps.js';
 
 interface StepRecord extends StepOutcome {
@@ -57,7 +57,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
       return outcome;
     } catch (err) {
       const done = steps.filter((s) => s.status !== 'skipped').map((s) => s.step);
-      const reason = err instanceof CliError ? err.message : (err as Error).message;
+      const reason = (err as Error).message.replace(/\.+$/, '');
       progress.fail(reason);
       const alreadyDone = done.length ? ` Already done: ${done.join(', ')}.` : '';
       throw new CliError(
@@ -78,9 +78,9 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
         dataDir: paths.dataDir,
         port: String(settings.port),
         prefix: flags.prefix,
-        ...(settings.sizing.recordedMinutesPerDay !== undefined ? { recordedMinutesPerDay: String(settings.sizing.recordedMinutesPerDay) } : {}),
-        ...(settings.sizing.retentionDays !== undefined ? { retentionDays: String(settings.sizing.retentionDays) } : {}),
-        ...(settings.sizing.sessions !== undefined ? { sessions: String(settings.sizing.sessions) } : {}),
+        recordedMinutesPerDay: String(settings.sizing.recordedMinutesPerDay ?? 1000),
+        retentionDays: String(settings.sizing.retentionDays ?? 365),
+        sessions: String(settings.sizing.sessions ?? 10),
         json: true,
       },
       deps as Parameters<typeof check.run>[1],
@@ -101,6 +101,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     const r = await installRelease(host, paths, VERSION);
     return { status: r.changed ? 'changed' : 'unchanged', detail: `${r.dir} (current)` };
   });
+  await step('command on the PATH', () => ensureCommandLink(host, paths));
   let tlsFiles: ReturnType<typeof ensureTls>['files'] | null = null;
   const tls = await step('TLS certificate', () => {
     const r = ensureTls(host, paths, settings, clock);
@@ -109,12 +110,14 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   });
   const config = await step('configuration', () => ensureConfig(host, paths, settings, tlsFiles!));
   let generatedPassword: string | null = null;
+  let adminOutcome: StepOutcome | null = null;
   await step('database', async () => {
     const r = await ensureDatabaseAndAdmin(paths, settings, clock);
     generatedPassword = r.generatedPassword;
-    steps.push({ step: 'administrator', ...r.admin });
+    adminOutcome = r.admin;
     return r.database;
   });
+  await step('administrator', () => adminOutcome!);
   await step('file ownership', () => ensureOwnership(host, paths, settings));
   const needsRestart = [release, tls, config].some((o) => o.status === 'changed') || before.state !== 'running';
   await step(`service (${supervisorKind})`, async () => {

@@ -185,3 +185,13 @@ export async function waitForHealth(host: HostPort, url: string, caFile: string 
   }
   throw new CliError(`the appliance did not answer ${url}/healthz within ${Math.round(timeoutMs / 1000)} s (last: ${last})`, 1, 'FAILED', 'see the logs (contactbox status shows where) and run the same command again');
 }
+
+/** System installs put `contactbox` on the PATH, always pointing at the current release. */
+export function ensureCommandLink(host: HostPort, paths: InstallPaths): StepOutcome {
+  if (paths.prefix) return { status: 'skipped', detail: `run ${join(paths.currentLink, 'dist/installer/main.js')} (--prefix install)` };
+  const wrapper = '/usr/local/bin/contactbox';
+  const text = `#!/bin/sh\n# Written by contactbox install.\nexec ${process.execPath} ${join(paths.currentLink, 'dist/installer/main.js')} "$@"\n`;
+  if (host.readFile(wrapper) === text) return { status: 'unchanged', detail: wrapper };
+  host.writeFileAtomic(wrapper, text, 0o755);
+  return { status: 'changed', detail: wrapper };
+}

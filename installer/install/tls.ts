@@ -83,8 +83,7 @@ export function certificateCovers(certPem: string, names: readonly string[], now
   try {
     const cert = new X509Certificate(certPem);
     if (new Date(cert.validTo).getTime() - now.getTime() < 30 * DAY) return false;
-    const alt = cert.subjectAltName ?? '';
-    return names.every((n) => (isIP(n) ? alt.includes(`IP Address:${n}`) : alt.includes(`DNS:${n}`)));
+    return names.every((n) => (isIP(n) ? cert.checkIP(n) !== undefined : cert.checkHost(n, { subject: 'never' }) !== undefined));
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
-  chmodSync, chownSync, closeSync, cpSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync,
+  accessSync, constants, chmodSync, chownSync, closeSync, cpSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync,
   readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeSync,
 } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -77,7 +77,16 @@ export function realHost(): HostPort {
     },
     run,
     mkdir: (path, mode) => {
-      mkdirSync(path, { recursive: true, mode });
+      try {
+        mkdirSync(path, { recursive: true, mode });
+      } catch (err) {
+        // A recursive mkdir on a read-only mount says ENOENT; ask the nearest existing folder why.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        let parent = dirname(path);
+        while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+        accessSync(parent, constants.W_OK);
+        throw err;
+      }
     },
     writeFileAtomic(path, data, mode) {
       mkdirSync(dirname(path), { recursive: true });

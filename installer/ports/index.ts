@@ -1,5 +1,7 @@
 import type { Clock } from '../../appliance/core/clock.js';
 import { systemClock } from '../../appliance/core/clock.js';
+import { realHost, type HostPort } from './host.js';
+import { inquirerPrompts, type PromptPort } from './prompts.js';
 
 /**
  * The outside world as commands see it. Only modules in `ports/` import systeminformation,
@@ -11,6 +13,8 @@ export interface Deps {
   /** Whether stdin/stdout are a terminal (interactive prompts allowed). */
   interactive: boolean;
   env: NodeJS.ProcessEnv;
+  host: HostPort;
+  prompts: PromptPort;
 }
 
 export function realDeps(): Deps {
@@ -18,5 +22,7 @@ export function realDeps(): Deps {
     clock: systemClock,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env: process.env,
+    host: realHost(),
+    prompts: inquirerPrompts(),
   };
 }

@@ -1,0 +1,201 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, runCli } from '../support/cli.js';
+
+/** HTTPS request trusting only the installation's own CA. */
+function https(port: number, ca: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      { host: '127.0.0.1', port, method, path, ca, servername: 'localhost', headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('installer: install, status, re-install, uninstall into a prefix', function () {
+  this.timeout(240_000);
+  let prefix: string;
+  let port: number;
+  let answers: string;
+  const password = 'install-test-Pa55word!';
+
+  before(async () => {
+    prefix = mkdtempSync(join(tmpdir(), 'contactbox-install-'));
+    port = await freePort();
+    answers = join(prefix, '..', `${prefix.split('/').pop()}-answers.yaml`);
+    writeFileSync(answers, ['profile: evaluation', 'language: uk', 'admin:', '  username: boss', `  password: "${password}"`, 'retention:', '  recordings: 365', ''].join('\n'));
+  });
+
+  after(async () => {
+    await runCli(['uninstall', '--prefix', prefix, '--purge', '--yes', '--json']);
+    rmSync(prefix, { recursive: true, force: true });
+    rmSync(answers, { force: true });
+  });
+
+  it('installs, starts the appliance over HTTPS and lets the administrator log in', async () => {
+    const r = await runCli(['install', '--prefix', prefix, '--answers', answers, '--yes', '--port', String(port), '--json']);
+    expect(r.code, r.stderr + r.stdout).to.equal(0);
+    const out = r.json<{ status: string; url: string; admin: { username: string; password?: string }; supervisor: string; steps: { step: string; status: string }[] }>();
+    expect(out.status).to.equal('installed');
+    expect(out.supervisor).to.equal('pm2');
+    expect(out.admin).to.deep.equal({ username: 'boss' });
+    expect(out.url).to.equal(`https://127.0.0.1:${port}`);
+
+    for (const p of ['opt/contactbox/current/dist/appliance/server.js', 'etc/contactbox/contactbox.yaml', 'var/lib/contactbox/contactbox.sqlite', 'var/lib/contactbox/recordings', 'var/lib/contactbox/mail', 'var/lib/contactbox/backups', 'etc/contactbox/tls/ca.crt']) {
+      expect(existsSync(join(prefix, p)), p).to.equal(true);
+    }
+    expect(statSync(join(prefix, 'etc/contactbox/contactbox.yaml')).mode & 0o777).to.equal(0o640);
+    expect(statSync(join(prefix, 'etc/contactbox/tls/ca.key')).mode & 0o777).to.equal(0o600);
+
+    const ca = readFileSync(join(prefix, 'etc/contactbox/tls/ca.crt'), 'utf8');
+    const health = await https(port, ca, 'GET', '/healthz');
+    expect(health.status).to.equal(200);
+    expect(JSON.parse(health.body)).to.include({ status: 'ok', db: 'ok' });
+
+    const login = await https(port, ca, 'POST', '/api/v1/auth/login', { username: 'boss', password });
+    expect(login.status, login.body).to.equal(200);
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).to.match(/HttpOnly/i).and.to.match(/Secure/i).and.to.match(/SameSite=Strict/i);
+    const me = await https(port, ca, 'GET', '/api/v1/me', undefined, { cookie: cookie.split(';')[0]! });
+    expect(JSON.parse(me.body)).to.include({ username: 'boss', role: 'admin' });
+
+    const wrong = await https(port, ca, 'POST', '/api/v1/auth/login', { username: 'boss', password: 'wrong password' }, { 'accept-language': 'en' });
+    expect(wrong.status).to.equal(401);
+    expect(JSON.parse(wrong.body).error.code).to.equal('INVALID_CREDENTIALS');
+
+    const caPage = await https(port, ca, 'GET', '/ca.crt');
+    expect(caPage.status).to.equal(200);
+    expect(caPage.body).to.equal(ca);
+  });
+
+  it('reports status as JSON', async () => {
+    const r = await runCli(['status', '--prefix', prefix, '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const s = r.json<{ installed: boolean; service: { state: string; pid: number }; url: string; versions: { running: string }; database: { bytes: number }; disk: { freeBytes: number } }>();
+    expect(s.installed).to.equal(true);
+    expect(s.service.state).to.equal('running');
+    expect(s.service.pid).to.be.a('number');
+    expect(s.url).to.equal(`https://127.0.0.1:${port}`);
+    expect(s.versions.running).to.match(/^\d+\.\d+\.\d+/);
+    expect(s.database.bytes).to.be.greaterThan(0);
+    expect(s.disk.freeBytes).to.be.greaterThan(0);
+  });
+
+  it('a second install changes nothing that is right and never duplicates the administrator', async () => {
+    const before = (await runCli(['status', '--prefix', prefix, '--json'])).json<{ service: { pid: number } }>();
+    const r = await runCli(['install', '--prefix', prefix, '--answers', answers, '--yes', '--port', String(port), '--json']);
+    expect(r.code, r.stderr + r.stdout).to.equal(0);
+    const steps = r.json<{ steps: { step: string; status: string }[] }>().steps;
+    const changed = steps.filter((s) => s.status === 'changed').map((s) => s.step);
+    expect(changed).to.deep.equal(['health']);
+    const after = (await runCli(['status', '--prefix', prefix, '--json'])).json<{ service: { pid: number } }>();
+    expect(after.service.pid).to.equal(before.service.pid);
+    const admins = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const db=new D(${JSON.stringify(join(prefix, 'var/lib/contactbox/contactbox.sqlite'))},{readonly:true});console.log(db.prepare("select count(*) n from users where role='admin'").get().n)`], { cwd: process.cwd() }).toString().trim();
+    expect(admins).to.equal('1');
+  });
+
+  it('refuses unknown flags and malformed answers files with exit 2 and a precise message', async () => {
+    const unknown = await runCli(['install', '--prefix', prefix, '--bogus-flag', '--json']);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.json<{ error: { message: string } }>().error.message).to.match(/unknown option '--bogus-flag'/);
+
+    const bad = join(prefix, 'bad-answers.yaml');
+    writeFileSync(bad, 'port: eighty\n');
+    const r = await runCli(['install', '--prefix', prefix, '--answers', bad, '--yes', '--json']);
+    expect(r.code).to.equal(2);
+    expect(r.json<{ error: { message: string } }>().error.message).to.match(/answers\.port: expected integer, got "eighty"/);
+
+    writeFileSync(bad, 'admin: [unclosed\n');
+    const yaml = await runCli(['install', '--prefix', prefix, '--answers', bad, '--yes', '--json']);
+    expect(yaml.code).to.equal(2);
+    expect(yaml.json<{ error: { message: string } }>().error.message).to.match(/not valid YAML/);
+
+    const missing = await runCli(['install', '--prefix', prefix, '--answers', join(prefix, 'nope.yaml'), '--yes', '--json']);
+    expect(missing.code).to.equal(2);
+    expect(missing.json<{ error: { message: string } }>().error.message).to.match(/cannot read the answers file .*ENOENT/);
+  });
+
+  it('refuses a port that another program holds, saying which port', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'contactbox-busy-'));
+    const busyPort = await freePort();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(busyPort, '0.0.0.0', resolve));
+    try {
+      const r = await runCli(['install', '--prefix', other, '--answers', answers, '--yes', '--port', String(busyPort), '--json']);
+      expect(r.code).to.equal(1);
+      const message = r.json<{ error: { message: string } }>().error.message;
+      expect(message).to.include(String(busyPort));
+      expect(message).to.match(/ports/);
+    } finally {
+      server.close();
+      await runCli(['uninstall', '--prefix', other, '--purge', '--yes']);
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('says clearly when the prefix is read-only', async () => {
+    const ro = mkdtempSync(join(tmpdir(), 'contactbox-ro-'));
+    let mounted = false;
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      // Without mount rights, a prefix whose parent is a file fails the same way for the user.
+      writeFileSync(join(ro, 'file'), '');
+    }
+    try {
+      const target = mounted ? ro : join(ro, 'file', 'prefix');
+      const r = await runCli(['install', '--prefix', target, '--answers', answers, '--yes', '--port', String(await freePort()), '--json']);
+      expect(r.code).to.equal(1);
+      const message = r.json<{ error: { message: string } }>().error.message;
+      expect(message).to.match(mounted ? /read-only file system/ : /is a file, not a directory/);
+      expect(message).to.match(/install stopped at/);
+    } finally {
+      if (mounted) execFileSync('umount', [ro]);
+      rmSync(ro, { recursive: true, force: true });
+    }
+  });
+
+  it('uninstall stops the service and removes the code but keeps data; --purge removes everything', async () => {
+    const r = await runCli(['uninstall', '--prefix', prefix, '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await portOpen(port)).to.equal(false);
+    expect(existsSync(join(prefix, 'opt/contactbox'))).to.equal(false);
+    expect(existsSync(join(prefix, 'var/lib/contactbox/contactbox.sqlite'))).to.equal(true);
+    expect(existsSync(join(prefix, 'etc/contactbox/contactbox.yaml'))).to.equal(true);
+
+    const noYes = await runCli(['uninstall', '--prefix', prefix, '--purge', '--json']);
+    expect(noYes.code).to.equal(2);
+    expect(existsSync(join(prefix, 'var/lib/contactbox/contactbox.sqlite'))).to.equal(true);
+
+    const purge = await runCli(['uninstall', '--prefix', prefix, '--purge', '--yes', '--json']);
+    expect(purge.code).to.equal(0);
+    expect(existsSync(join(prefix, 'var/lib/contactbox'))).to.equal(false);
+    expect(existsSync(join(prefix, 'etc/contactbox'))).to.equal(false);
+    mkdirSync(prefix, { recursive: true });
+  });
+});
