@@ -1,14 +1,12 @@
 import type { Capability } from './capability.js';
 import { contactsCapability } from './contacts/index.js';
 import { tlsCapability } from './tls/index.js';
-import { tlsCapability } from './tls/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
  * come after those it depends on). Adding a capability is one line here.
  */
 export const capabilities: readonly Capability[] = [
-  tlsCapability,
   tlsCapability,
   contactsCapability,
 ];
