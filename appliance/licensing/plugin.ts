@@ -1,0 +1,114 @@
+import fp from 'fastify-plugin';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildInfo, developmentTrustEnabled, type BuildInfo } from './build-info.js';
+import { sideFilePath } from './clock-guard.js';
+import { trustedKeyIds } from './keys.js';
+import { registerLicensingMessages } from './messages.js';
+import type { QueueControlPort } from './queue-enforcer.js';
+import { LicensingRepository } from './repository.js';
+import { licensingRoutes } from './routes.js';
+import { LicensingService } from './service.js';
+import { realMachineFacts, recordedMachineFacts, type MachineFactsPort } from './adapters/system-facts.js';
+import { watchLicenseFile } from './adapters/license-watcher.js';
+import { onTelephonyLinkUp, queueControlFrom } from './adapters/telephony-queues.js';
+import { parseDialogClosed, parseDialogOpened, parseDialogSnapshot } from './dialog-events.js';
+import './errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    licensing: LicensingService;
+  }
+}
+
+/** Test and embedding hooks: `overrides.licensing`. */
+export interface LicensingOverrides {
+  facts?: MachineFactsPort;
+  queues?: QueueControlPort | null;
+  build?: BuildInfo;
+  env?: NodeJS.ProcessEnv;
+  /** How often dates are re-judged and the clock marks moved (default 60 s). */
+  tickMs?: number;
+}
+
+/** The `licensing` section of the config file (optional). */
+interface LicensingConfig {
+  /** Where the licence file is; default `license.lic` in the config directory. */
+  file?: string;
+}
+
+export const licensingPlugin = fp(
+  async function licensing(app: FastifyInstance) {
+    registerLicensingMessages();
+    const overrides = (app.deps.overrides.licensing ?? {}) as LicensingOverrides;
+    const section = (app.deps.config.licensing ?? {}) as LicensingConfig;
+    const build = overrides.build ?? buildInfo();
+    const env = overrides.env ?? process.env;
+    const licenseFile = section.file ?? join(app.deps.config.paths.config, 'license.lic');
+    // Recorded facts stand in for the machine only where development keys are trusted too.
+    const factsFile = developmentTrustEnabled(build, env) ? env.CONTACTBOX_FACTS_FILE : undefined;
+    const facts = overrides.facts ?? (factsFile ? recordedMachineFacts(factsFile) : realMachineFacts());
+
+    const service = new LicensingService({
+      repo: new LicensingRepository(app.deps.db),
+      clock: app.deps.clock,
+      licenseFile,
+      sideFile: sideFilePath(app.deps.config.paths.data),
+      facts,
+      build,
+      trusted: trustedKeyIds(build, env),
+      // Resolved on each use: telephony may be registered after this plugin.
+      queues: () => (overrides.queues !== undefined ? overrides.queues : queueControlFrom(app)),
+      log: app.log,
+    });
+    await service.start();
+    app.decorate('licensing', service);
+    app.deps.health.register('licensing', () => service.status().status);
+
+    const bus = app.deps.bus as unknown as { subscribe(event: string, listener: (payload: unknown) => void): () => void };
+    const unsubscribe = [
+      bus.subscribe('dialog.opened', (p) => {
+        const event = parseDialogOpened(p);
+        if (event) service.dialogOpened(event);
+        else app.log.warn({ payload: p }, 'ignored a malformed dialog.opened event');
+      }),
+      bus.subscribe('dialog.closed', (p) => {
+        const event = parseDialogClosed(p);
+        if (event) service.dialogClosed(event);
+        else app.log.warn({ payload: p }, 'ignored a malformed dialog.closed event');
+      }),
+      bus.subscribe('dialog.snapshot', (p) => {
+        const event = parseDialogSnapshot(p);
+        if (event) service.replaceOpenDialogs(event.kind, event.dialogs);
+        else app.log.warn({ payload: p }, 'ignored a malformed dialog.snapshot event');
+      }),
+    ];
+
+    const stopWatching = watchLicenseFile(licenseFile, () => {
+      service.reload().catch((err) => app.log.error({ err }, 'could not reload the licence'));
+    });
+    const timer = setInterval(() => {
+      try {
+        service.tick();
+      } catch (err) {
+        app.log.error({ err }, 'licence tick failed');
+      }
+    }, overrides.tickMs ?? 60_000);
+    timer.unref();
+    let stopLinkWatch: (() => void) | null = null;
+    app.addHook('onReady', async () => {
+      stopLinkWatch = onTelephonyLinkUp(app, () => void service.enforcer.request());
+      void service.enforcer.request();
+    });
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      stopWatching();
+      stopLinkWatch?.();
+      for (const off of unsubscribe) off();
+      await service.enforcer.settled();
+    });
+
+    await app.register(async (scope) => licensingRoutes(scope, service));
+  },
+  { name: 'licensing', dependencies: ['deps'] },
+);
