@@ -1,0 +1,55 @@
+import { unlink } from 'node:fs/promises';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+import type { Db } from '../../core/db.js';
+
+/**
+ * `column` is not one of `ids` (a JSON array bound as one parameter, so the statement stays
+ * prepared once whatever the number of holds). A NULL column is not held.
+ */
+export function notIn(column: string): string {
+  return `(${column} IS NULL OR ${column} NOT IN (SELECT value FROM json_each(?)))`;
+}
+
+export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
+
+/**
+ * The absolute path of a file a row references, or null when the row's path would leave the
+ * data dir (absolute or `..`): retention never deletes anything outside the data dir.
+ */
+export function dataPath(dataDir: string, relative: string): string | null {
+  if (!relative || isAbsolute(relative)) return null;
+  const clean = normalize(relative);
+  if (clean === '..' || clean.startsWith(`..${sep}`)) return null;
+  return join(dataDir, clean);
+}
+
+/** Unlinks files in parallel; a file already gone counts as deleted (a resumed run meets those). */
+export async function unlinkAll(dataDir: string, files: readonly string[]): Promise<void> {
+  await Promise.all(
+    files.map(async (rel) => {
+      const abs = dataPath(dataDir, rel);
+      if (!abs) return;
+      try {
+        await unlink(abs);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }),
+  );
+}
+
+export function tableExists(db: Db, table: string): boolean {
+  return Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table));
+}
+
+export function columnsOf(db: Db, table: string): Set<string> {
+  return new Set((db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string }[]).map((c) => c.name));
+}
+
+/** Deletes rows by id in chunks, in one transaction. */
+export function deleteByIds(db: Db, table: string, idColumn: string, ids: readonly string[]): void {
+  const stmt = db.prepare(`DELETE FROM ${table} WHERE ${idColumn} IN (SELECT value FROM json_each(?))`);
+  db.transaction(() => {
+    for (let i = 0; i < ids.length; i += 500) stmt.run(JSON.stringify(ids.slice(i, i + 500)));
+  })();
+}

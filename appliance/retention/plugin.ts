@@ -1,0 +1,106 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { RetentionService } from './service.js';
+import type { RetentionClass, HoldScope } from './types.js';
+import { createRetention, forecastOf } from './setup.js';
+import { retentionRoutes } from './routes.js';
+import { registerRetentionMessages } from './errors.js';
+import { statfsProbe, type DiskProbe, type StorageForecast } from './forecast.js';
+import { tableExists } from './classes/shared.js';
+
+/** What other capabilities see as `app.retention`. */
+export interface RetentionApi {
+  /** Plugs a data class (e.g. chats) into retention; its policy applies from the next run. */
+  register(cls: RetentionClass): void;
+  service: RetentionService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    retention: RetentionApi;
+  }
+}
+
+/** Test overrides (`overrides.retention`): a fixed disk, a different schedule. */
+export interface RetentionOverrides {
+  disk?: DiskProbe;
+  /** Milliseconds between scheduled runs (default one day); 0 turns the schedule off. */
+  intervalMs?: number;
+  /** Delay before the first scheduled run after start (default 10 minutes). */
+  firstRunDelayMs?: number;
+}
+
+const DAY = 86_400_000;
+const HOLD_TABLES: Partial<Record<HoldScope, string>> = { contact: 'contacts', call: 'calls' };
+
+export const retentionPlugin = fp(
+  async function retention(app: FastifyInstance) {
+    registerRetentionMessages();
+    const { db, clock, config, audit, health, overrides } = app.deps;
+    const dataDir = config.paths.data;
+    const own = (overrides.retention ?? {}) as RetentionOverrides;
+    const { service, config: section } = createRetention({ db, clock, dataDir, audit, config: config.retention, log: app.log });
+    const disk = own.disk ?? statfsProbe;
+    // The forecast scans every class's table, so health probes read the last one computed (at
+    // start, by the schedule, or by an admin opening it) instead of scanning on every /healthz.
+    let lastForecast: StorageForecast | null = null;
+    const forecast = () => (lastForecast = forecastOf(service, dataDir, clock, section, disk));
+
+    app.decorate('retention', { register: (cls: RetentionClass) => service.register(cls), service } satisfies RetentionApi);
+
+    const existsStatements = new Map<HoldScope, ((id: string) => boolean) | undefined>();
+    const targetExists = (scope: HoldScope, targetId: string): boolean | undefined => {
+      if (!existsStatements.has(scope)) {
+        const table = HOLD_TABLES[scope];
+        const stmt = table && tableExists(db, table) ? db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`) : undefined;
+        existsStatements.set(scope, stmt ? (id: string) => Boolean(stmt.get(id)) : undefined);
+      }
+      return existsStatements.get(scope)?.(targetId);
+    };
+    await retentionRoutes(app, { service, forecast, targetExists });
+
+    // The console and `status` show this; warnings at 80 % and 90 % disk use.
+    app.addHook('onReady', async () => {
+      forecast();
+    });
+    health.register('storage', () => {
+      const f = lastForecast;
+      if (!f) return 'unknown';
+      return f.level === 'ok' ? 'ok' : `${f.level}: ${f.warnings[0] ?? ''}`.trim();
+    });
+
+    // The daily sweep. When the disk is nearly full it runs hourly: expired data goes first, but
+    // unexpired data is never deleted to make room — the admin is warned instead.
+    const interval = own.intervalMs ?? DAY;
+    let timer: NodeJS.Timeout | null = null;
+    let lastRun = 0;
+    const tick = async () => {
+      timer = null;
+      try {
+        const f = forecast();
+        if (f.level !== 'ok') app.log.warn({ warnings: f.warnings, usedPercent: f.disk.usedPercent }, 'retention: storage warning');
+        const due = clock.now().getTime() - lastRun >= interval || f.disk.usedPercent >= 90;
+        if (due && !service.running) {
+          lastRun = clock.now().getTime();
+          await service.run({ trigger: 'schedule', actor: 'schedule' });
+        }
+      } catch (err) {
+        app.log.error({ err }, 'retention: scheduled run failed');
+      } finally {
+        if (!closing) schedule(Math.min(interval, 60 * 60_000));
+      }
+    };
+    let closing = false;
+    const schedule = (ms: number) => {
+      timer = setTimeout(() => void tick(), ms);
+      timer.unref();
+    };
+    if (interval > 0 && section.schedule !== false) schedule(own.firstRunDelayMs ?? 10 * 60_000);
+    app.addHook('onClose', async () => {
+      closing = true;
+      if (timer) clearTimeout(timer);
+      service.stop();
+    });
+  },
+  { name: 'retention', dependencies: ['deps', 'auth'] },
+);

@@ -1,0 +1,52 @@
+import type { Db } from '../core/db.js';
+import type { Clock } from '../core/clock.js';
+import type { AuditLog } from '../core/audit.js';
+import { RetentionService, type RetentionServiceDeps } from './service.js';
+import { builtInClasses, type BuiltInDeps } from './classes/index.js';
+import { forecastStorage, statfsProbe, type DiskProbe, type StorageForecast } from './forecast.js';
+import { parseRetentionConfig, type RetentionConfig } from './policies.js';
+
+export interface SetupDeps {
+  db: Db;
+  clock: Clock;
+  dataDir: string;
+  audit: AuditLog | null;
+  /** The raw `retention:` config section (checked here). */
+  config?: unknown;
+  log?: RetentionServiceDeps['log'];
+  extra?: Omit<BuiltInDeps, 'db' | 'dataDir'>;
+}
+
+/**
+ * Builds the retention service with every built-in class whose tables exist and seeds the
+ * policies of classes that have none yet. The appliance plugin and `contactbox retention` both
+ * start here, so both see the same classes and the same policies.
+ */
+export function createRetention(deps: SetupDeps): { service: RetentionService; config: RetentionConfig } {
+  const config = parseRetentionConfig(deps.config);
+  const service = new RetentionService({ db: deps.db, clock: deps.clock, dataDir: deps.dataDir, audit: deps.audit, ...(deps.log ? { log: deps.log } : {}) });
+  for (const cls of builtInClasses({ db: deps.db, dataDir: deps.dataDir, ...deps.extra })) service.register(cls);
+  if (!deps.db.readonly) service.seedPolicies(config);
+  return { service, config };
+}
+
+export function forecastOf(service: RetentionService, dataDir: string, clock: Clock, config: RetentionConfig, disk: DiskProbe = statfsProbe): StorageForecast {
+  return forecastStorage({
+    asOf: clock.now(),
+    dataDir,
+    classes: service.registeredClasses(),
+    classNames: service.classNames(),
+    policies: service.policyMap(),
+    ...(config.recordedMinutesPerDay !== undefined ? { recordedMinutesPerDay: config.recordedMinutesPerDay } : {}),
+    disk,
+  });
+}
+
+/**
+ * The storage forecast for `contactbox status` and anything else outside the appliance: reads
+ * policies and growth from the database (migrations must have run), the disk from statfs.
+ */
+export function storageForecast(db: Db, dataDir: string, clock: Clock, options: { config?: unknown; disk?: DiskProbe } = {}): StorageForecast {
+  const { service, config } = createRetention({ db, clock, dataDir, audit: null, config: options.config });
+  return forecastOf(service, dataDir, clock, config, options.disk);
+}
