@@ -71,5 +71,26 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .addOption(json())
     .action((options) => run(() => import('./commands/uninstall.js'), options));
 
+  const license = program.command('license').description('offline licence: request code, activation, what is in force');
+  license
+    .command('request')
+    .description("print this server's request code (and fingerprint) to send to the vendor")
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/license.js'), { ...options, action: 'request' }));
+  license
+    .command('activate')
+    .description('check a licence file from the vendor against this server and install it (applies at once, no restart)')
+    .argument('<file>', 'the .lic file the vendor sent')
+    .addOption(prefix())
+    .addOption(json())
+    .action((file: string, options) => run(() => import('./commands/license.js'), { ...options, file, action: 'activate' }));
+  license
+    .command('show')
+    .description('show the licence in force (or the evaluation terms), sessions in use and the recent peak')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/license.js'), { ...options, action: 'show' }));
+
   return program;
 }

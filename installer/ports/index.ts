@@ -2,6 +2,8 @@ import type { Clock } from '../../appliance/core/clock.js';
 import { systemClock } from '../../appliance/core/clock.js';
 import { realHost, type HostPort } from './host.js';
 import { inquirerPrompts, type PromptPort } from './prompts.js';
+import { licenseFactsPort } from './license-facts.js';
+import type { MachineFactsPort } from '../../appliance/licensing/adapters/system-facts.js';
 
 /**
  * The outside world as commands see it. Only modules in `ports/` import systeminformation,
@@ -15,6 +17,8 @@ export interface Deps {
   env: NodeJS.ProcessEnv;
   host: HostPort;
   prompts: PromptPort;
+  /** The facts a licence fingerprint is made of (`license`); optional so other commands' tests need not pass it. */
+  licenseFacts?: MachineFactsPort;
 }
 
 export function realDeps(): Deps {
@@ -24,5 +28,6 @@ export function realDeps(): Deps {
     env: process.env,
     host: realHost(),
     prompts: inquirerPrompts(),
+    licenseFacts: licenseFactsPort(process.env),
   };
 }
