@@ -1,10 +1,8 @@
 import type { Capability } from './capability.js';
 import { contactsCapability } from './contacts/index.js';
-import { usersCapability } from './users/index.js';
 import { tlsCapability } from './tls/index.js';
 import { retentionCapability } from './retention/index.js';
 import { licensingCapability } from './licensing/index.js';
-import { softphoneCapability } from './softphone/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -13,8 +11,6 @@ import { softphoneCapability } from './softphone/index.js';
 export const capabilities: readonly Capability[] = [
   tlsCapability,
   contactsCapability,
-  usersCapability,
   retentionCapability,
   licensingCapability,
-  softphoneCapability,
 ];
