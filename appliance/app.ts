@@ -17,6 +17,7 @@ import { installErrorHandler } from './core/error-handler.js';
 import { enforceRouteContracts } from './core/route-policy.js';
 import { authPlugin } from './core/auth/plugin.js';
 import { realtimePlugin } from './core/realtime.js';
+import { registerCoreMessages } from './core/locales/index.js';
 import { capabilities as allCapabilities } from './capabilities.js';
 import type { Capability } from './capability.js';
 import { VERSION } from './version.js';
@@ -68,6 +69,7 @@ export function defaultUiDir(): string | null {
 
 export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const capabilities = input.capabilities ?? allCapabilities;
+  registerCoreMessages();
   const clock = input.clock ?? systemClock;
   runMigrations(input.db, migrationsOf(capabilities));
 

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface DomainEvents {
-  'user.deactivated': { userId: number; actorId: number | null };
+  /** `handoverTo`: the colleague who received their contacts (null: none chosen). */
+  'user.deactivated': { userId: number; actorId: number | null; handoverTo?: number | null };
 }
 
 export class EventBus {
