@@ -1,5 +1,6 @@
 import type { Capability } from './capability.js';
 import { contactsCapability } from './contacts/index.js';
+import { usersCapability } from './users/index.js';
 import { tlsCapability } from './tls/index.js';
 import { retentionCapability } from './retention/index.js';
 import { licensingCapability } from './licensing/index.js';
@@ -11,6 +12,7 @@ import { licensingCapability } from './licensing/index.js';
 export const capabilities: readonly Capability[] = [
   tlsCapability,
   contactsCapability,
+  usersCapability,
   retentionCapability,
   licensingCapability,
 ];
