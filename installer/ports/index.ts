@@ -1,5 +1,6 @@
 import type { Clock } from '../../appliance/core/clock.js';
 import { systemClock } from '../../appliance/core/clock.js';
+import { createSystemFacts, type SystemFacts } from './system-facts.js';
 import { realHost, type HostPort } from './host.js';
 import { inquirerPrompts, type PromptPort } from './prompts.js';
 import { licenseFactsPort } from './license-facts.js';
@@ -15,6 +16,8 @@ export interface Deps {
   /** Whether stdin/stdout are a terminal (interactive prompts allowed). */
   interactive: boolean;
   env: NodeJS.ProcessEnv;
+  /** Hardware, OS, disk, sockets, network probes (`check`). */
+  facts: SystemFacts;
   host: HostPort;
   prompts: PromptPort;
   /** The facts a licence fingerprint is made of (`license`); optional so other commands' tests need not pass it. */
@@ -22,7 +25,11 @@ export interface Deps {
 }
 
 export function realDeps(): Deps {
+  let facts: SystemFacts | undefined;
   return {
+    get facts() {
+      return (facts ??= createSystemFacts());
+    },
     clock: systemClock,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env: process.env,

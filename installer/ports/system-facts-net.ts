@@ -1,0 +1,232 @@
+import { randomInt } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { connect, type Socket } from 'node:net';
+
+/** Network readings for `SystemFacts`: sockets from /proc/net, a TCP-handshake latency probe, an iperf3 client. */
+
+export interface RawSocket {
+  proto: 'tcp' | 'udp';
+  address: string;
+  port: number;
+  inode: string;
+  uid: number;
+}
+
+function decodeAddress(hex: string): string {
+  if (hex.length === 8) return [6, 4, 2, 0].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join('.');
+  // IPv6: four 32-bit words, each in host (little-endian) byte order.
+  const bytes: string[] = [];
+  for (let w = 0; w < 32; w += 8) for (const i of [6, 4, 2, 0]) bytes.push(hex.slice(w + i, w + i + 2));
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(Number.parseInt(bytes[i]! + bytes[i + 1]!, 16).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+}
+
+/** Listening TCP sockets (state 0A) and every UDP socket, which holds its port whatever its state. */
+export function parseProcNetSockets(text: string, proto: 'tcp' | 'udp'): RawSocket[] {
+  const out: RawSocket[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const [addrHex, portHex] = f[1]!.split(':');
+    if (proto === 'tcp' && f[3] !== '0A') continue;
+    out.push({ proto, address: decodeAddress(addrHex!), port: Number.parseInt(portHex!, 16), uid: Number(f[7]), inode: f[9]! });
+  }
+  return out;
+}
+
+type Lookup = (host: string) => Promise<string>;
+const systemLookup: Lookup = async (host) => (await dnsLookup(host)).address;
+
+/** Rejects with `message` when `ms` pass first; the timer never keeps the process alive. */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms));
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function openSocket(address: string, port: number, ms: number): Promise<Socket> {
+  return new Promise((resolveSocket, reject) => {
+    const socket = connect({ host: address, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer from ${address}:${port} within ${ms} ms`));
+    }, Math.max(1, ms));
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolveSocket(socket);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(err.code === 'ECONNREFUSED' ? `connection refused on ${address}:${port}` : `${err.code ?? err.message} on ${address}:${port}`));
+    });
+  });
+}
+
+/**
+ * Round trip measured as the time a TCP handshake takes (one RTT), the lowest of up to three
+ * handshakes. ICMP needs raw sockets; a handshake needs nothing and crosses the same routers.
+ * Everything (name lookup included) fits in `timeoutMs`; on expiry the reason says what hung.
+ */
+export async function measureTcpLatency(
+  host: string,
+  opts: { ports: number[]; timeoutMs: number; samples?: number; lookup?: Lookup; now?: () => number },
+): Promise<{ host: string; reachable: true; address: string; port: number; ms: number; samplesMs: number[] } | { host: string; reachable: false; reason: string }> {
+  const now = opts.now ?? (() => performance.now());
+  const deadline = now() + opts.timeoutMs;
+  const left = () => deadline - now();
+  let address: string;
+  try {
+    address = await within((opts.lookup ?? systemLookup)(host), left(), `name lookup of ${host} did not finish within ${opts.timeoutMs} ms`);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { host, reachable: false, reason: e.code ? `cannot resolve ${host} (${e.code})` : e.message };
+  }
+  const failures: string[] = [];
+  for (const port of opts.ports) {
+    const samples: number[] = [];
+    try {
+      for (let i = 0; i < (opts.samples ?? 3) && left() > 0; i++) {
+        const started = now();
+        const socket = await openSocket(address, port, left());
+        samples.push(now() - started);
+        socket.destroy();
+      }
+    } catch (err) {
+      if (samples.length === 0) {
+        failures.push((err as Error).message);
+        if (left() <= 0) break;
+        continue;
+      }
+    }
+    if (samples.length > 0) {
+      const ms = Math.round(Math.min(...samples) * 10) / 10;
+      return { host, reachable: true, address, port, ms, samplesMs: samples.map((s) => Math.round(s * 10) / 10) };
+    }
+  }
+  if (left() <= 0 && failures.length < opts.ports.length) failures.push(`gave up after ${opts.timeoutMs} ms`);
+  return { host, reachable: false, reason: failures.join('; ') };
+}
+
+/** Reads a TCP stream as exact byte counts, for the iperf3 control channel. */
+class StreamReader {
+  private buffer = Buffer.alloc(0);
+  private waiting: (() => void) | null = null;
+  private closed: Error | null = null;
+  constructor(socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.waiting?.();
+    });
+    const end = (err?: Error) => {
+      this.closed ??= err ?? new Error('the server closed the control connection');
+      this.waiting?.();
+    };
+    socket.on('end', () => end());
+    socket.on('error', (err) => end(err));
+  }
+  async read(n: number): Promise<Buffer> {
+    while (this.buffer.length < n) {
+      if (this.closed) throw this.closed;
+      await new Promise<void>((r) => (this.waiting = r));
+      this.waiting = null;
+    }
+    const out = this.buffer.subarray(0, n);
+    this.buffer = this.buffer.subarray(n);
+    return out;
+  }
+}
+
+/** iperf3's control states (iperf_api.h). */
+const State = { TEST_START: 1, TEST_RUNNING: 2, TEST_END: 4, PARAM_EXCHANGE: 9, CREATE_STREAMS: 10, SERVER_TERMINATE: 11, EXCHANGE_RESULTS: 13, DISPLAY_RESULTS: 14, IPERF_DONE: 16, ACCESS_DENIED: -1, SERVER_ERROR: -2 } as const;
+
+const cookie = () => {
+  const chars = 'abcdefghijklmnopqrstuvwxyz234567';
+  return Buffer.from(`${Array.from({ length: 36 }, () => chars[randomInt(chars.length)]).join('')}\0`, 'ascii');
+};
+const framedJson = (value: unknown) => {
+  const body = Buffer.from(JSON.stringify(value));
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+};
+
+/**
+ * A minimal iperf3 client (protocol of iperf 3.x, one TCP stream, client → server): sends for at
+ * most `seconds` or `maxBytes`, whichever comes first, and takes the rate the server received.
+ * Bounded so that `check` never runs long: the whole exchange must fit in `timeoutMs`.
+ */
+export async function measureIperf3Upload(
+  server: { host: string; port: number },
+  opts: { timeoutMs: number; seconds?: number; maxBytes?: number },
+): Promise<{ server: string; measured: true; uploadBitsPerSecond: number; bytes: number; seconds: number; source: 'server' | 'client' } | { server: string; measured: false; reason: string }> {
+  const label = `${server.host}:${server.port}`;
+  const seconds = opts.seconds ?? 3;
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  const sockets: Socket[] = [];
+  const exchange = async () => {
+    const started = performance.now();
+    const control = await openSocket(server.host, server.port, opts.timeoutMs);
+    sockets.push(control);
+    const reader = new StreamReader(control);
+    const id = cookie();
+    control.write(id);
+    const nextState = async (): Promise<number> => {
+      const state = (await reader.read(1)).readInt8(0);
+      if (state === State.ACCESS_DENIED) throw new Error('the iperf3 server is busy with another test (access denied)');
+      if (state === State.SERVER_ERROR) throw new Error('the iperf3 server reported an error');
+      if (state === State.SERVER_TERMINATE) throw new Error('the iperf3 server terminated the test');
+      return state;
+    };
+    const expect = async (wanted: number) => {
+      const state = await nextState();
+      if (state !== wanted) throw new Error(`unexpected iperf3 state ${state} (expected ${wanted})`);
+    };
+    await expect(State.PARAM_EXCHANGE);
+    control.write(framedJson({ tcp: true, omit: 0, time: seconds, parallel: 1, len: 128 * 1024, client_version: '3.12' }));
+    await expect(State.CREATE_STREAMS);
+    const data = await openSocket(server.host, server.port, Math.max(1, opts.timeoutMs - (performance.now() - started)));
+    sockets.push(data);
+    data.on('error', () => {});
+    data.write(id);
+    await expect(State.TEST_START);
+    await expect(State.TEST_RUNNING);
+    const block = Buffer.alloc(128 * 1024, 0x5a);
+    const sendStart = performance.now();
+    let sent = 0;
+    while (sent < maxBytes && performance.now() - sendStart < seconds * 1000) {
+      sent += block.length;
+      if (!data.write(block)) await new Promise((r) => data.once('drain', r));
+    }
+    const sendSeconds = (performance.now() - sendStart) / 1000;
+    control.write(Buffer.from([State.TEST_END]));
+    await expect(State.EXCHANGE_RESULTS);
+    control.write(
+      framedJson({
+        cpu_util_total: 0, cpu_util_user: 0, cpu_util_system: 0, sender_has_retransmits: 0,
+        streams: [{ id: 1, bytes: sent, retransmits: 0, jitter: 0, errors: 0, packets: 0, start_time: 0, end_time: sendSeconds }],
+      }),
+    );
+    const length = (await reader.read(4)).readUInt32BE(0);
+    const results = JSON.parse((await reader.read(length)).toString('utf8')) as { streams?: { bytes?: number; start_time?: number; end_time?: number }[] };
+    await expect(State.DISPLAY_RESULTS);
+    control.write(Buffer.from([State.IPERF_DONE]));
+    const stream = results.streams?.[0];
+    const serverSeconds = stream && typeof stream.end_time === 'number' ? stream.end_time - (stream.start_time ?? 0) : 0;
+    if (stream?.bytes && serverSeconds > 0) {
+      return { server: label, measured: true as const, uploadBitsPerSecond: Math.round((stream.bytes * 8) / serverSeconds), bytes: stream.bytes, seconds: serverSeconds, source: 'server' as const };
+    }
+    return { server: label, measured: true as const, uploadBitsPerSecond: Math.round((sent * 8) / sendSeconds), bytes: sent, seconds: sendSeconds, source: 'client' as const };
+  };
+  try {
+    return await within(exchange(), opts.timeoutMs, `the iperf3 test did not finish within ${opts.timeoutMs} ms`);
+  } catch (err) {
+    return { server: label, measured: false, reason: (err as Error).message };
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
+}
