@@ -35,6 +35,8 @@ export interface ProvisioningModel {
   mode: 'local' | 'remote';
   /** The only address the AMI user may connect from (127.0.0.1 locally, the appliance's LAN address in hybrid mode). */
   applianceAddress: string;
+  /** Where the appliance reaches Asterisk's AMI and ARI (127.0.0.1 when local). */
+  asteriskAddress: string;
   sip: {
     bindAddress: string;
     udpPort: number;
@@ -69,6 +71,7 @@ export function defaultModel(overrides: Partial<ProvisioningModel> = {}): Provis
   return {
     mode: 'local',
     applianceAddress: '127.0.0.1',
+    asteriskAddress: '127.0.0.1',
     sip: { bindAddress: '0.0.0.0', udpPort: 5060, tcpPort: 5060, externalAddress: null, localNets: [] },
     http: { bindAddress: '127.0.0.1', port: 8088, tls: null },
     rtp: { start: 10000, end: 20000 },

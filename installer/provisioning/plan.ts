@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import type { FilesPort } from '../ports/asterisk.js';
+import type { RenderedFile } from './render.js';
+
+/**
+ * What provisioning will change in /etc/asterisk, computed before anything is written: our
+ * own `*_contactbox.conf` files (rewritten whole) and one include line in each main file
+ * (added once; the administrator's lines around it are kept byte for byte).
+ */
+export interface PlannedFile {
+  path: string;
+  name: string;
+  action: 'create' | 'update' | 'unchanged';
+  before: string | null;
+  after: string;
+  /** Our generated file, or the admin's main file that only gets an include line. */
+  role: 'ours' | 'main';
+}
+
+const includeLine = (name: string) => `#tryinclude ${name}`;
+
+export function hasInclude(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^[ \\t]*#(try)?include[ \\t]+"?(\\S*/)?${escaped}"?[ \\t]*(;.*)?$`, 'm').test(text);
+}
+
+/** The main file with our include line appended once (and a `[general]` for `[general](+)` if it has none). */
+export function ensureInclude(main: string | null, name: string, needsGeneral: boolean): string {
+  const text = main ?? '';
+  if (hasInclude(text, name)) return text;
+  const lines: string[] = [];
+  if (needsGeneral && !/^[ \t]*\[general\]/m.test(text)) lines.push('[general]');
+  lines.push(`; contactbox's settings (rewritten by contactbox; add your own outside that file)`, includeLine(name));
+  const sep = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  return `${text}${sep}${lines.join('\n')}\n`;
+}
+
+export function planFiles(rendered: readonly RenderedFile[], etcDir: string, files: Pick<FilesPort, 'read'>): PlannedFile[] {
+  const plan: PlannedFile[] = [];
+  for (const r of rendered) {
+    const path = join(etcDir, r.name);
+    const before = files.read(path);
+    plan.push({ path, name: r.name, role: 'ours', before, after: r.content, action: before === null ? 'create' : before === r.content ? 'unchanged' : 'update' });
+  }
+  for (const r of rendered) {
+    const path = join(etcDir, r.main);
+    const before = files.read(path);
+    const after = ensureInclude(before, r.name, r.needsGeneral);
+    plan.push({ path, name: r.main, role: 'main', before, after, action: before === null ? 'create' : before === after ? 'unchanged' : 'update' });
+  }
+  return plan;
+}
+
+export const changed = (plan: readonly PlannedFile[]) => plan.filter((p) => p.action !== 'unchanged');
+
+/** A unified-looking summary for `--dry-run` and logs: which files change and by how many lines. */
+export function describePlan(plan: readonly PlannedFile[]): string[] {
+  return plan.map((p) => {
+    if (p.action === 'unchanged') return `  ${p.path}: unchanged`;
+    const before = new Set((p.before ?? '').split('\n'));
+    const after = new Set(p.after.split('\n'));
+    const added = [...after].filter((l) => !before.has(l)).length;
+    const removed = [...before].filter((l) => l !== '' && !after.has(l)).length;
+    return `  ${p.path}: ${p.action} (+${added} -${removed} lines)`;
+  });
+}
+
+/** Copies the current version of every file about to change into `backupDir`. */
+export function backup(plan: readonly PlannedFile[], files: FilesPort, backupDir: string): void {
+  files.mkdirp(backupDir);
+  for (const p of changed(plan)) {
+    if (p.before !== null) files.writeAtomic(join(backupDir, p.name), p.before, 0o640);
+  }
+}
+
+export async function apply(plan: readonly PlannedFile[], files: FilesPort): Promise<void> {
+  for (const p of changed(plan)) {
+    files.writeAtomic(p.path, p.after, 0o640);
+    await files.grantAsterisk(p.path);
+  }
+}
+
+/** Puts every changed file back as it was (a file we created is removed). */
+export function restore(plan: readonly PlannedFile[], files: FilesPort): void {
+  for (const p of changed(plan)) {
+    if (p.before === null) files.remove(p.path);
+    else files.writeAtomic(p.path, p.before, 0o640);
+  }
+}

@@ -1,0 +1,215 @@
+import { join } from 'node:path';
+import type { Clock } from '../../appliance/core/clock.js';
+import { trunkKinds } from '../../appliance/trunks/kinds/index.js';
+import type { TrunkKind } from '../../appliance/trunks/model.js';
+import { AmiError, type AmiConnect, type AmiSession } from '../ports/ami.js';
+import type { AsteriskHostPort, FilesPort } from '../ports/asterisk.js';
+import type { ProvisioningModel } from './model.js';
+import { apply, backup, changed, describePlan, planFiles, restore, type PlannedFile } from './plan.js';
+import { expectedEndpoints, renderAsterisk, type RenderedFile } from './render.js';
+import { readTemplates, type Templates } from './templates.js';
+
+/**
+ * Writes contactbox's configuration into Asterisk, reloads what changed through AMI, checks
+ * that Asterisk took it (our endpoints are listed), and puts the previous files back if the
+ * reload or the check fails. Running it again with the same model changes nothing.
+ */
+export interface ProvisioningPorts {
+  files: FilesPort;
+  /** Where the main Asterisk files live (`installPaths(prefix).asteriskEtcDir`). */
+  asteriskEtcDir: string;
+  /** Remote mode: where the bundle for the remote Asterisk's admin is written. */
+  bundleDir?: string;
+  ami: AmiConnect;
+  /** `asterisk -rx`, used once to load a new AMI user when Asterisk is local. */
+  asterisk?: Pick<AsteriskHostPort, 'cli'>;
+  clock: Clock;
+  /** Random bytes for generated secrets. */
+  random(bytes: number): Buffer;
+  templates?: Templates;
+  kinds?: readonly TrunkKind[];
+  log?: (line: string) => void;
+}
+
+export interface ProvisionOptions {
+  /** `required`: a local Asterisk that cannot be reached is a failure; `if-running`: files are left for its next start. */
+  reload?: 'required' | 'if-running';
+  dryRun?: boolean;
+}
+
+export interface AmiCredentials {
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+}
+
+export interface AriCredentials {
+  url: string;
+  username: string;
+  password: string;
+  app: string;
+}
+
+export interface ProvisionResult {
+  mode: 'local' | 'remote';
+  files: { path: string; action: PlannedFile['action'] }[];
+  /** Where the previous versions of changed files were copied; null when nothing changed. */
+  backupDir: string | null;
+  reloaded: string[];
+  verification: { status: 'verified' | 'skipped'; endpoints: string[]; detail: string };
+  amiCredentials: AmiCredentials;
+  ariCredentials: AriCredentials;
+}
+
+export class ProvisioningError extends Error {
+  constructor(
+    message: string,
+    readonly rolledBack: boolean,
+    readonly backupDir: string | null,
+  ) {
+    super(message);
+    this.name = 'ProvisioningError';
+  }
+}
+
+/** Module to reload for each of our files (AMI `Reload` action, class `system`). */
+const RELOAD_MODULE: Record<string, string> = {
+  'pjsip_contactbox.conf': 'res_pjsip.so',
+  'extensions_contactbox.conf': 'pbx_config.so',
+  'queues_contactbox.conf': 'app_queue.so',
+  'ari_contactbox.conf': 'res_ari.so',
+  'http_contactbox.conf': 'http',
+  'rtp_contactbox.conf': 'res_rtp_asterisk.so',
+  'manager_contactbox.conf': 'manager',
+};
+
+export function generateSecret(random: (bytes: number) => Buffer): string {
+  // base64url of 24 random bytes: 32 characters of [A-Za-z0-9_-], safe in Asterisk configs and YAML.
+  return random(24).toString('base64url');
+}
+
+function modulesToReload(plan: readonly PlannedFile[], rendered: readonly RenderedFile[]): string[] {
+  const touched = new Set<string>();
+  for (const p of changed(plan)) {
+    const ours = p.role === 'ours' ? p.name : rendered.find((r) => r.main === p.name)?.name;
+    if (ours) touched.add(RELOAD_MODULE[ours]!);
+  }
+  // manager last: our own session must not be disturbed before the other reloads.
+  return Object.values(RELOAD_MODULE).filter((m) => touched.has(m));
+}
+
+export async function provisionAsterisk(model: ProvisioningModel, ports: ProvisioningPorts, options: ProvisionOptions = {}): Promise<ProvisionResult> {
+  const log = ports.log ?? (() => {});
+  const kinds = ports.kinds ?? trunkKinds;
+  const amiSecret = model.ami.secret ?? generateSecret(ports.random);
+  const ariPassword = model.ari.password ?? generateSecret(ports.random);
+  const asteriskHost = model.mode === 'local' ? '127.0.0.1' : model.asteriskAddress;
+  const amiCredentials: AmiCredentials = { host: asteriskHost, port: model.ami.port, username: model.ami.username, secret: amiSecret };
+  const ariCredentials: AriCredentials = {
+    url: `http://${asteriskHost}:${model.http.port}`,
+    username: model.ari.username,
+    password: ariPassword,
+    app: model.ari.app,
+  };
+  const rendered = renderAsterisk(model, { amiSecret, ariPassword }, ports.templates ?? readTemplates(), kinds);
+  const endpoints = expectedEndpoints(model, kinds);
+
+  if (model.mode === 'remote') {
+    // Hybrid: the remote Asterisk is not ours to change; its admin installs this bundle.
+    const dir = ports.bundleDir;
+    if (!dir) throw new ProvisioningError('remote mode needs a folder for the configuration bundle', false, null);
+    const plan = planFiles(rendered, dir, ports.files);
+    if (!options.dryRun) await apply(plan.filter((p) => p.role === 'ours'), ports.files);
+    return {
+      mode: 'remote',
+      files: plan.filter((p) => p.role === 'ours').map((p) => ({ path: p.path, action: p.action })),
+      backupDir: null,
+      reloaded: [],
+      verification: { status: 'skipped', endpoints, detail: `remote Asterisk: copy ${dir}/*_contactbox.conf to its /etc/asterisk and add the #tryinclude lines` },
+      amiCredentials,
+      ariCredentials,
+    };
+  }
+
+  const plan = planFiles(rendered, ports.asteriskEtcDir, ports.files);
+  const files = plan.map((p) => ({ path: p.path, action: p.action }));
+  const toReload = modulesToReload(plan, rendered);
+  describePlan(plan).forEach(log);
+  if (options.dryRun) {
+    return { mode: 'local', files, backupDir: null, reloaded: [], verification: { status: 'skipped', endpoints, detail: 'dry run' }, amiCredentials, ariCredentials };
+  }
+
+  let backupDir: string | null = null;
+  if (changed(plan).length) {
+    backupDir = join(ports.asteriskEtcDir, 'contactbox-backup', ports.clock.now().toISOString().replace(/[:.]/g, '-'));
+    backup(plan, ports.files, backupDir);
+    await apply(plan, ports.files);
+  }
+
+  const fail = async (reason: string, session: AmiSession | null): Promise<never> => {
+    restore(plan, ports.files);
+    let reloadedBack = '';
+    if (session) {
+      const back = await reloadModules(session, toReload).catch((err: Error) => err.message);
+      reloadedBack = typeof back === 'string' ? ` (reloading the previous files also failed: ${back})` : '';
+      await session.close().catch(() => undefined);
+    }
+    throw new ProvisioningError(
+      `${reason}; the previous Asterisk files were restored${reloadedBack}${backupDir ? ` (copies in ${backupDir})` : ''}`,
+      true,
+      backupDir,
+    );
+  };
+
+  let session: AmiSession;
+  try {
+    session = await openSession(ports, amiCredentials, toReload.includes('manager'));
+  } catch (err) {
+    if (err instanceof AmiError && err.kind === 'refused' && options.reload === 'if-running') {
+      return { mode: 'local', files, backupDir, reloaded: [], verification: { status: 'skipped', endpoints, detail: 'Asterisk is not running; it reads these files when it starts' }, amiCredentials, ariCredentials };
+    }
+    return fail(`cannot reach Asterisk's manager interface: ${(err as Error).message}`, null);
+  }
+
+  const reloadError = await reloadModules(session, toReload).then(() => null, (err: Error) => err.message);
+  if (reloadError) return fail(reloadError, session);
+  const listed = await listEndpoints(session).catch((err: Error) => err);
+  if (listed instanceof Error) return fail(`cannot list pjsip endpoints: ${listed.message}`, session);
+  const missing = endpoints.filter((e) => !listed.includes(e));
+  if (missing.length) return fail(`Asterisk did not load the endpoints ${missing.join(', ')} after the reload`, session);
+  await session.close().catch(() => undefined);
+  log(`  Asterisk reloaded (${toReload.join(', ') || 'nothing changed'}); ${endpoints.length} endpoints verified`);
+  return { mode: 'local', files, backupDir, reloaded: toReload, verification: { status: 'verified', endpoints, detail: `${endpoints.length} endpoints listed by PJSIPShowEndpoints` }, amiCredentials, ariCredentials };
+}
+
+/** Logs in; a user just written to manager_contactbox.conf exists only after `manager reload`, done once via the CLI. */
+async function openSession(ports: ProvisioningPorts, creds: AmiCredentials, managerChanged: boolean): Promise<AmiSession> {
+  try {
+    return await ports.ami(creds);
+  } catch (err) {
+    if (!(err instanceof AmiError) || err.kind !== 'auth' || !managerChanged || !ports.asterisk) throw err;
+    const r = await ports.asterisk.cli('manager reload');
+    if (!r.ok) throw new AmiError('auth', `${err.message}; "asterisk -rx 'manager reload'" failed: ${r.output}`);
+    return ports.ami(creds);
+  }
+}
+
+async function reloadModules(session: AmiSession, modules: readonly string[]): Promise<void> {
+  for (const module of modules) {
+    const r = await session.action({ Action: 'Reload', Module: module });
+    if (r.response.Response !== 'Success') {
+      throw new Error(`Asterisk refused to reload ${module}: ${r.response.Message ?? r.response.Response ?? 'no answer'}`);
+    }
+  }
+}
+
+export async function listEndpoints(session: AmiSession): Promise<string[]> {
+  const r = await session.action({ Action: 'PJSIPShowEndpoints' });
+  if (r.response.Response !== 'Success') {
+    // Asterisk answers an empty list with an error ("No endpoints found").
+    if (/no endpoints/i.test(r.response.Message ?? '')) return [];
+    throw new Error(r.response.Message ?? 'PJSIPShowEndpoints failed');
+  }
+  return r.events.filter((e) => e.Event === 'EndpointList').map((e) => e.ObjectName ?? '').filter(Boolean);
+}
