@@ -1,0 +1,86 @@
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fingerprintOf, type MachineFacts } from '../../appliance/licensing/fingerprint.js';
+import { signLicense, type LicensePayload } from '../../appliance/licensing/license-file.js';
+import type { BuildInfo } from '../../appliance/licensing/build-info.js';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const FACTS_DIR = `${REPO}test/fixtures/licensing/`;
+export const factsFile = (name: 'server-a' | 'server-a-new-nic' | 'server-a-clone' | 'server-b') => `${FACTS_DIR}${name}.json`;
+export const facts = (name: Parameters<typeof factsFile>[0]): MachineFacts => JSON.parse(readFileSync(factsFile(name), 'utf8')) as MachineFacts;
+
+export const devKey = (): KeyObject => createPrivateKey(readFileSync(`${REPO}scripts/dev-keys/development-private.pem`, 'utf8'));
+export const strangerKey = (): KeyObject => generateKeyPairSync('ed25519').privateKey;
+
+export const DEV_BUILD: BuildInfo = { flavour: 'development', releaseDate: '2026-11-01', runningFromSource: true };
+export const RELEASE_BUILD: BuildInfo = { flavour: 'release', releaseDate: '2026-11-01', runningFromSource: false };
+
+export function payload(overrides: Partial<LicensePayload> = {}): LicensePayload {
+  return {
+    product: 'contactbox',
+    formatVersion: 1,
+    licenseId: 'CB-TEST-0001',
+    customer: 'Test Customer LLC',
+    fingerprint: fingerprintOf(facts('server-a')),
+    sessions: 2,
+    modules: ['telephony', 'mail', 'chat', 'reports'],
+    sites: 1,
+    issuedAt: '2026-11-20T10:00:00.000Z',
+    expiresAt: null,
+    updatesUntil: '2027-11-20T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export const license = (overrides: Partial<LicensePayload> = {}, key: KeyObject = devKey()) => signLicense(payload(overrides), key);
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/** Runs a TypeScript entry point of this repository through tsx (as `npx tsx FILE` would). */
+export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runNode(['--import', 'tsx', `${REPO}${entry}`, ...args], env);
+}
+
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        json<T>() {
+          try {
+            return JSON.parse(stdout) as T;
+          } catch {
+            throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\n--- stderr:\n${stderr}`);
+          }
+        },
+      });
+    });
+  });
+}
+
+/** Waits until `check` returns true (polling), or fails with `what`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
