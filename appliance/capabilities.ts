@@ -4,7 +4,6 @@ import { usersCapability } from './users/index.js';
 import { tlsCapability } from './tls/index.js';
 import { retentionCapability } from './retention/index.js';
 import { licensingCapability } from './licensing/index.js';
-import { softphoneCapability } from './softphone/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -16,5 +15,4 @@ export const capabilities: readonly Capability[] = [
   usersCapability,
   retentionCapability,
   licensingCapability,
-  softphoneCapability,
 ];
