@@ -25,6 +25,11 @@ export function errorSpec(code: string): ErrorSpec | undefined {
   return catalogue.get(code);
 }
 
+/** Every code defined so far (the locale test checks each has a message in every language). */
+export function errorCodes(): string[] {
+  return [...catalogue.keys()];
+}
+
 export class AppError extends Error {
   readonly code: string;
   readonly status: number;
