@@ -92,5 +92,39 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .addOption(json())
     .action((options) => run(() => import('./commands/license.js'), { ...options, action: 'show' }));
 
+  const retention = program.command('retention').description('how long each kind of data is kept, what expires, and the disk it needs');
+  retention
+    .command('show')
+    .description('policies per data class, sizes, growth, the storage forecast and the last runs')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/retention.js'), { ...options, action: 'show' }));
+  retention
+    .command('set')
+    .description('keep a data class (recordings, calls, mail, chats, audit) for DAYS days or forever')
+    .argument('<class>', 'recordings | calls | mail | chats | audit')
+    .argument('<days>', "number of days, or 'forever'")
+    .option('--dry-run', 'only show what the new period would delete')
+    .option('-y, --yes', 'save even though the new period deletes data at the next run')
+    .addOption(prefix())
+    .addOption(json())
+    .action((cls: string, days: string, options) => run(() => import('./commands/retention.js'), { ...options, class: cls, days, action: 'set' }));
+  retention
+    .command('run')
+    .description('delete what has expired now (files, then rows; resumes an interrupted run)')
+    .option('--dry-run', 'only count what would be deleted')
+    .option('--as-of <date>', 'count (or delete) as of this date, YYYY-MM-DD or ISO date-time; a real run cannot be in the future')
+    .option('--batch-size <n>', 'items per batch (default 500)')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/retention.js'), { ...options, action: 'run' }));
+  retention
+    .command('verify')
+    .description('report files with no row and rows with no file under the data directory')
+    .option('--repair', 'move files with no row to <data>/quarantine/')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/retention.js'), { ...options, action: 'verify' }));
+
   return program;
 }

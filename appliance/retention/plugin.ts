@@ -39,7 +39,16 @@ export const retentionPlugin = fp(
     const { db, clock, config, audit, health, overrides } = app.deps;
     const dataDir = config.paths.data;
     const own = (overrides.retention ?? {}) as RetentionOverrides;
-    const { service, config: section } = createRetention({ db, clock, dataDir, audit, config: config.retention, log: app.log });
+    // Mail is deleted through the mail capability (tombstones), looked up when needed because
+    // it may register after retention.
+    type MailApi = { deleteMessages(ids: number[], reason: string): unknown };
+    const mailDeleter = () => {
+      const mail = (app as unknown as { mail?: MailApi }).mail;
+      return mail && typeof mail.deleteMessages === 'function' ? async (ids: number[]) => {
+            await mail.deleteMessages(ids, 'retention');
+          } : null;
+    };
+    const { service, config: section } = createRetention({ db, clock, dataDir, audit, config: config.retention, log: app.log, extra: { mailDeleter } });
     const disk = own.disk ?? statfsProbe;
     // The forecast scans every class's table, so health probes read the last one computed (at
     // start, by the schedule, or by an admin opening it) instead of scanning on every /healthz.

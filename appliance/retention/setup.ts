@@ -2,7 +2,7 @@ import type { Db } from '../core/db.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditLog } from '../core/audit.js';
 import { RetentionService, type RetentionServiceDeps } from './service.js';
-import { builtInClasses, type BuiltInDeps } from './classes/index.js';
+import { builtInClasses, ensureIndexes, type BuiltInDeps } from './classes/index.js';
 import { forecastStorage, statfsProbe, type DiskProbe, type StorageForecast } from './forecast.js';
 import { parseRetentionConfig, type RetentionConfig } from './policies.js';
 
@@ -25,6 +25,7 @@ export interface SetupDeps {
 export function createRetention(deps: SetupDeps): { service: RetentionService; config: RetentionConfig } {
   const config = parseRetentionConfig(deps.config);
   const service = new RetentionService({ db: deps.db, clock: deps.clock, dataDir: deps.dataDir, audit: deps.audit, ...(deps.log ? { log: deps.log } : {}) });
+  if (!deps.db.readonly) ensureIndexes(deps.db);
   for (const cls of builtInClasses({ db: deps.db, dataDir: deps.dataDir, ...deps.extra })) service.register(cls);
   if (!deps.db.readonly) service.seedPolicies(config);
   return { service, config };
