@@ -2,6 +2,7 @@ import { replace } from './dom.js';
 import { Api, ApiError, type Me } from './api.js';
 import { I18n, browserLanguage, isLanguage, type Language } from './i18n.js';
 import { LiveEvents } from './live.js';
+import { Softphone } from './softphone/phone.js';
 import type { Ctx, View } from './context.js';
 import { loginView } from './views/login.js';
 import { shellView, type Page } from './views/shell.js';
@@ -19,6 +20,7 @@ export class App {
   private readonly api: Api;
   private readonly live: LiveEvents;
   private me: Me | null = null;
+  private phone: Softphone | null = null;
   private view: View | null = null;
 
   constructor(
@@ -53,8 +55,14 @@ export class App {
 
   private signedIn(me: Me, fromLoginPage: boolean): void {
     this.me = me;
-    if (isLanguage(me.language)) this.setLanguage(me.language, false);
+    this.phone?.stop();
+    this.phone = new Softphone(this.api, this.storage);
+    void this.phone.start();
     this.live.start();
+    if (isLanguage(me.language)) {
+      this.i18n.set(me.language);
+      this.storage.setItem(LANGUAGE_KEY, me.language);
+    }
     if (fromLoginPage || location.pathname === '/login' || location.pathname === '/') {
       history.replaceState(null, '', this.pages[0]!.path);
     }
@@ -66,11 +74,16 @@ export class App {
     this.me = null;
     this.api.csrfToken = null;
     this.live.stop();
+    this.phone?.stop();
+    this.phone = null;
     history.replaceState(null, '', '/login');
     this.render();
   }
 
   private async logout(): Promise<void> {
+    // Unregister the phone while the session still lets its socket through.
+    this.phone?.stop();
+    this.phone = null;
     try {
       await this.api.logout();
     } catch (err) {
@@ -129,6 +142,7 @@ export class App {
         navigate: (p) => this.navigate(p),
         me,
         live: this.live,
+        phone: this.phone!,
       };
       this.view = shellView(ctx, this.pages, page, {
         onLanguage: (l) => this.setLanguage(l, true),

@@ -44,16 +44,18 @@ export function loginView(deps: {
     }
     submit.disabled = true;
     submit.textContent = t('login.busy');
+    let me: Me;
     try {
-      const me = await api.login(username.value.trim(), password.value);
-      deps.onLoggedIn(me);
+      me = await api.login(username.value.trim(), password.value);
     } catch (err) {
       showError(err instanceof ApiError ? err.message : t('error.network'));
       password.value = '';
       password.focus();
       submit.disabled = false;
       submit.textContent = t('login.submit');
+      return;
     }
+    deps.onLoggedIn(me);
   });
 
   const selftest = h('a', { href: '/selftest', class: 'selftest-link' }, t('login.selftest'));

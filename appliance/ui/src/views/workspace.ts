@@ -1,7 +1,94 @@
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import type { Ctx, View } from '../context.js';
+import { contactCard, type Contact } from './contact.js';
+import { callBoard } from './call-board.js';
+import { phonePanel } from '../softphone/panel.js';
 
-/** The operator workspace. */
+/**
+ * The operator workspace: queue/status bar, contact search, the open contact with its timeline,
+ * the softphone and the incoming-call card. A contact id in the URL (/workspace/contacts/42)
+ * opens that contact, so the browser's back button and bookmarks work.
+ */
 export function workspacePage(ctx: Ctx): View {
-  return { element: h('section', { class: 'workspace', 'data-testid': 'workspace' }, h('h1', { class: 'visually-hidden' }, ctx.t('nav.workspace'))) };
+  const { t, api } = ctx;
+  const disposers: Array<() => void> = [];
+
+  const query = h('input', { id: 'contact-search', type: 'search', name: 'q', placeholder: t('search.placeholder'), maxlength: 200, autocomplete: 'off' });
+  const count = h('p', { class: 'muted', role: 'status', 'data-testid': 'search-count' });
+  const results = h('ul', { class: 'results', 'data-testid': 'search-results' });
+  const searchError = h('p', { class: 'error', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    { role: 'search', 'aria-label': t('search.label') },
+    h('div', { class: 'field' }, h('label', { for: 'contact-search' }, t('search.label')), query),
+    h('button', { type: 'submit' }, t('search.submit')),
+  );
+  const center = h('section', { class: 'panel contact-pane', 'aria-live': 'polite', 'data-testid': 'contact-pane' }, h('p', { class: 'muted' }, t('contact.none')));
+
+  const showError = (where: HTMLElement, err: unknown) => {
+    where.textContent = err instanceof Error ? err.message : t('error.network');
+    where.hidden = false;
+  };
+
+  let openSeq = 0;
+  const openContact = async (id: number, pushUrl = true) => {
+    const seq = ++openSeq;
+    if (pushUrl && location.pathname !== `/workspace/contacts/${id}`) history.pushState(null, '', `/workspace/contacts/${id}`);
+    replace(center, h('p', { class: 'muted' }, t('common.loading')));
+    try {
+      const card = await contactCard(ctx, id, { call: (c) => phone.dialContact(c) });
+      if (seq === openSeq) replace(center, card);
+    } catch (err) {
+      const p = h('p', { class: 'error', role: 'alert' });
+      showError(p, err);
+      if (seq === openSeq) replace(center, p);
+    }
+  };
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const q = query.value.trim();
+    searchError.hidden = true;
+    try {
+      const found = await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(q)}&limit=50`);
+      count.textContent = t('search.results', { count: found.items.length });
+      replace(
+        results,
+        ...found.items.map((c) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', 'data-testid': 'search-result', onclick: () => void openContact(c.id) },
+              h('strong', {}, c.name),
+              c.phones.length ? h('span', { class: 'muted' }, ` · ${c.phones[0]}`) : null,
+            ),
+          ),
+        ),
+      );
+      if (found.items.length === 1) void openContact(found.items[0]!.id);
+    } catch (err) {
+      showError(searchError, err);
+    }
+  });
+
+  const phone = phonePanel(ctx);
+  disposers.push(phone.dispose);
+  const board = callBoard(ctx, { openContact: (id) => void openContact(id), phone });
+  disposers.push(board.dispose);
+
+  const match = /^\/workspace\/contacts\/(\d+)$/.exec(location.pathname);
+  if (match) void openContact(Number(match[1]), false);
+
+  const element = h(
+    'div',
+    { class: 'workspace', 'data-testid': 'workspace' },
+    h('h1', { class: 'visually-hidden' }, t('nav.workspace')),
+    board.statusBar,
+    h('section', { class: 'panel search-pane' }, form, searchError, count, results),
+    center,
+    h('aside', { class: 'side' }, board.incoming, phone.element),
+  );
+  return { element, dispose: () => disposers.forEach((d) => d()) };
 }

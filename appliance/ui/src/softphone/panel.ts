@@ -1,0 +1,130 @@
+import { h, option, replace } from '../dom.js';
+import type { Ctx } from '../context.js';
+import type { Contact } from '../views/contact.js';
+import type { Softphone, CallInfo } from './phone.js';
+
+export interface PhoneHandle {
+  element: HTMLElement;
+  phone: Softphone;
+  dialContact(contact: Contact): void;
+  dispose(): void;
+}
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+/**
+ * The phone panel in the workspace. Rebuilt from the Softphone's state on every change (a few
+ * dozen elements), so what is shown never drifts from what the phone is doing. The Softphone
+ * itself lives as long as the login, so leaving the page or switching language keeps the call.
+ */
+export function phonePanel(ctx: Ctx): PhoneHandle {
+  const { t } = ctx;
+  const phone = ctx.phone;
+  const body = h('div', {});
+  const element = h('section', { class: 'panel phone', 'aria-labelledby': 'phone-title', 'data-testid': 'phone' }, h('h2', { id: 'phone-title' }, t('phone.title')), body, phone.remoteAudio);
+  let microphones: MediaDeviceInfo[] = [];
+
+  const who = (call: CallInfo) => call.name ?? call.number ?? t('incoming.unknown');
+
+  const stateText = (): { state: string; text: string } => {
+    const reg = phone.registration;
+    const call = phone.call;
+    if (call) {
+      if (call.status === 'ringing') return { state: 'ringing', text: t('phone.state.ringing', { caller: who(call) }) };
+      if (call.status === 'calling') return { state: 'calling', text: t('phone.state.calling', { number: who(call) }) };
+      if (call.held) return { state: 'held', text: t('phone.state.held', { number: who(call) }) };
+      return { state: 'in-call', text: t('phone.state.inCall', { number: who(call) }) };
+    }
+    switch (reg.kind) {
+      case 'none':
+        return { state: 'none', text: t('phone.none') };
+      case 'connecting':
+        return { state: 'connecting', text: t('phone.state.connecting') };
+      case 'registered':
+        return { state: 'registered', text: t('phone.state.registered') };
+      case 'failed':
+        return { state: 'failed', text: t('phone.state.failed', { reason: reg.reason }) };
+      default:
+        return { state: 'disconnected', text: t('phone.state.disconnected') };
+    }
+  };
+
+  const render = () => {
+    const { state, text } = stateText();
+    const call = phone.call;
+    const status = h('p', { class: 'phone-state', role: 'status', 'data-testid': 'phone-state', 'data-state': state }, text);
+    if (phone.registration.kind === 'none') return replace(body, status);
+
+    const mic = h('select', { id: 'phone-mic', 'data-testid': 'phone-mic' });
+    mic.append(option('', t('phone.micDefault'), phone.microphone === ''));
+    for (const d of microphones) mic.append(option(d.deviceId, d.label || d.deviceId.slice(0, 8), d.deviceId === phone.microphone));
+    mic.addEventListener('change', () => {
+      phone.microphone = mic.value;
+    });
+    const micField = h('div', { class: 'field' }, h('label', { for: 'phone-mic' }, t('phone.microphone')), mic);
+
+    if (!call) {
+      const number = h('input', { id: 'phone-number', type: 'tel', autocomplete: 'off', maxlength: 40, 'data-testid': 'phone-number' });
+      const form = h(
+        'form',
+        { class: 'dial' },
+        h('div', { class: 'field' }, h('label', { for: 'phone-number' }, t('phone.number')), number),
+        h('button', { type: 'submit', class: 'primary', disabled: phone.registration.kind !== 'registered' }, t('phone.dial')),
+      );
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        if (number.value.trim()) phone.dial(number.value.trim());
+      });
+      return replace(body, status, form, micField);
+    }
+
+    const controls = h('div', { class: 'phone-controls' });
+    if (call.status === 'ringing' && call.direction === 'incoming') {
+      controls.append(h('button', { type: 'button', class: 'primary', 'data-testid': 'phone-answer', onclick: () => phone.answer() }, t('phone.answer')));
+    }
+    controls.append(h('button', { type: 'button', class: 'danger', 'data-testid': 'phone-hangup', onclick: () => phone.hangup() }, t('phone.hangup')));
+    let extra: HTMLElement | null = null;
+    if (call.status === 'active') {
+      controls.append(
+        h('button', { type: 'button', 'aria-pressed': String(call.held), 'data-testid': 'phone-hold', onclick: () => phone.toggleHold() }, t(call.held ? 'phone.resume' : 'phone.hold')),
+        h('button', { type: 'button', 'aria-pressed': String(call.muted), 'data-testid': 'phone-mute', onclick: () => phone.toggleMute() }, t(call.muted ? 'phone.unmute' : 'phone.mute')),
+      );
+      const target = h('input', { id: 'phone-transfer', type: 'tel', maxlength: 40, autocomplete: 'off' });
+      const transfer = h('form', { class: 'transfer' }, h('div', { class: 'field' }, h('label', { for: 'phone-transfer' }, t('phone.transferTo')), target), h('button', { type: 'submit' }, t('phone.transfer')));
+      transfer.addEventListener('submit', (event) => {
+        event.preventDefault();
+        phone.transfer(target.value);
+      });
+      const keypad = h('div', { class: 'keypad', role: 'group', 'aria-label': t('phone.keypad') }, ...KEYS.map((k) => h('button', { type: 'button', onclick: () => phone.dtmf(k) }, k)));
+      extra = h('div', {}, keypad, transfer);
+    }
+    replace(body, status, controls, extra, micField);
+  };
+
+  const refreshMicrophones = async () => {
+    try {
+      microphones = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
+      render();
+    } catch {
+      /* no media devices API: the default microphone is used */
+    }
+  };
+  const onDevices = () => void refreshMicrophones();
+  navigator.mediaDevices?.addEventListener('devicechange', onDevices);
+  const stop = phone.onChange(render);
+  render();
+  void refreshMicrophones();
+
+  return {
+    element,
+    phone,
+    dialContact(contact: Contact) {
+      // A masked user never holds the number: Asterisk resolves `contact-<id>` on the server.
+      phone.dial(contact.masked ? `contact-${contact.id}` : contact.phones[0] ?? `contact-${contact.id}`);
+    },
+    dispose() {
+      stop();
+      navigator.mediaDevices?.removeEventListener('devicechange', onDevices);
+    },
+  };
+}

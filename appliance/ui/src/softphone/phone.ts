@@ -1,0 +1,243 @@
+import type { Api } from '../api.js';
+import { Ringer } from './ringer.js';
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { UA } from 'jssip/lib/UA';
+
+/** What `GET /api/v1/me/phone` answers: credentials the appliance generated for this user. */
+export interface PhoneCredentials {
+  uri: string;
+  authorizationUser: string;
+  password: string;
+  displayName: string;
+  wsPath: string;
+  domain: string;
+}
+
+export type Registration =
+  | { kind: 'none'; reason: string }
+  | { kind: 'disconnected' }
+  | { kind: 'connecting' }
+  | { kind: 'registered' }
+  | { kind: 'failed'; reason: string };
+
+export interface CallInfo {
+  direction: 'incoming' | 'outgoing';
+  /** The other party's number, or null when hidden (masked for this user). */
+  number: string | null;
+  name: string | null;
+  status: 'ringing' | 'calling' | 'active' | 'ended';
+  held: boolean;
+  muted: boolean;
+}
+
+const MIC_KEY = 'contactbox.microphone';
+// The SIP proxy replaces numbers a masked user may not see with tokens like this.
+const HIDDEN = /^masked[0-9a-f]+$/;
+
+const partyNumber = (user: string | undefined | null) => (user && !HIDDEN.test(user) ? user : null);
+const partyName = (name: string | undefined | null) => (name && !HIDDEN.test(name) && !/masked[0-9a-f]{12}/.test(name) ? name : null);
+
+/**
+ * The WebRTC softphone (JsSIP) behind the phone panel: registers with the appliance-issued
+ * credentials over the same-origin SIP WebSocket, places and answers calls, hold, mute,
+ * blind transfer, DTMF, ringing, microphone choice, and reconnects on its own (JsSIP's
+ * connection recovery). Holds no DOM except the remote audio element it plays into.
+ */
+export class Softphone {
+  registration: Registration = { kind: 'disconnected' };
+  call: CallInfo | null = null;
+  credentials: PhoneCredentials | null = null;
+  private ua: UA | null = null;
+  private session: RTCSession | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly incomingListeners = new Set<(call: CallInfo) => void>();
+  private readonly ringer = new Ringer();
+  readonly remoteAudio: HTMLAudioElement;
+
+  constructor(
+    private readonly api: Api,
+    private readonly storage: Storage,
+  ) {
+    this.remoteAudio = document.createElement('audio');
+    this.remoteAudio.autoplay = true;
+  }
+
+  get microphone(): string {
+    return this.storage.getItem(MIC_KEY) ?? '';
+  }
+
+  set microphone(deviceId: string) {
+    if (deviceId) this.storage.setItem(MIC_KEY, deviceId);
+    else this.storage.removeItem(MIC_KEY);
+    this.changed();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onIncoming(listener: (call: CallInfo) => void): () => void {
+    this.incomingListeners.add(listener);
+    return () => this.incomingListeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.credentials = await this.api.get<PhoneCredentials>('/api/v1/me/phone');
+    } catch (err) {
+      this.registration = { kind: 'none', reason: err instanceof Error ? err.message : String(err) };
+      this.changed();
+      return;
+    }
+    // JsSIP is big; it loads only when a phone is actually used.
+    const { default: JsSIP } = await import('jssip');
+    const c = this.credentials;
+    const socket = new JsSIP.WebSocketInterface(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${c.wsPath}`);
+    const ua = new JsSIP.UA({
+      sockets: [socket],
+      uri: c.uri,
+      authorization_user: c.authorizationUser,
+      password: c.password,
+      display_name: c.displayName,
+      register: true,
+      register_expires: 300,
+      session_timers: false,
+      connection_recovery_min_interval: 2,
+      connection_recovery_max_interval: 30,
+      user_agent: 'contactbox-softphone',
+    });
+    this.ua = ua;
+    this.registration = { kind: 'connecting' };
+    ua.on('connecting', () => this.setRegistration({ kind: 'connecting' }));
+    ua.on('disconnected', () => this.setRegistration({ kind: 'disconnected' }));
+    ua.on('registered', () => this.setRegistration({ kind: 'registered' }));
+    ua.on('unregistered', () => this.setRegistration({ kind: 'disconnected' }));
+    ua.on('registrationFailed', (e: { cause?: string }) => this.setRegistration({ kind: 'failed', reason: String(e.cause ?? 'unknown') }));
+    ua.on('newRTCSession', (e: { originator: string; session: RTCSession }) => this.adopt(e.session, e.originator === 'remote'));
+    ua.start();
+    this.changed();
+  }
+
+  dial(target: string): void {
+    if (!this.ua || this.session) return;
+    const uri = target.includes('@') ? target : `sip:${target.replace(/[^\w+*#.-]/g, '')}@${this.credentials!.domain}`;
+    this.ua.call(uri, { mediaConstraints: this.constraints(), pcConfig: { iceServers: [] } });
+  }
+
+  answer(): void {
+    if (this.session && this.call?.direction === 'incoming' && this.call.status === 'ringing') {
+      this.session.answer({ mediaConstraints: this.constraints(), pcConfig: { iceServers: [] } });
+    }
+  }
+
+  hangup(): void {
+    this.session?.terminate();
+  }
+
+  toggleHold(): void {
+    if (!this.session || !this.call) return;
+    if (this.call.held) this.session.unhold();
+    else this.session.hold();
+  }
+
+  toggleMute(): void {
+    if (!this.session || !this.call) return;
+    if (this.call.muted) this.session.unmute({ audio: true });
+    else this.session.mute({ audio: true });
+    this.call = { ...this.call, muted: !this.call.muted };
+    this.changed();
+  }
+
+  /** Blind transfer (SIP REFER) to a number or extension. */
+  transfer(target: string): void {
+    if (!this.session || this.call?.status !== 'active' || !target.trim()) return;
+    this.session.refer(`sip:${target.trim().replace(/[^\w+*#.-]/g, '')}@${this.credentials!.domain}`);
+  }
+
+  dtmf(tone: string): void {
+    if (!this.session || this.call?.status !== 'active') return;
+    // RFC 2833 in the media stream when the browser can, as Asterisk expects from WebRTC.
+    this.session.sendDTMF(tone, { transportType: 'RFC2833' as unknown as undefined });
+  }
+
+  stop(): void {
+    this.ringer.dispose();
+    try {
+      this.session?.terminate();
+    } catch {
+      /* already ended */
+    }
+    this.ua?.stop();
+    this.ua = null;
+    this.session = null;
+    this.call = null;
+    this.listeners.clear();
+    this.incomingListeners.clear();
+  }
+
+  private constraints(): MediaStreamConstraints {
+    const mic = this.microphone;
+    return { audio: mic ? { deviceId: { exact: mic } } : true, video: false };
+  }
+
+  private adopt(session: RTCSession, incoming: boolean): void {
+    if (this.session) {
+      // One call at a time: a second caller hears busy and goes back to the queue.
+      if (incoming) session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      return;
+    }
+    this.session = session;
+    const remote = session.remote_identity;
+    this.call = {
+      direction: incoming ? 'incoming' : 'outgoing',
+      number: partyNumber(remote?.uri?.user),
+      name: partyName(remote?.display_name),
+      status: incoming ? 'ringing' : 'calling',
+      held: false,
+      muted: false,
+    };
+    const attach = (pc: RTCPeerConnection) =>
+      pc.addEventListener('track', (event) => {
+        this.remoteAudio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      });
+    if (session.connection) attach(session.connection);
+    session.on('peerconnection', (e: { peerconnection: RTCPeerConnection }) => attach(e.peerconnection));
+    const update = (patch: Partial<CallInfo>) => {
+      if (this.session !== session || !this.call) return;
+      this.call = { ...this.call, ...patch };
+      this.changed();
+    };
+    session.on('accepted', () => {
+      this.ringer.stop();
+      update({ status: 'active' });
+    });
+    session.on('confirmed', () => update({ status: 'active' }));
+    session.on('hold', () => update({ held: true }));
+    session.on('unhold', () => update({ held: false }));
+    const end = () => {
+      if (this.session !== session) return;
+      this.ringer.stop();
+      this.session = null;
+      this.call = null;
+      this.remoteAudio.srcObject = null;
+      this.changed();
+    };
+    session.on('ended', end);
+    session.on('failed', end);
+    if (incoming) {
+      this.ringer.start();
+      for (const listener of this.incomingListeners) listener(this.call);
+    }
+    this.changed();
+  }
+
+  private setRegistration(registration: Registration): void {
+    this.registration = registration;
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,117 @@
+import { h, replace } from '../dom.js';
+import type { Ctx } from '../context.js';
+import type { LiveMessage } from '../live.js';
+import type { PhoneHandle } from '../softphone/panel.js';
+import type { CallInfo } from '../softphone/phone.js';
+import type { Contact } from './contact.js';
+
+/** The fields of a call as the live events carry them (already masked for this viewer). */
+interface LiveCall {
+  id: number | string;
+  direction?: string;
+  from?: string | null;
+  queue?: string | null;
+  operatorId?: number | null;
+  contactId?: number | null;
+  contactName?: string | null;
+  answeredAt?: string | null;
+  endedAt?: string | null;
+}
+
+function asCall(data: unknown): LiveCall | null {
+  const d = data as Partial<LiveCall> | null;
+  if (!d || typeof d !== 'object' || (typeof d.id !== 'number' && typeof d.id !== 'string')) return null;
+  return d as LiveCall;
+}
+
+/**
+ * The queue/status bar and the incoming-call card. Calls are followed from live events
+ * (`call.*` messages, masked by the server for this viewer); a call ringing on this user's own
+ * softphone opens the card too, found by the caller's number. The caller's contact opens with
+ * its history before the operator answers.
+ */
+export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; phone: PhoneHandle }) {
+  const { t, api, me } = ctx;
+  const calls = new Map<string, LiveCall>();
+  const waiting = h('span', { 'data-testid': 'queue-waiting' });
+  const active = h('span', { 'data-testid': 'queue-active' });
+  const statusBar = h('section', { class: 'panel statusbar', 'aria-label': t('queue.title') }, h('strong', {}, t('queue.title')), waiting, active);
+  const incoming = h('section', { class: 'panel incoming', role: 'alert', 'data-testid': 'incoming-call', hidden: true });
+
+  const renderStatus = () => {
+    const live = [...calls.values()].filter((c) => !c.endedAt);
+    waiting.textContent = t('queue.waiting', { count: live.filter((c) => !c.answeredAt && c.queue).length });
+    active.textContent = t('queue.active', { count: live.filter((c) => c.answeredAt).length });
+  };
+
+  let shownKey: string | null = null;
+  const showIncoming = (key: string, caller: string, contactId: number | null) => {
+    shownKey = key;
+    const history = contactId
+      ? h('button', { type: 'button', 'data-testid': 'incoming-open', onclick: () => deps.openContact(contactId) }, t('incoming.history'))
+      : null;
+    const answer = h('button', { type: 'button', class: 'primary', 'data-testid': 'incoming-answer', onclick: () => deps.phone.phone.answer() }, t('phone.answer'));
+    answer.hidden = !(deps.phone.phone.call?.status === 'ringing');
+    replace(incoming, h('h2', {}, t('incoming.title')), h('p', { 'data-testid': 'incoming-caller' }, caller), answer, history);
+    incoming.hidden = false;
+    // Before the operator answers: the caller's card and history are already open.
+    if (contactId) deps.openContact(contactId);
+  };
+  const hideIncoming = (key: string) => {
+    if (shownKey !== key) return;
+    shownKey = null;
+    incoming.hidden = true;
+  };
+
+  const onCall = (message: LiveMessage) => {
+    if (!message.type.startsWith('call.')) return;
+    const call = asCall(message.data);
+    if (!call) return;
+    const key = `live:${call.id}`;
+    calls.set(key, call);
+    if (call.endedAt) setTimeout(() => calls.delete(key), 0);
+    renderStatus();
+    const forMe = call.operatorId === me.id;
+    if (forMe && call.direction === 'inbound' && !call.answeredAt && !call.endedAt) {
+      showIncoming(key, call.contactName ?? call.from ?? t('incoming.unknown'), call.contactId ?? null);
+    } else if (call.answeredAt || call.endedAt) {
+      hideIncoming(key);
+    }
+  };
+
+  // The softphone rings: find the caller by number (a full number works for masked users too,
+  // and the answer shows them only the masked form).
+  const onRing = async (call: CallInfo) => {
+    if (shownKey?.startsWith('live:')) return;
+    const key = `sip:${Date.now()}`;
+    let contact: Contact | null = null;
+    if (call.number) {
+      try {
+        const found = await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(call.number)}&limit=2`);
+        if (found.items.length === 1) contact = found.items[0]!;
+      } catch {
+        /* the card still shows the call */
+      }
+    }
+    if (deps.phone.phone.call !== call && deps.phone.phone.call?.status !== 'ringing') return;
+    showIncoming(key, contact?.name ?? call.name ?? call.number ?? t('incoming.unknown'), contact?.id ?? null);
+  };
+  const stopRing = deps.phone.phone.onIncoming((call) => void onRing(call));
+  const stopPhone = deps.phone.phone.onChange(() => {
+    if (shownKey?.startsWith('sip:') && deps.phone.phone.call?.status !== 'ringing') hideIncoming(shownKey);
+    const answer = incoming.querySelector<HTMLButtonElement>('[data-testid=incoming-answer]');
+    if (answer) answer.hidden = deps.phone.phone.call?.status !== 'ringing';
+  });
+  const stopLive = ctx.live.on('*', onCall);
+  renderStatus();
+
+  return {
+    statusBar,
+    incoming,
+    dispose() {
+      stopLive();
+      stopRing();
+      stopPhone();
+    },
+  };
+}
