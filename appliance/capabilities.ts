@@ -1,13 +1,10 @@
 import type { Capability } from './capability.js';
-import { telephonyCapability } from './telephony/index.js';
-import { callsCapability } from './calls/index.js';
 import { contactsCapability } from './contacts/index.js';
 import { usersCapability } from './users/index.js';
 import { tlsCapability } from './tls/index.js';
 import { retentionCapability } from './retention/index.js';
 import { licensingCapability } from './licensing/index.js';
 import { softphoneCapability } from './softphone/index.js';
-import { mailCapability } from './mail/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -20,7 +17,4 @@ export const capabilities: readonly Capability[] = [
   retentionCapability,
   licensingCapability,
   softphoneCapability,
-  telephonyCapability,
-  callsCapability,
-  mailCapability,
 ];
