@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { installPaths } from '../../installer/paths.js';
+import { AppError } from '../../appliance/core/errors.js';
+import { writeFileAtomic } from '../../appliance/licensing/atomic-write.js';
+import { FakeQueue } from './fake-queue.js';
+import { licensingHarness, type LicensingHarness } from './app-helpers.js';
+import { factsFile, license, runTs, waitFor } from './helpers.js';
+
+const OPERATORS = [
+  { iface: 'PJSIP/op101', operatorId: 101 },
+  { iface: 'PJSIP/op102', operatorId: 102 },
+  { iface: 'PJSIP/op103', operatorId: 103 },
+];
+
+const thrown = (f: () => unknown): AppError => {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+};
+
+describe('licensing: concurrent-dialog enforcement', () => {
+  let h: LicensingHarness;
+  let queue: FakeQueue;
+  const closedEvents: string[] = [];
+
+  let prefix: string;
+
+  beforeEach(async () => {
+    closedEvents.length = 0;
+    // The licence file where the CLI puts it for `--prefix DIR`, so the CLI and the appliance share it.
+    prefix = mkdtempSync(join(tmpdir(), 'contactbox-prefix-'));
+    h = licensingHarness({ licenseFile: installPaths(prefix).licenseFile });
+    mkdirSync(dirname(h.licenseFile), { recursive: true });
+    writeFileSync(h.licenseFile, license({ sessions: 2 }));
+    await h.start();
+    queue = new FakeQueue(h.app.deps.bus, () => h.clock.now(), OPERATORS);
+    h.overrides.queues = queue;
+    (h.app.deps.bus.subscribe as (e: string, l: (p: { dialogId: string }) => void) => void)('dialog.closed', (p) => closedEvents.push(p.dialogId));
+  });
+  afterEach(async () => {
+    await h.close();
+    rmSync(prefix, { recursive: true, force: true });
+  });
+
+  it('at sessions=2, three simultaneous inbound calls: two answered, the third waits (members paused) and is answered when one ends', async () => {
+    const paused = () => queue.members.every((m) => m.paused && m.pausedReason === 'licence');
+    queue.arrive('call-1');
+    queue.arrive('call-2');
+    queue.arrive('call-3');
+    await waitFor(() => queue.answered.size === 2 && paused(), 'two answered and the queue held');
+    await new Promise((r) => setTimeout(r, 200));
+    expect([...queue.answered.keys()]).to.deep.equal(['call-1', 'call-2']);
+    expect(queue.waiting).to.deep.equal(['call-3']);
+    expect(h.app.licensing.status()).to.include({ inUse: 2, sessions: 2, holdingQueues: true });
+
+    queue.hangup('call-1');
+    await waitFor(() => queue.answered.has('call-3'), 'the waiting call answered');
+    expect(queue.connected().sort()).to.deep.equal(['call-2', 'call-3']);
+    // The limit is reached again, so the queue is held again; the calls in progress were never touched.
+    await waitFor(paused, 'the queue held again');
+    expect(closedEvents).to.deep.equal(['call-1']);
+    expect(h.app.licensing.status()).to.include({ inUse: 2, peak: 2 });
+  });
+
+  it("never lifts an operator's own pause", async () => {
+    queue.pauseByOperator('PJSIP/op103');
+    queue.arrive('a');
+    queue.arrive('b');
+    await waitFor(() => queue.members.filter((m) => m.pausedReason === 'licence').length === 2, 'held');
+    queue.hangup('a');
+    await waitFor(() => queue.members.filter((m) => m.pausedReason === 'licence').length === 0 && !queue.members[0]!.paused, 'released');
+    expect(queue.members[2]).to.include({ paused: true, pausedReason: 'break' });
+  });
+
+  it("refuses an operator's outbound call at the limit with LICENSE_SESSIONS_EXHAUSTED, and two clicks at once cannot both take the last session", async () => {
+    queue.arrive('in-1');
+    await waitFor(() => h.app.licensing.status().inUse === 1, 'one call up');
+    // Two clicks in the same tick with one session left: the first holds it, the second is refused.
+    const release = h.app.licensing.assertCanOpenDialog('outbound', { operatorId: 102 });
+    const second = thrown(() => h.app.licensing.assertCanOpenDialog('outbound', { operatorId: 103 }));
+    expect(second.code).to.equal('LICENSE_SESSIONS_EXHAUSTED');
+    expect(second.status).to.equal(409);
+    expect(second.message).to.equal('All 2 licensed sessions are in use. Try again when a call or chat ends, or ask the administrator about more sessions.');
+    // The first call fails before the operator's leg comes up: its session is given back.
+    release();
+    h.app.licensing.assertCanOpenDialog('outbound', { operatorId: 103 });
+    h.publish('dialog.opened', { dialogId: 'out-1', kind: 'call', operatorId: 103, at: h.clock.now().toISOString() });
+    expect(h.app.licensing.status().inUse).to.equal(2);
+    expect(thrown(() => h.app.licensing.assertCanOpenDialog('outbound')).code).to.equal('LICENSE_SESSIONS_EXHAUSTED');
+    const usage = h.app.licensing.usage(new Date('2026-11-25T00:00:00Z'), new Date('2026-11-26T00:00:00Z'));
+    expect(usage).to.deep.equal([{ hour: '2026-11-25T12:00:00.000Z', peak: 2, sessionLimit: 2, refused: 2 }]);
+  });
+
+  it('a bigger licence activated by the CLI while calls are up raises the limit at once, without restart or dropped calls', async () => {
+    queue.arrive('c1');
+    queue.arrive('c2');
+    queue.arrive('c3');
+    await waitFor(() => queue.answered.size === 2 && queue.waiting.length === 1, 'two up, one waiting');
+    const appBefore = h.app;
+    // The admin runs `contactbox license activate` against this installation while the calls are up.
+    const file = join(h.dir, 'bigger.lic');
+    writeFileSync(file, license({ sessions: 3, licenseId: 'CB-TEST-BIGGER' }));
+    const cli = await runTs('installer/main.ts', ['license', 'activate', file, '--prefix', prefix, '--json'], { CONTACTBOX_FACTS_FILE: factsFile('server-a') });
+    expect(cli.code, cli.stdout + cli.stderr).to.equal(0);
+    await waitFor(() => h.app.licensing.status().sessions === 3, 'the new licence applied');
+    await waitFor(() => queue.answered.has('c3'), 'the waiting call answered');
+    expect(h.app).to.equal(appBefore);
+    expect(queue.connected().sort()).to.deep.equal(['c1', 'c2', 'c3']);
+    expect(closedEvents).to.deep.equal([]);
+    expect(h.app.licensing.status()).to.include({ id: 'CB-TEST-BIGGER', inUse: 3, sessions: 3 });
+  });
+
+  it('a smaller licence never cuts dialogs in progress: they go on, new ones wait', async () => {
+    for (const id of ['x1', 'x2']) queue.arrive(id);
+    await waitFor(() => h.app.licensing.status().inUse === 2, 'two up');
+    writeFileAtomic(h.licenseFile, license({ sessions: 1 }));
+    await waitFor(() => h.app.licensing.status().sessions === 1, 'smaller licence applied');
+    await waitFor(() => queue.members.every((m) => m.paused), 'held');
+    queue.arrive('x3');
+    queue.hangup('x1');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(queue.connected()).to.deep.equal(['x2']);
+    expect(queue.waiting).to.deep.equal(['x3']);
+  });
+});
+
+describe('licensing: the dialog counter under races and restarts', () => {
+  let h: LicensingHarness;
+  beforeEach(async () => {
+    h = licensingHarness();
+    writeFileSync(h.licenseFile, license({ sessions: 5 }));
+    await h.start();
+  });
+  afterEach(async () => h.close());
+
+  const at = '2026-11-25T12:00:00.000Z';
+
+  it('counts two dialogs opened in the same millisecond once each, ignores repeats, and never goes below zero', () => {
+    h.publish('dialog.opened', { dialogId: 'd1', kind: 'call', operatorId: 1, at });
+    h.publish('dialog.opened', { dialogId: 'd2', kind: 'call', operatorId: 2, at });
+    h.publish('dialog.opened', { dialogId: 'd1', kind: 'call', operatorId: 1, at });
+    expect(h.app.licensing.status().inUse).to.equal(2);
+    h.publish('dialog.closed', { dialogId: 'unknown', at });
+    h.publish('dialog.closed', { dialogId: 'd1', at });
+    h.publish('dialog.closed', { dialogId: 'd1', at });
+    expect(h.app.licensing.status().inUse).to.equal(1);
+    // A close that overtakes its open: the late open is not counted.
+    h.publish('dialog.closed', { dialogId: 'd3', at });
+    h.publish('dialog.opened', { dialogId: 'd3', kind: 'chat', operatorId: 3, at });
+    expect(h.app.licensing.status().inUse).to.equal(1);
+    // Malformed payloads are ignored, not counted.
+    h.publish('dialog.opened', { dialogId: '', kind: 'call', operatorId: 1, at });
+    h.publish('dialog.opened', { dialogId: 'd9', kind: 'fax', operatorId: 1, at });
+    expect(h.app.licensing.status().inUse).to.equal(1);
+  });
+
+  it('survives a restart: open dialogs are rebuilt from the database, and a snapshot from the calls side reconciles them', async () => {
+    h.publish('dialog.opened', { dialogId: 'c1', kind: 'call', operatorId: 1, at });
+    h.publish('dialog.opened', { dialogId: 'c2', kind: 'call', operatorId: 2, at: new Date(at) });
+    h.publish('dialog.opened', { dialogId: 'chat-1', kind: 'chat', operatorId: 3, at });
+    await h.restart();
+    expect(h.app.licensing.status().inUse).to.equal(3);
+    expect(h.app.licensing.openDialogs().map((d) => d.dialogId).sort()).to.deep.equal(['c1', 'c2', 'chat-1']);
+    // After reconnecting, the calls side reports which calls Asterisk still has: c1 ended while we were down.
+    h.publish('dialog.snapshot', { kind: 'call', dialogs: [{ dialogId: 'c2', operatorId: 2, at }], at });
+    expect(h.app.licensing.openDialogs().map((d) => d.dialogId).sort()).to.deep.equal(['c2', 'chat-1']);
+    await h.restart();
+    expect(h.app.licensing.status().inUse).to.equal(2);
+  });
+});
