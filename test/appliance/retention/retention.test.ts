@@ -190,7 +190,8 @@ describe('retention: policies, preview, legal holds, runs and the journal', () =
   });
 
   it('forecasts storage from the last 30 days of growth, with the fill date and 80 %/90 % warnings', async () => {
-    t = await appWith({ disk: fixedDisk(10_000_000, 1_500_000) });
+    // No recordings sizing here (0 minutes a day): this test is about measured growth.
+    t = await appWith({ disk: fixedDisk(10_000_000, 1_500_000), retention: { recordedMinutesPerDay: 0 } });
     createTestItems(t.db);
     t.app.retention.register(testItemsClass(t.db, t.dataDir));
     // 300 items of 100 bytes in the last 30 days: 1,000 bytes a day, kept forever.
