@@ -33,17 +33,17 @@ export function evaluateBandwidth(facts: BandwidthFacts | null, input: CheckInpu
     return { status: 'warn', measured: null, required, display: { ...display, measured: 'not measured' },
       message: `Not measured: needs ≥ ${mbit(needed)} each way (${arithmetic}). Pass --bandwidth-server HOST[:PORT] (a machine running 'iperf3 -s') to measure.` };
   }
-  if (!facts.measured) {
-    return { status: 'warn', measured: { server: facts.server, measured: false, reason: facts.reason }, required, display: { ...display, measured: 'failed' },
-      message: `Could not measure against ${facts.server}: ${facts.reason}. Needs ≥ ${mbit(needed)} each way (${arithmetic}).` };
-  }
-  const ok = facts.uploadBitsPerSecond >= needed;
+  const read = (what: string, r: BandwidthFacts['upload']) =>
+    r.measured ? `${what} ${mbit(r.bitsPerSecond)} (${r.bytes} bytes in ${r.seconds.toFixed(2)} s, counted by the ${r.source === 'server' ? 'iperf3 server' : 'receiving client'})` : `${what} not measured (${r.reason})`;
+  const measured = { server: facts.server, upload: facts.upload, download: facts.download };
+  const short = [facts.upload, facts.download].some((r) => r.measured && r.bitsPerSecond < needed);
+  const missing = [facts.upload, facts.download].some((r) => !r.measured);
+  const shown = (r: BandwidthFacts['upload']) => (r.measured ? mbit(r.bitsPerSecond) : '?');
+  const status = short ? 'fail' : missing ? 'warn' : 'pass';
   return {
-    status: ok ? 'pass' : 'fail',
-    measured: { server: facts.server, uploadBitsPerSecond: facts.uploadBitsPerSecond, bytes: facts.bytes, seconds: facts.seconds, source: facts.source },
-    required, display: { ...display, measured: `${mbit(facts.uploadBitsPerSecond)} up` },
-    message: `Upload to ${facts.server}: ${mbit(facts.uploadBitsPerSecond)} (${facts.bytes} bytes in ${facts.seconds.toFixed(2)} s, as the iperf3 server counted). Needs ${arithmetic}. ` +
-      (ok ? 'Enough (download is not measured; the line must be symmetric).' : 'Not enough for the sessions asked.'),
+    status, measured, required, display: { ...display, measured: `${shown(facts.upload)} up, ${shown(facts.download)} down` },
+    message: `Against iperf3 server ${facts.server}: ${read('upload', facts.upload)}; ${read('download', facts.download)}. Needs ${arithmetic}. ` +
+      (status === 'pass' ? 'Enough both ways.' : short ? 'Not enough for the sessions asked.' : 'Run check again when the iperf3 server is free, or measure with iperf3 yourself.'),
   };
 }
 

@@ -155,20 +155,25 @@ const framedJson = (value: unknown) => {
   return Buffer.concat([head, body]);
 };
 
+export type Iperf3Reading =
+  | { measured: true; bitsPerSecond: number; bytes: number; seconds: number; source: 'server' | 'client' }
+  | { measured: false; reason: string };
+
 /**
- * A minimal iperf3 client (protocol of iperf 3.x, one TCP stream, client → server): sends for at
- * most `seconds` or `maxBytes`, whichever comes first, and takes the rate the server received.
+ * A minimal iperf3 client (protocol of iperf 3.x, one TCP stream). `upload` sends to the server,
+ * `download` asks it to send (iperf3 -R). Either way the client stops after `seconds` or
+ * `maxBytes`, whichever comes first, and the rate is taken from the receiving side's count.
  * Bounded so that `check` never runs long: the whole exchange must fit in `timeoutMs`.
  */
-export async function measureIperf3Upload(
+export async function measureIperf3(
   server: { host: string; port: number },
-  opts: { timeoutMs: number; seconds?: number; maxBytes?: number },
-): Promise<{ server: string; measured: true; uploadBitsPerSecond: number; bytes: number; seconds: number; source: 'server' | 'client' } | { server: string; measured: false; reason: string }> {
-  const label = `${server.host}:${server.port}`;
+  opts: { direction: 'upload' | 'download'; timeoutMs: number; seconds?: number; maxBytes?: number },
+): Promise<Iperf3Reading> {
   const seconds = opts.seconds ?? 3;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  const reverse = opts.direction === 'download';
   const sockets: Socket[] = [];
-  const exchange = async () => {
+  const exchange = async (): Promise<Iperf3Reading> => {
     const started = performance.now();
     const control = await openSocket(server.host, server.port, opts.timeoutMs);
     sockets.push(control);
@@ -187,28 +192,36 @@ export async function measureIperf3Upload(
       if (state !== wanted) throw new Error(`unexpected iperf3 state ${state} (expected ${wanted})`);
     };
     await expect(State.PARAM_EXCHANGE);
-    control.write(framedJson({ tcp: true, omit: 0, time: seconds, parallel: 1, len: 128 * 1024, client_version: '3.12' }));
+    control.write(framedJson({ tcp: true, omit: 0, time: seconds, parallel: 1, len: 128 * 1024, ...(reverse ? { reverse: true } : {}), client_version: '3.12' }));
     await expect(State.CREATE_STREAMS);
     const data = await openSocket(server.host, server.port, Math.max(1, opts.timeoutMs - (performance.now() - started)));
     sockets.push(data);
     data.on('error', () => {});
     data.write(id);
+    let received = 0;
+    data.on('data', (chunk: Buffer) => (received += chunk.length));
     await expect(State.TEST_START);
     await expect(State.TEST_RUNNING);
-    const block = Buffer.alloc(128 * 1024, 0x5a);
-    const sendStart = performance.now();
+    const windowStart = performance.now();
+    const elapsed = () => performance.now() - windowStart;
     let sent = 0;
-    while (sent < maxBytes && performance.now() - sendStart < seconds * 1000) {
-      sent += block.length;
-      if (!data.write(block)) await new Promise((r) => data.once('drain', r));
+    if (reverse) {
+      while (received < maxBytes && elapsed() < seconds * 1000) await new Promise((r) => setTimeout(r, 20));
+    } else {
+      const block = Buffer.alloc(128 * 1024, 0x5a);
+      while (sent < maxBytes && elapsed() < seconds * 1000) {
+        sent += block.length;
+        if (!data.write(block)) await new Promise((r) => data.once('drain', r));
+      }
     }
-    const sendSeconds = (performance.now() - sendStart) / 1000;
+    const windowSeconds = elapsed() / 1000;
+    const clientBytes = reverse ? received : sent;
     control.write(Buffer.from([State.TEST_END]));
     await expect(State.EXCHANGE_RESULTS);
     control.write(
       framedJson({
-        cpu_util_total: 0, cpu_util_user: 0, cpu_util_system: 0, sender_has_retransmits: 0,
-        streams: [{ id: 1, bytes: sent, retransmits: 0, jitter: 0, errors: 0, packets: 0, start_time: 0, end_time: sendSeconds }],
+        cpu_util_total: 0, cpu_util_user: 0, cpu_util_system: 0, sender_has_retransmits: reverse ? -1 : 0,
+        streams: [{ id: 1, bytes: clientBytes, retransmits: reverse ? -1 : 0, jitter: 0, errors: 0, packets: 0, start_time: 0, end_time: windowSeconds }],
       }),
     );
     const length = (await reader.read(4)).readUInt32BE(0);
@@ -217,15 +230,17 @@ export async function measureIperf3Upload(
     control.write(Buffer.from([State.IPERF_DONE]));
     const stream = results.streams?.[0];
     const serverSeconds = stream && typeof stream.end_time === 'number' ? stream.end_time - (stream.start_time ?? 0) : 0;
-    if (stream?.bytes && serverSeconds > 0) {
-      return { server: label, measured: true as const, uploadBitsPerSecond: Math.round((stream.bytes * 8) / serverSeconds), bytes: stream.bytes, seconds: serverSeconds, source: 'server' as const };
+    // Upload: the server received; its count excludes bytes still in flight when the test ended.
+    if (!reverse && stream?.bytes && serverSeconds > 0) {
+      return { measured: true, bitsPerSecond: Math.round((stream.bytes * 8) / serverSeconds), bytes: stream.bytes, seconds: serverSeconds, source: 'server' };
     }
-    return { server: label, measured: true as const, uploadBitsPerSecond: Math.round((sent * 8) / sendSeconds), bytes: sent, seconds: sendSeconds, source: 'client' as const };
+    if (clientBytes === 0 || windowSeconds <= 0) throw new Error('no data crossed the test stream');
+    return { measured: true, bitsPerSecond: Math.round((clientBytes * 8) / windowSeconds), bytes: clientBytes, seconds: windowSeconds, source: 'client' };
   };
   try {
-    return await within(exchange(), opts.timeoutMs, `the iperf3 test did not finish within ${opts.timeoutMs} ms`);
+    return await within(exchange(), opts.timeoutMs, `the iperf3 ${opts.direction} test did not finish within ${opts.timeoutMs} ms`);
   } catch (err) {
-    return { server: label, measured: false, reason: (err as Error).message };
+    return { measured: false, reason: (err as Error).message };
   } finally {
     for (const s of sockets) s.destroy();
   }

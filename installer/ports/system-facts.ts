@@ -2,7 +2,7 @@ import { execFile, type ExecFileException } from 'node:child_process';
 import { readFile, readdir, readlink, stat, statfs } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { measureIperf3Upload, measureTcpLatency, parseProcNetSockets, type RawSocket } from './system-facts-net.js';
+import { measureIperf3, measureTcpLatency, parseProcNetSockets, type Iperf3Reading, type RawSocket } from './system-facts-net.js';
 
 /**
  * The one interface through which `check` (and later `install`/`status`) read facts about this
@@ -21,7 +21,7 @@ export interface SystemFacts {
   asterisk(): Promise<AsteriskFacts>;
   /** TCP-handshake round trip to `host` on 443, then 80; never takes longer than `timeoutMs`. */
   latency(host: string, timeoutMs: number): Promise<LatencyFacts>;
-  /** Upload throughput against an iperf3 server, bounded in bytes and seconds. */
+  /** Upload and download throughput against an iperf3 server, bounded in bytes and seconds. */
   bandwidth(server: { host: string; port: number }, timeoutMs: number): Promise<BandwidthFacts>;
 }
 
@@ -97,9 +97,13 @@ export type LatencyFacts =
   | { host: string; reachable: true; address: string; port: number; ms: number; samplesMs: number[] }
   | { host: string; reachable: false; reason: string };
 
-export type BandwidthFacts =
-  | { server: string; measured: true; uploadBitsPerSecond: number; bytes: number; seconds: number; source: 'server' | 'client' }
-  | { server: string; measured: false; reason: string };
+export type { Iperf3Reading };
+/** One iperf3 test each way, run one after the other (an iperf3 server takes one test at a time). */
+export interface BandwidthFacts {
+  server: string;
+  upload: Iperf3Reading;
+  download: Iperf3Reading;
+}
 
 /** Everything a fixture holds: one reading of each fact. */
 export interface RecordedFacts {
@@ -126,8 +130,10 @@ export function recordedFacts(rec: RecordedFacts): SystemFacts {
     sockets: async () => rec.sockets,
     asterisk: async () => rec.asterisk,
     latency: async (host) => ({ ...rec.latency, host }),
-    bandwidth: async (server) =>
-      rec.bandwidth ? { ...rec.bandwidth, server: `${server.host}:${server.port}` } : { server: `${server.host}:${server.port}`, measured: false, reason: 'no bandwidth reading in this recording' },
+    bandwidth: async (server) => {
+      const none = { measured: false as const, reason: 'no bandwidth reading in this recording' };
+      return { upload: none, download: none, ...rec.bandwidth, server: `${server.host}:${server.port}` };
+    },
   };
 }
 
@@ -273,6 +279,17 @@ export function createSystemFacts(): SystemFacts {
     },
 
     latency: (host, timeoutMs) => measureTcpLatency(host, { ports: [443, 80], timeoutMs }),
-    bandwidth: (server, timeoutMs) => measureIperf3Upload(server, { timeoutMs }),
+    async bandwidth(server, timeoutMs) {
+      const each = { timeoutMs: Math.floor(timeoutMs / 2), seconds: 2.5 };
+      const upload = await measureIperf3(server, { ...each, direction: 'upload' });
+      // iperf3 serves one test at a time and reopens its listening socket after each: for a moment after
+      // the upload it refuses or says it is busy, so the download is retried briefly.
+      let download = await measureIperf3(server, { ...each, direction: 'download' });
+      for (let i = 0; i < 5 && upload.measured && !download.measured && /busy|refused/.test(download.reason); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        download = await measureIperf3(server, { ...each, direction: 'download' });
+      }
+      return { server: `${server.host}:${server.port}`, upload, download };
+    },
   };
 }

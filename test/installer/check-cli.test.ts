@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,28 @@ describe('contactbox check (real CLI on this machine)', function () {
     expect(get('latency').status).to.equal('warn');
     expect(get('latency').message).to.contain('connection refused on 127.0.0.1:443');
     for (const c of report.checks) expect(['pass', 'warn', 'fail']).to.include(c.status);
+  });
+
+  it('--bandwidth-server measures both directions against a real iperf3 server', async () => {
+    const port = await new Promise<number>((r) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => r(p));
+      });
+    });
+    const server = spawn('iperf3', ['-s', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // let iperf3 bind
+      const r = await cli(['check', '--json', '--profile', 'evaluation', '--probe-host', '127.0.0.1', '--bandwidth-server', `127.0.0.1:${port}`]);
+      const bw = (JSON.parse(r.stdout) as Report).checks.find((c) => c.id === 'bandwidth')!;
+      expect(bw.status, bw.message).to.equal('pass');
+      expect(bw.measured).to.deep.include({ server: `127.0.0.1:${port}` });
+      expect((bw.measured!.upload as { measured: boolean }).measured).to.equal(true);
+      expect((bw.measured!.download as { measured: boolean }).measured).to.equal(true);
+    } finally {
+      server.kill();
+    }
   });
 
   it('prints the Check · Status · Measured · Required · Advice table without --json', async () => {

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { network } from '../../installer/checks/requirements.js';
-import { measureIperf3Upload, measureTcpLatency, parseProcNetSockets } from '../../installer/ports/system-facts-net.js';
+import { measureIperf3, measureTcpLatency, parseProcNetSockets } from '../../installer/ports/system-facts-net.js';
 import { createSystemFacts, parseMemTotal, parseOsRelease } from '../../installer/ports/system-facts.js';
 
 const listen = (server: Server) => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
@@ -108,21 +108,29 @@ describe('system facts: iperf3 bandwidth probe', () => {
     server = null;
   });
 
-  it('measures upload against a real iperf3 server, bounded in bytes', async function () {
+  it('measures upload and download against a real iperf3 server, bounded in bytes', async function () {
     if (!haveIperf3) throw new Error('iperf3 is not installed (scripts/test-packages.txt lists it)');
     const port = await closedPort();
-    server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    let r = await measureIperf3Upload({ host: '127.0.0.1', port }, { timeoutMs: 5000, maxBytes: 8 * 1024 * 1024 });
-    for (let i = 0; i < 20 && !r.measured && /refused/.test(r.reason); i++) {
+    server = spawn('iperf3', ['-s', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const measure = (direction: 'upload' | 'download') => measureIperf3({ host: '127.0.0.1', port }, { direction, timeoutMs: 5000, maxBytes: 8 * 1024 * 1024 });
+    let up = await measure('upload');
+    for (let i = 0; i < 20 && !up.measured && /refused/.test(up.reason); i++) {
       await new Promise((ok) => setTimeout(ok, 100)); // the server may still be starting
-      r = await measureIperf3Upload({ host: '127.0.0.1', port }, { timeoutMs: 5000, maxBytes: 8 * 1024 * 1024 });
+      up = await measure('upload');
     }
-    expect(r.measured, JSON.stringify(r)).to.equal(true);
-    if (r.measured) {
-      expect(r.source).to.equal('server');
+    expect(up.measured, JSON.stringify(up)).to.equal(true);
+    if (up.measured) {
+      expect(up.source).to.equal('server');
       // The server counts what arrived before TEST_END; bytes still in flight are not part of the rate.
-      expect(r.bytes).to.be.greaterThan(0).and.at.most(8 * 1024 * 1024);
-      expect(r.uploadBitsPerSecond).to.be.greaterThan(10e6);
+      expect(up.bytes).to.be.greaterThan(0).and.at.most(8 * 1024 * 1024);
+      expect(up.bitsPerSecond).to.be.greaterThan(10e6);
+    }
+    const down = await measure('download');
+    expect(down.measured, JSON.stringify(down)).to.equal(true);
+    if (down.measured) {
+      expect(down.source).to.equal('client');
+      expect(down.bytes).to.be.at.least(8 * 1024 * 1024);
+      expect(down.bitsPerSecond).to.be.greaterThan(10e6);
     }
   });
 
@@ -130,8 +138,8 @@ describe('system facts: iperf3 bandwidth probe', () => {
     const silent = createServer(() => {});
     const port = await listen(silent);
     try {
-      const r = await measureIperf3Upload({ host: '127.0.0.1', port }, { timeoutMs: 300 });
-      expect(r).to.deep.equal({ server: `127.0.0.1:${port}`, measured: false, reason: 'the iperf3 test did not finish within 300 ms' });
+      const r = await measureIperf3({ host: '127.0.0.1', port }, { direction: 'upload', timeoutMs: 300 });
+      expect(r).to.deep.equal({ measured: false, reason: 'the iperf3 upload test did not finish within 300 ms' });
     } finally {
       silent.close();
     }

@@ -174,12 +174,22 @@ describe('check rules: edge cases', () => {
     expect(small.byId.bandwidth.required).to.include({ bitsPerSecond: 10_000_000 });
     expect(small.byId.bandwidth.message).to.contain('≥ 10.0 Mbit/s').and.contain('G.711').and.contain('--bandwidth-server');
     const big = fixture('debian13');
-    big.bandwidth = { server: 'x', measured: true, uploadBitsPerSecond: 15_000_000, bytes: 5_625_000, seconds: 3, source: 'server' };
+    big.bandwidth = {
+      server: 'x',
+      upload: { measured: true, bitsPerSecond: 15_000_000, bytes: 5_625_000, seconds: 3, source: 'server' },
+      download: { measured: true, bitsPerSecond: 48_000_000, bytes: 18_000_000, seconds: 3, source: 'client' },
+    };
     const r = await check(big, { sessions: 200, bandwidthServer: { host: '192.0.2.5', port: 5201 } });
     expect(r.byId.bandwidth.required).to.include({ bitsPerSecond: 17_440_000 });
     expect(r.statuses.bandwidth).to.equal('fail');
     expect(r.byId.bandwidth.message).to.contain('200 sessions × 87.2 kbit/s').and.contain('17.4 Mbit/s');
-    expect((await check(big, { sessions: 100, bandwidthServer: { host: '192.0.2.5', port: 5201 } })).statuses.bandwidth).to.equal('pass');
+    const enough = await check(big, { sessions: 100, bandwidthServer: { host: '192.0.2.5', port: 5201 } });
+    expect(enough.statuses.bandwidth).to.equal('pass');
+    expect(enough.byId.bandwidth.message).to.contain('upload 15.0 Mbit/s').and.contain('download 48.0 Mbit/s');
+    big.bandwidth.download = { measured: false, reason: 'the iperf3 server is busy with another test (access denied)' };
+    const half = await check(big, { sessions: 100, bandwidthServer: { host: '192.0.2.5', port: 5201 } });
+    expect(half.statuses.bandwidth).to.equal('warn');
+    expect(half.byId.bandwidth.message).to.contain('download not measured (the iperf3 server is busy');
   });
 
   it('os: Debian 7 fails, testing (no VERSION_ID) and Debian 14 warn, a derivative and a missing os-release fail', async () => {
