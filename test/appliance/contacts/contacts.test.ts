@@ -139,18 +139,18 @@ describe('contacts: create, read, search, merge, notes and timeline', () => {
       await admin.request('POST', `/api/v1/contacts/${c.id}/notes`, { body: `note ${i}` });
     }
     t.app.timeline.register({
-      type: 'call',
+      type: 'fake-call',
       list: (contactId, _viewer, { before }) =>
-        [{ type: 'call', at: new Date(base + 30_000).toISOString(), contactId, durationSeconds: 42 }].filter((x) => x.at < before && contactId === c.id),
+        [{ type: 'fake-call', at: new Date(base + 30_000).toISOString(), contactId, durationSeconds: 42 }].filter((x) => x.at < before && contactId === c.id),
     });
     const all = (await admin.request('GET', `/api/v1/contacts/${c.id}/timeline`)).json();
-    expect(all.items.map((i: { type: string }) => i.type)).to.deep.equal(['note', 'call', 'note', 'note']);
+    expect(all.items.map((i: { type: string }) => i.type)).to.deep.equal(['note', 'fake-call', 'note', 'note']);
     expect(all.items[1].durationSeconds).to.equal(42);
     expect(all.nextBefore).to.equal(null);
     const page = (await admin.request('GET', `/api/v1/contacts/${c.id}/timeline?limit=2`)).json();
     expect(page.items.map((i: { body?: string }) => i.body)).to.deep.equal(['note 1', 'note 2']);
     const older = (await admin.request('GET', `/api/v1/contacts/${c.id}/timeline?limit=2&before=${encodeURIComponent(page.nextBefore)}`)).json();
-    expect(older.items.map((i: { type: string }) => i.type)).to.deep.equal(['note', 'call']);
+    expect(older.items.map((i: { type: string }) => i.type)).to.deep.equal(['note', 'fake-call']);
     const missing = await admin.request('GET', '/api/v1/contacts/424242/timeline');
     expect(missing.statusCode).to.equal(404);
     expect(missing.json().error.code).to.equal('CONTACT_NOT_FOUND');

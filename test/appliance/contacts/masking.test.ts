@@ -1,0 +1,123 @@
+import { expect } from 'chai';
+import { buildTestApp, type TestApp, type TestClient } from '../../support/test-app.js';
+
+const PHONE = '+380 67 123 45 67';
+const PHONE2 = '+1 202 555 0143';
+const EMAIL = 'Ivan.Petrenko@Example.com';
+/** Every form in which the raw values could leak: as typed, E.164, digits, national, subscriber part, address parts. */
+const RAW_TEXT = ['+380671234567', '380671234567', '0671234567', '671234567', '1234567', '+12025550143', '2025550143', '5550143', 'ivan.petrenko', 'van.petrenko', 'petrenko@'];
+const RAW_DIGITS = ['671234567', '1234567', '2025550143', '5550143'];
+
+/** Collects every string in a JSON document or every cell of a CSV file. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number') return [String(value)];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+function leaks(body: string, contentType: string): string[] {
+  const found: string[] = [];
+  const lower = body.toLowerCase();
+  for (const raw of RAW_TEXT) if (lower.includes(raw.toLowerCase())) found.push(`text "${raw}"`);
+  // Digit strings split by formatting ("67 123 45 67") are caught per value: digits of each string field or cell.
+  const values = contentType.startsWith('application/json') ? strings(JSON.parse(body)) : body.split(/[,\r\n;]/);
+  for (const v of values) {
+    const digits = v.replace(/\D/g, '');
+    for (const raw of RAW_DIGITS) if (digits.includes(raw)) found.push(`digits ${raw} in "${v}"`);
+  }
+  return found;
+}
+
+describe('masking: an intern receives no unmasked phone number or e-mail address anywhere', () => {
+  let t: TestApp;
+  let admin: TestClient;
+  let intern: TestClient;
+  let id: number;
+  beforeEach(async () => {
+    t = await buildTestApp();
+    admin = await t.userClient('admin');
+    intern = await t.userClient('intern');
+    const created = await admin.request('POST', '/api/v1/contacts', { name: 'Ivan', phones: [PHONE, PHONE2], emails: [EMAIL], tags: ['vip'] });
+    id = created.json().id;
+    await admin.request('POST', `/api/v1/contacts/${id}/notes`, { body: `Call him on ${PHONE} or 067-123-45-67, or write to ${EMAIL}` });
+    await admin.request('POST', '/api/v1/contacts', { name: 'Other', phones: ['+380 50 765 43 21'] });
+    // A source of another capability that masks its own fields, as sources must.
+    t.app.timeline.register({
+      type: 'fake-call',
+      list: (contactId, viewer) => [{ type: 'fake-call', at: t.clock.now().toISOString(), contactId, from: t.app.deps.masking.forViewer(viewer).phone('+380671234567') }],
+    });
+  });
+  afterEach(async () => t.close());
+
+  it('the admin sees the raw values (so the scan below can fail)', async () => {
+    const res = await admin.request('GET', `/api/v1/contacts/${id}/timeline`);
+    expect(leaks(res.body, res.headers['content-type'] as string)).to.not.deep.equal([]);
+    const exp = await admin.request('GET', '/api/v1/contacts/export.csv');
+    expect(exp.body).to.contain('+380671234567').and.contain('ivan.petrenko@example.com');
+  });
+
+  it('scans every response an intern can get, and the export, for the raw values', async () => {
+    const calls: [string, string, unknown?][] = [
+      ['GET', '/api/v1/contacts'],
+      ['GET', `/api/v1/contacts?q=${encodeURIComponent(PHONE)}`],
+      ['GET', '/api/v1/contacts?q=0671234567'],
+      ['GET', `/api/v1/contacts?q=${encodeURIComponent(EMAIL)}`],
+      ['GET', '/api/v1/contacts?q=Ivan'],
+      ['GET', '/api/v1/contacts?tag=vip'],
+      ['GET', `/api/v1/contacts/${id}`],
+      ['GET', `/api/v1/contacts/${id}/timeline`],
+      ['GET', '/api/v1/contacts/export.csv'],
+      ['PATCH', `/api/v1/contacts/${id}`, { name: 'Ivan P' }],
+      ['PATCH', `/api/v1/contacts/${id}`, { phones: ['+380 67 123 45 67'] }],
+      ['POST', `/api/v1/contacts/${id}/notes`, { body: 'spoke to him' }],
+      ['POST', `/api/v1/contacts/${id}/merge`, { otherId: id + 1 }],
+      ['GET', '/api/v1/users'],
+      ['GET', '/api/v1/teams'],
+      ['GET', '/api/v1/contacts/999999'],
+    ];
+    let scanned = 0;
+    for (const [method, url, body] of calls) {
+      const res = await intern.request(method, url, body);
+      expect(res.statusCode, `${method} ${url}`).to.be.below(500);
+      expect(leaks(res.body, String(res.headers['content-type'])), `${method} ${url} → ${res.body}`).to.deep.equal([]);
+      scanned++;
+    }
+    expect(scanned).to.equal(calls.length);
+  });
+
+  it('an intern finds the contact by a full number or address, sees it masked, and cannot probe with fragments', async () => {
+    const byNumber = (await intern.request('GET', `/api/v1/contacts?q=${encodeURIComponent('067 123 45 67')}`)).json();
+    expect(byNumber.items.map((c: { id: number }) => c.id)).to.deep.equal([id]);
+    expect(byNumber.items[0].phones[0]).to.equal('+380 67 *** ** 67');
+    expect(byNumber.items[0].emails[0]).to.equal('i***@example.com');
+    expect(byNumber.items[0].masked).to.equal(true);
+    const byMail = (await intern.request('GET', `/api/v1/contacts?q=${encodeURIComponent(EMAIL)}`)).json();
+    expect(byMail.items.map((c: { id: number }) => c.id)).to.deep.equal([id]);
+    // Fragments would let an intern guess hidden digits or letters one at a time.
+    expect((await intern.request('GET', '/api/v1/contacts?q=1234')).json().items).to.deep.equal([]);
+    expect((await intern.request('GET', '/api/v1/contacts?q=petrenko%40')).json().items).to.deep.equal([]);
+    expect((await admin.request('GET', '/api/v1/contacts?q=1234')).json().items).to.have.length(1);
+  });
+
+  it('an intern creating a contact with raw values gets it back masked, and cannot replace masked values', async () => {
+    const res = await intern.request('POST', '/api/v1/contacts', { name: 'Walk-in', phones: ['+380 93 111 22 33'], emails: ['walkin@example.org'] });
+    expect(res.statusCode).to.equal(201);
+    expect(res.json().phones).to.deep.equal(['+380 93 *** ** 33']);
+    expect(res.json().emails).to.deep.equal(['w***@example.org']);
+    const patch = await intern.request('PATCH', `/api/v1/contacts/${id}`, { emails: [] });
+    expect(patch.statusCode).to.equal(403);
+    expect(patch.json().error.code).to.equal('MASKED_FIELD_READONLY');
+    expect(t.app.contacts.get(id)!.emails).to.deep.equal(['ivan.petrenko@example.com']);
+  });
+
+  it('follows the admin’s policy: unmasking interns shows raw values, masking operators hides them', async () => {
+    const op = await t.userClient('operator');
+    await admin.request('PUT', '/api/v1/settings/masking', { maskedRoles: ['operator'], phoneVisibleTail: 2 });
+    const opView = await op.request('GET', `/api/v1/contacts/${id}`);
+    expect(leaks(opView.body, 'application/json')).to.deep.equal([]);
+    const internView = await intern.request('GET', `/api/v1/contacts/${id}`);
+    expect(internView.json().phones).to.include('+380671234567');
+  });
+});
