@@ -1,4 +1,6 @@
 import type { Capability } from './capability.js';
+import { telephonyCapability } from './telephony/index.js';
+import { callsCapability } from './calls/index.js';
 import { contactsCapability } from './contacts/index.js';
 import { usersCapability } from './users/index.js';
 import { tlsCapability } from './tls/index.js';
@@ -17,4 +19,6 @@ export const capabilities: readonly Capability[] = [
   retentionCapability,
   licensingCapability,
   softphoneCapability,
+  telephonyCapability,
+  callsCapability,
 ];

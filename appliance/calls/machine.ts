@@ -1,0 +1,351 @@
+import type { ChannelRef, TelephonyEvent } from '../telephony/port.js';
+
+/**
+ * The call state machine. A call is everything Asterisk links under one Linkedid: the
+ * customer's leg, the operators' legs, transfers. `foldCall` is a pure transition
+ * `(call, event) → {call, effects}`; the tracker owns the map of live calls and performs the
+ * effects (store, publish, fetch the recording).
+ *
+ * Direction is never read from a dialplan context (a click-to-call's customer leg runs in the
+ * trunk's context): a call whose first leg is an external endpoint arriving in state Ring is
+ * inbound; otherwise it is outbound when an external leg is dialled or the operator dialled an
+ * outside number, and internal when only operators take part.
+ */
+export type LegRole = 'operator' | 'external';
+export type Direction = 'inbound' | 'outbound' | 'internal';
+export type Disposition = 'answered' | 'missed' | 'abandoned' | 'busy' | 'failed' | 'no_channel';
+
+export interface Leg {
+  uniqueId: string;
+  channel: string;
+  endpoint: string;
+  role: LegRole;
+  operatorId: number | null;
+  /** State when first seen: an external leg seen first in Ring is a call coming in. */
+  firstState: string;
+  createdAt: string;
+  ringingAt: string | null;
+  upAt: string | null;
+  endedAt: string | null;
+  cause: number | null;
+  dialStatus: string | null;
+  callerNum: string | null;
+  /** The number this leg called or was called at (DID for inbound, dialled digits outbound). */
+  exten: string | null;
+  dialled: string | null;
+  congestion: boolean;
+  busy: boolean;
+  /** On hold right now. */
+  held: boolean;
+  /** How many times this leg was put on hold. */
+  holds: number;
+  transferredTo: string | null;
+}
+
+export interface CallState {
+  linkedId: string;
+  startedAt: string;
+  legs: Leg[];
+  queue: string | null;
+  abandoned: boolean;
+  /** Files MixMonitor writes on the Asterisk side, in the order started. */
+  recordingFiles: string[];
+  endedAt: string | null;
+  /** Set when a leg was closed by reconciliation rather than by a Hangup event. */
+  reconciled: boolean;
+}
+
+export type Effect =
+  | { type: 'changed' }
+  | { type: 'operator.up'; operatorId: number | null; at: string }
+  | { type: 'ended'; at: string };
+
+export interface FoldContext {
+  /** Which user a phone endpoint belongs to; null when the endpoint is not an operator's. */
+  operatorOf(endpoint: string): number | null;
+  /** Is this endpoint an operator's phone (mapped or not)? */
+  isOperator(endpoint: string): boolean;
+  /** The outbound dial prefix (`9`), stripped from numbers operators dial. */
+  dialPrefix: string;
+}
+
+const iso = (d: Date) => d.toISOString();
+const OUTSIDE_NUMBER = /^\+?\d{6,}$/;
+
+function newLeg(ch: ChannelRef, at: Date, ctx: FoldContext): Leg {
+  const role: LegRole = ctx.isOperator(ch.endpoint) ? 'operator' : 'external';
+  return {
+    uniqueId: ch.uniqueId,
+    channel: ch.name,
+    endpoint: ch.endpoint,
+    role,
+    operatorId: role === 'operator' ? ctx.operatorOf(ch.endpoint) : null,
+    firstState: ch.state,
+    createdAt: iso(at),
+    ringingAt: ch.state === 'ringing' ? iso(at) : null,
+    upAt: ch.state === 'up' ? iso(at) : null,
+    endedAt: null,
+    cause: null,
+    dialStatus: null,
+    callerNum: ch.callerNum,
+    exten: ch.exten && ch.exten !== 's' ? ch.exten : null,
+    dialled: null,
+    congestion: false,
+    busy: false,
+    held: false,
+    holds: 0,
+    transferredTo: null,
+  };
+}
+
+export function newCall(linkedId: string, at: Date): CallState {
+  return { linkedId, startedAt: iso(at), legs: [], queue: null, abandoned: false, recordingFiles: [], endedAt: null, reconciled: false };
+}
+
+/** The leg an event is about, the event's channel, and whether the event belongs to this call. */
+function channelsOf(event: TelephonyEvent): ChannelRef[] {
+  switch (event.type) {
+    case 'dial.begin':
+    case 'dial.end':
+      return event.channel ? [event.dest, event.channel] : [event.dest];
+    case 'originate.result':
+    case 'link.up':
+    case 'link.down':
+      return [];
+    default:
+      return [event.channel];
+  }
+}
+
+export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContext): { call: CallState; effects: Effect[] } {
+  if (prev.endedAt) return { call: prev, effects: [] };
+  const call: CallState = { ...prev, legs: prev.legs.slice() };
+  const effects: Effect[] = [];
+  const wasOperatorUp = call.legs.some((l) => l.role === 'operator' && l.upAt && !l.endedAt);
+  const at = iso(event.at);
+
+  const legFor = (ch: ChannelRef): Leg | null => {
+    if (ch.linkedId !== call.linkedId) return null;
+    let i = call.legs.findIndex((l) => l.uniqueId === ch.uniqueId);
+    if (i < 0) {
+      call.legs.push(newLeg(ch, event.at, ctx));
+      i = call.legs.length - 1;
+    } else {
+      call.legs[i] = { ...call.legs[i]! };
+    }
+    const leg = call.legs[i]!;
+    if (leg.endedAt) return leg;
+    if (ch.state === 'ringing' && !leg.ringingAt) leg.ringingAt = at;
+    if (ch.state === 'up' && !leg.upAt) leg.upAt = at;
+    if (!leg.exten && ch.exten && ch.exten !== 's') leg.exten = ch.exten;
+    return leg;
+  };
+
+  for (const ch of channelsOf(event)) legFor(ch);
+
+  switch (event.type) {
+    case 'channel.dialplan': {
+      const leg = legFor(event.channel);
+      if (!leg) break;
+      if (event.app === 'MixMonitor') {
+        const file = event.appData.split(',')[0]?.trim();
+        if (file && !call.recordingFiles.includes(file)) call.recordingFiles = [...call.recordingFiles, file];
+      } else if (event.app === 'Congestion') leg.congestion = true;
+      else if (event.app === 'Busy' || (event.app === 'Hangup' && event.appData.trim() === '17')) leg.busy = true;
+      const exten = event.channel.exten ?? '';
+      if (!leg.dialled && leg.role === 'operator' && OUTSIDE_NUMBER.test(exten)) {
+        leg.dialled = ctx.dialPrefix && exten.startsWith(ctx.dialPrefix) ? exten.slice(ctx.dialPrefix.length) : exten;
+      }
+      break;
+    }
+    case 'channel.hangup': {
+      const leg = legFor(event.channel);
+      if (leg && !leg.endedAt) {
+        leg.endedAt = at;
+        leg.cause = event.cause;
+        if (event.cause === 17) leg.busy = true;
+        if (event.cause === 34) leg.congestion = true;
+      }
+      break;
+    }
+    case 'dial.begin': {
+      const dest = legFor(event.dest);
+      if (dest && dest.role === 'external' && event.dialString && !dest.dialled) dest.dialled = event.dialString.split('@')[0] ?? null;
+      break;
+    }
+    case 'dial.end': {
+      const dest = legFor(event.dest);
+      // DialEnd can arrive twice for one leg (ANSWER then CANCEL): the first final word stays.
+      if (dest && !dest.dialStatus) {
+        dest.dialStatus = event.status;
+        if (event.status === 'BUSY') dest.busy = true;
+        if (event.status === 'CONGESTION' || event.status === 'CHANUNAVAIL') dest.congestion = true;
+      }
+      break;
+    }
+    case 'channel.hold': {
+      const leg = legFor(event.channel);
+      if (leg) {
+        if (event.held && !leg.held) leg.holds += 1;
+        leg.held = event.held;
+      }
+      break;
+    }
+    case 'queue.joined':
+      call.queue = event.queue;
+      break;
+    case 'queue.abandoned':
+      call.queue = call.queue ?? event.queue;
+      call.abandoned = true;
+      break;
+    case 'transfer': {
+      if (!event.success) break;
+      const transferer = call.legs.find((l) => l.role === 'operator' && l.upAt && !l.endedAt);
+      if (transferer) {
+        const i = call.legs.indexOf(transferer);
+        call.legs[i] = { ...transferer, transferredTo: event.target };
+      }
+      break;
+    }
+    default:
+      break;
+  }
+
+  effects.push({ type: 'changed' });
+  const operatorUp = call.legs.find((l) => l.role === 'operator' && l.upAt && !l.endedAt);
+  if (!wasOperatorUp && operatorUp) effects.push({ type: 'operator.up', operatorId: operatorUp.operatorId, at });
+  if (call.legs.length > 0 && call.legs.every((l) => l.endedAt)) {
+    call.endedAt = call.legs.reduce((max, l) => (l.endedAt! > max ? l.endedAt! : max), call.legs[0]!.endedAt!);
+    effects.push({ type: 'ended', at: call.endedAt });
+  }
+  return { call, effects };
+}
+
+/** Moves a leg whose Linkedid changed (an ARI-originated leg bridged to a caller) into its new call. */
+export function moveLeg(from: CallState, into: CallState, uniqueId: string): { from: CallState; into: CallState } {
+  const leg = from.legs.find((l) => l.uniqueId === uniqueId);
+  if (!leg) return { from, into };
+  return {
+    from: { ...from, legs: from.legs.filter((l) => l !== leg), recordingFiles: from.recordingFiles },
+    into: {
+      ...into,
+      legs: [...into.legs, leg].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0)),
+      recordingFiles: [...into.recordingFiles, ...from.recordingFiles.filter((f) => !into.recordingFiles.includes(f))],
+    },
+  };
+}
+
+/** Closes every open leg that Asterisk no longer reports (after a reconnect or a restart). */
+export function closeMissingLegs(prev: CallState, alive: ReadonlySet<string>, at: Date): { call: CallState; effects: Effect[] } {
+  if (prev.endedAt) return { call: prev, effects: [] };
+  const legs = prev.legs.map((l) => (l.endedAt || alive.has(l.uniqueId) ? l : { ...l, endedAt: iso(at) }));
+  if (legs.every((l, i) => l === prev.legs[i])) return { call: prev, effects: [] };
+  const call: CallState = { ...prev, legs, reconciled: true };
+  const effects: Effect[] = [{ type: 'changed' }];
+  if (legs.every((l) => l.endedAt)) {
+    call.endedAt = legs.reduce((max, l) => (l.endedAt! > max ? l.endedAt! : max), legs[0]!.endedAt!);
+    effects.push({ type: 'ended', at: call.endedAt });
+  }
+  return { call, effects };
+}
+
+export interface CallSummary {
+  direction: Direction;
+  from: string | null;
+  to: string | null;
+  did: string | null;
+  trunk: string | null;
+  queue: string | null;
+  operatorId: number | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  waitSec: number;
+  talkSec: number;
+  disposition: Disposition | null;
+  held: boolean;
+  transferred: boolean;
+}
+
+const secs = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+const minTime = (xs: (string | null)[]) => xs.filter((x): x is string => !!x).sort()[0] ?? null;
+const trunkName = (endpoint: string) => endpoint.slice(endpoint.indexOf('/') + 1);
+
+/** The call record derived from its legs; the same function serves live and ended calls. */
+export function summarize(call: CallState): CallSummary {
+  const legs = call.legs;
+  const first = legs[0];
+  const operators = legs.filter((l) => l.role === 'operator');
+  const externals = legs.filter((l) => l.role === 'external');
+  const dialledOutside = operators.find((l) => l.dialled && OUTSIDE_NUMBER.test(l.dialled));
+  const direction: Direction =
+    first && first.role === 'external' && first.firstState === 'ring'
+      ? 'inbound'
+      : externals.length > 0 || dialledOutside
+        ? 'outbound'
+        : 'internal';
+
+  let answeredAt: string | null;
+  let operatorLeg: Leg | undefined;
+  if (direction === 'inbound') {
+    answeredAt = minTime(operators.map((l) => l.upAt));
+    operatorLeg = operators.find((l) => l.upAt === answeredAt && answeredAt) ?? operators[0];
+  } else if (direction === 'outbound') {
+    answeredAt = minTime(externals.map((l) => l.upAt));
+    operatorLeg = operators[0];
+  } else {
+    const called = operators.slice(1);
+    answeredAt = called.length > 0 ? minTime(called.map((l) => l.upAt)) : (first?.upAt ?? null);
+    operatorLeg = operators[0];
+  }
+
+  const customer = direction === 'inbound' ? first : externals[0];
+  const outboundNumber =
+    direction === 'outbound' ? (externals.find((l) => l.dialled)?.dialled ?? externals[0]?.exten ?? dialledOutside?.dialled ?? null) : null;
+  const from = direction === 'inbound' ? (first?.callerNum ?? null) : (operatorLeg?.endpoint ?? first?.callerNum ?? null);
+  const to =
+    direction === 'inbound'
+      ? (first?.exten ?? null)
+      : direction === 'outbound'
+        ? outboundNumber
+        : (operators[1]?.endpoint ?? first?.dialled ?? first?.exten ?? null);
+
+  const endedAt = call.endedAt;
+  let disposition: Disposition | null = null;
+  if (endedAt) {
+    const anyCongestion = legs.some((l) => l.congestion);
+    if (answeredAt) disposition = 'answered';
+    else if (direction === 'inbound') {
+      if (anyCongestion) disposition = 'no_channel';
+      else if (first?.busy) disposition = 'busy';
+      else if (call.queue) disposition = 'abandoned';
+      else disposition = 'missed';
+    } else if (direction === 'outbound') {
+      if (externals.some((l) => l.busy)) disposition = 'busy';
+      else if (anyCongestion) disposition = 'no_channel';
+      else if (externals.some((l) => l.ringingAt || l.dialStatus === 'NOANSWER')) disposition = 'missed';
+      else disposition = 'failed';
+    } else {
+      disposition = legs.some((l) => l.busy) ? 'busy' : anyCongestion ? 'no_channel' : 'missed';
+    }
+  }
+
+  const waitEnd = answeredAt ?? endedAt;
+  return {
+    direction,
+    from,
+    to,
+    did: direction === 'inbound' ? (first?.exten ?? null) : null,
+    trunk: customer ? trunkName(customer.endpoint) : null,
+    queue: call.queue,
+    operatorId: operatorLeg?.operatorId ?? null,
+    startedAt: call.startedAt,
+    answeredAt,
+    endedAt,
+    waitSec: waitEnd ? secs(call.startedAt, waitEnd) : 0,
+    talkSec: answeredAt && endedAt ? secs(answeredAt, endedAt) : 0,
+    disposition,
+    held: legs.some((l) => l.holds > 0),
+    transferred: legs.some((l) => l.transferredTo !== null),
+  };
+}

@@ -1,0 +1,148 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import './events.js';
+import './errors.js';
+import { CallsRepository, type CallRecord } from './repository.js';
+import { CallTracker } from './tracker.js';
+import { CallsService, canSee, toItem, type ContactsLookup } from './service.js';
+import { callRoutes } from './routes.js';
+import type { CallState } from './machine.js';
+import { toE164 } from './phone.js';
+import { RecordingPipeline, recordingSourceFor, type Transcoder } from './recordings.js';
+import { FfmpegTranscoder } from './transcoder.js';
+import { recordingRoutes } from './recording-routes.js';
+
+/** Test hook (`overrides.calls`): a transcoder other than ffmpeg. */
+export interface CallsOverrides {
+  transcoder?: Transcoder;
+}
+
+type MaybeContacts = {
+  contacts?: ContactsLookup;
+  timeline?: { register(source: unknown): void };
+  licensing?: { assertCanOpenDialog(direction: 'outbound', options?: { operatorId?: number | null }): (() => void) | void };
+};
+
+export const callsPlugin = fp(
+  async function calls(app: FastifyInstance) {
+    const repo = new CallsRepository(app.deps.db);
+    const telephony = app.hasDecorator('telephony') ? app.telephony : { port: null, ari: null, config: null };
+    const other = app as unknown as MaybeContacts;
+    const contacts = () => (app.hasDecorator('contacts') ? (other.contacts ?? null) : null);
+    const overrides = (app.deps.overrides.calls ?? {}) as CallsOverrides;
+
+    const service = new CallsService({
+      repo,
+      port: telephony.port,
+      config: telephony.config,
+      contacts,
+      assertCanOpenOutbound: (operatorId) => (app.hasDecorator('licensing') ? other.licensing!.assertCanOpenDialog('outbound', { operatorId }) : undefined),
+      audit: (e) => app.deps.audit.record(e),
+    });
+
+    const recordings = new RecordingPipeline({
+      repo,
+      dataDir: app.deps.config.paths.data,
+      source: recordingSourceFor(telephony.config, telephony.ari),
+      transcoder: overrides.transcoder ?? new FfmpegTranscoder(),
+      now: () => app.deps.clock.now(),
+      log: app.log,
+    });
+
+    let endpoints = repo.endpoints();
+    const refreshEndpoints = () => (endpoints = repo.endpoints());
+    const publishCall = (callId: number) => {
+      const record = repo.get(callId);
+      if (!record) return;
+      app.realtime.publish({
+        type: 'call.updated',
+        render: (viewer) => (canSee(viewer, record) ? toItem(record, app.deps.masking.forViewer(viewer)) : undefined),
+      });
+    };
+
+    const tracker = new CallTracker(
+      repo,
+      {
+        operatorOf: (endpoint) => endpoints.get(endpoint) ?? null,
+        isOperator: (endpoint) => endpoints.has(endpoint),
+        dialPrefix: telephony.config?.dialPrefix ?? '9',
+      },
+      {
+        changed: (callId) => {
+          app.deps.bus.publish('call.updated', { callId });
+          publishCall(callId);
+        },
+        dialogOpened: (dialogId, operatorId, at) => app.deps.bus.publish('dialog.opened', { dialogId, kind: 'call', operatorId, at }),
+        dialogClosed: (dialogId, at) => app.deps.bus.publish('dialog.closed', { dialogId, at }),
+        ended: (callId, call) => {
+          service.pendingOriginates.delete(call.linkedId);
+          if (call.recordingFiles.length > 0) recordings.enqueue(callId, call.recordingFiles);
+        },
+        contactOf: (call: CallState, summary) => {
+          const pending = service.pendingOriginates.get(call.linkedId);
+          if (pending?.contactId) return pending.contactId;
+          const number = summary.direction === 'inbound' ? summary.from : summary.direction === 'outbound' ? summary.to : null;
+          const e164 = toE164(number);
+          const found = e164 ? contacts()?.matchPhone(e164) : null;
+          return found?.id ?? null;
+        },
+      },
+      () => app.deps.clock.now(),
+    );
+
+    const port = telephony.port;
+    if (port) {
+      port.on((event) => {
+        if (event.type === 'link.up') {
+          refreshEndpoints();
+          port
+            .channels()
+            .then((channels) => tracker.reconcile(channels))
+            .catch((err) => app.log.warn({ err }, 'could not list channels after reconnect'));
+          return;
+        }
+        if (event.type === 'originate.result' && !event.success) {
+          for (const [callRef, p] of service.pendingOriginates) {
+            if (p.actionId !== event.actionId) continue;
+            service.pendingOriginates.delete(callRef);
+            app.realtime.publish({ type: 'call.originate_failed', userIds: [p.operatorId], render: () => ({ callRef, reason: event.reason }) });
+          }
+          return;
+        }
+        tracker.handle(event);
+      });
+    }
+
+    app.addHook('onClose', async () => {
+      tracker.flush();
+      await recordings.idle();
+    });
+
+    callRoutes(app, service, repo, refreshEndpoints);
+    recordingRoutes(app, repo, (viewer, callId) => {
+      const call = repo.get(callId);
+      return !!call && canSee(viewer, call);
+    });
+
+    if (app.hasDecorator('timeline')) {
+      other.timeline!.register({
+        type: 'call',
+        list: (contactId: number, viewer: import('../core/auth/sessions.js').SessionUser, opts: { limit: number; before?: string }) => {
+          const own = viewer.role === 'admin' || viewer.role === 'supervisor' ? null : viewer.id;
+          const masker = app.deps.masking.forViewer(viewer);
+          return repo
+            .list({ from: null, to: null, limit: opts.limit, operatorId: own, contactId, before: opts.before })
+            .map((r: CallRecord) => ({ type: 'call', at: r.startedAt, id: r.id, data: toItem(r, masker) }));
+        },
+      });
+    }
+    app.decorate('calls', { tracker, service, repo, recordings, refreshEndpoints });
+  },
+  { name: 'calls', dependencies: ['deps', 'realtime'] },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    calls: { tracker: CallTracker; service: CallsService; repo: CallsRepository; recordings: RecordingPipeline; refreshEndpoints: () => void };
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '../core/auth/sessions.js';
+import type { Masker } from '../core/masking.js';
+import { AppError } from '../core/errors.js';
+import { TelephonyError, type TelephonyPort } from '../telephony/port.js';
+import type { ResolvedTelephonyConfig } from '../telephony/config.js';
+import type { CallRecord, CallsRepository } from './repository.js';
+import type { CallItem } from './schemas.js';
+import { toE164 } from './phone.js';
+
+export interface ContactsLookup {
+  matchPhone(raw: string): { id: number } | null;
+  /** The contact (its phones, E.164) — to dial by contact id. */
+  get?(contactId: number): { phones: readonly string[] } | null;
+}
+
+export interface CallsServiceDeps {
+  repo: CallsRepository;
+  port: TelephonyPort | null;
+  config: ResolvedTelephonyConfig | null;
+  contacts: () => ContactsLookup | null;
+  /**
+   * Licensing's check before a new outbound dialog, when that capability is loaded: throws the
+   * licence error, or returns a function giving the held session back if the call never starts.
+   */
+  assertCanOpenOutbound: (operatorId: number) => (() => void) | void;
+  audit: (entry: { actorId: number; action: string; targetType: string; targetId: number | string; details?: Record<string, unknown> }) => void;
+}
+
+/**
+ * Who sees which call: admins and supervisors all of them; operators and interns the calls they
+ * took part in (any operator leg of theirs). Teams do not exist as data yet, so "my team's
+ * calls" is not offered; when they do, this is the one function to widen.
+ */
+export function canSee(viewer: Pick<SessionUser, 'id' | 'role'>, call: Pick<CallRecord, 'operatorIds' | 'operatorId'>): boolean {
+  if (viewer.role === 'admin' || viewer.role === 'supervisor') return true;
+  return call.operatorId === viewer.id || call.operatorIds.includes(viewer.id);
+}
+
+/** The API shape of a call; the customer's number passes through the viewer's masker. */
+export function toItem(r: CallRecord, masker: Masker): CallItem {
+  const customerIsFrom = r.direction === 'inbound';
+  const customerIsTo = r.direction === 'outbound';
+  return {
+    id: r.id,
+    direction: r.direction,
+    from: customerIsFrom ? masker.phone(r.from) : r.from,
+    to: customerIsTo ? masker.phone(r.to) : r.to,
+    did: r.did,
+    trunk: r.trunk,
+    queue: r.queue,
+    operatorId: r.operatorId,
+    startedAt: r.startedAt,
+    answeredAt: r.answeredAt,
+    endedAt: r.endedAt,
+    waitSec: r.waitSec,
+    talkSec: r.talkSec,
+    disposition: r.disposition,
+    contactId: r.contactId,
+    recording: r.recording,
+  };
+}
+
+export class CallsService {
+  /** Click-to-calls waiting for their first channel: callRef → contact and operator. */
+  readonly pendingOriginates = new Map<string, { contactId: number | null; operatorId: number; actionId: string }>();
+
+  constructor(private readonly deps: CallsServiceDeps) {}
+
+  list(viewer: SessionUser, q: { from?: string; to?: string; limit: number }): CallRecord[] {
+    const own = viewer.role === 'admin' || viewer.role === 'supervisor' ? null : viewer.id;
+    return this.deps.repo.list({ from: q.from ?? null, to: q.to ?? null, limit: q.limit, operatorId: own });
+  }
+
+  get(viewer: SessionUser, id: number): CallRecord {
+    const call = this.deps.repo.get(id);
+    // A call the viewer may not see is reported as absent: its existence is not theirs to know.
+    if (!call || !canSee(viewer, call)) throw new AppError('CALL_NOT_FOUND', { id });
+    return call;
+  }
+
+  private requirePort(): { port: TelephonyPort; config: ResolvedTelephonyConfig } {
+    if (!this.deps.port || !this.deps.config) throw new AppError('TELEPHONY_DISABLED');
+    return { port: this.deps.port, config: this.deps.config };
+  }
+
+  private async command<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof TelephonyError) {
+        throw new AppError(err.kind === 'rejected' ? 'TELEPHONY_REJECTED' : 'TELEPHONY_UNAVAILABLE', { reason: err.message }, err);
+      }
+      throw err;
+    }
+  }
+
+  /** Rings the operator's phone first; when they answer, the dialplan dials the customer. */
+  async clickToCall(viewer: SessionUser, body: { contactId: number } | { number: string }): Promise<{ callRef: string }> {
+    const { port, config } = this.requirePort();
+    let raw: string | null;
+    let contactId: number | null = null;
+    if ('contactId' in body) {
+      const contacts = this.deps.contacts();
+      if (!contacts?.get) throw new AppError('CONTACTS_UNAVAILABLE');
+      raw = contacts.get(body.contactId)?.phones[0] ?? null;
+      if (!raw) throw new AppError('CONTACT_NOT_FOUND_FOR_CALL', { id: body.contactId });
+      contactId = body.contactId;
+    } else {
+      // Interns dial by contact only: they never handle a raw number.
+      if (viewer.role === 'intern') throw new AppError('FORBIDDEN');
+      raw = body.number;
+    }
+    const e164 = toE164(raw);
+    if (!e164) throw new AppError('INVALID_PHONE_NUMBER');
+    if (contactId === null) contactId = this.deps.contacts()?.matchPhone(e164)?.id ?? null;
+    const endpoint = this.deps.repo.endpointOfUser(viewer.id);
+    if (!endpoint) throw new AppError('NO_ENDPOINT');
+    const release = this.deps.assertCanOpenOutbound(viewer.id);
+    const callRef = `cb-${randomUUID()}`;
+    const digits = e164.slice(1);
+    let actionId: string;
+    try {
+      // Through the dialplan (never straight to PJSIP/x@trunk): the outbound routes pick the
+      // trunk and enforce each GSM line's one-call limit.
+      ({ actionId } = await this.command(() =>
+        port.originate({
+          endpoint,
+          context: config.outboundContext,
+          exten: `${config.dialPrefix}${digits}`,
+          callerId: `"${e164}" <${digits}>`,
+          channelId: callRef,
+          variables: { CRM_CALL_ID: callRef },
+        }),
+      ));
+    } catch (err) {
+      if (typeof release === 'function') release();
+      throw err;
+    }
+    this.pendingOriginates.set(callRef, { contactId, operatorId: viewer.id, actionId });
+    this.deps.audit({ actorId: viewer.id, action: 'call.originate', targetType: 'call', targetId: callRef, details: { contactId } });
+    return { callRef };
+  }
+
+  private liveCallFor(viewer: SessionUser, id: number): CallRecord {
+    const call = this.get(viewer, id);
+    if (call.endedAt) throw new AppError('CALL_NOT_IN_PROGRESS', { id });
+    if (viewer.role !== 'admin' && viewer.role !== 'supervisor' && call.operatorId !== viewer.id) throw new AppError('NOT_YOUR_CALL', { id });
+    return call;
+  }
+
+  async hangup(viewer: SessionUser, id: number): Promise<void> {
+    const { port } = this.requirePort();
+    const call = this.liveCallFor(viewer, id);
+    const open = call.legs.filter((l) => !l.endedAt);
+    // Hanging up the customer's leg ends the bridge; the other legs follow.
+    const target = open.find((l) => l.role === 'external') ?? open[0];
+    if (!target) throw new AppError('CALL_NOT_IN_PROGRESS', { id });
+    await this.command(() => port.hangup(target.channel));
+    this.deps.audit({ actorId: viewer.id, action: 'call.hangup', targetType: 'call', targetId: id });
+  }
+
+  /** Blind transfer: the customer's leg goes to another extension through the operators' dialplan. */
+  async transfer(viewer: SessionUser, id: number, exten: string): Promise<void> {
+    const { port, config } = this.requirePort();
+    const call = this.liveCallFor(viewer, id);
+    const open = call.legs.filter((l) => !l.endedAt);
+    const customer = open.find((l) => l.role === 'external') ?? open.find((l) => l.operatorId !== viewer.id);
+    if (!customer) throw new AppError('CALL_NOT_IN_PROGRESS', { id });
+    await this.command(() => port.redirect(customer.channel, config.outboundContext, exten));
+    this.deps.audit({ actorId: viewer.id, action: 'call.transfer', targetType: 'call', targetId: id, details: { exten } });
+  }
+
+  async queueAction(viewer: SessionUser, body: { action: 'login' | 'logout' | 'pause' | 'unpause'; queue: string; reason?: string }): Promise<void> {
+    const { port } = this.requirePort();
+    const endpoint = this.deps.repo.endpointOfUser(viewer.id);
+    if (!endpoint) throw new AppError('NO_ENDPOINT');
+    await this.command(async () => {
+      if (body.action === 'login') await port.queueAdd({ queue: body.queue, interface: endpoint, memberName: viewer.displayName });
+      else if (body.action === 'logout') await port.queueRemove(body.queue, endpoint);
+      else await port.queuePause(body.queue, endpoint, body.action === 'pause', body.reason);
+    });
+    this.deps.audit({ actorId: viewer.id, action: `queue.${body.action}`, targetType: 'queue', targetId: body.queue });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * What the rest of the appliance knows about telephony: typed events in, commands out. Only
+ * the adapters (`ami/`, `ari/`) know Asterisk's wire formats; services see these types.
+ */
+
+export type ChannelState = 'down' | 'ring' | 'ringing' | 'up' | 'busy' | 'other';
+
+/** One Asterisk channel as it appears on any channel event. */
+export interface ChannelRef {
+  uniqueId: string;
+  linkedId: string;
+  /** `PJSIP/op101-00000017` */
+  name: string;
+  /** `PJSIP/op101` — the endpoint (phone or trunk) the channel belongs to. */
+  endpoint: string;
+  state: ChannelState;
+  callerNum: string | null;
+  connectedNum: string | null;
+  context: string | null;
+  exten: string | null;
+}
+
+interface Base {
+  /** When the appliance received it (Asterisk's AMI events carry no time of their own). */
+  at: Date;
+}
+
+export type TelephonyEvent =
+  | (Base & { type: 'channel.created'; channel: ChannelRef })
+  | (Base & { type: 'channel.state'; channel: ChannelRef })
+  | (Base & { type: 'channel.dialplan'; channel: ChannelRef; app: string; appData: string })
+  | (Base & { type: 'channel.hangup'; channel: ChannelRef; cause: number; causeText: string })
+  | (Base & { type: 'channel.hold'; channel: ChannelRef; held: boolean })
+  | (Base & { type: 'channel.bridged'; channel: ChannelRef; bridgeId: string })
+  | (Base & { type: 'dial.begin'; channel: ChannelRef | null; dest: ChannelRef; dialString: string | null })
+  | (Base & { type: 'dial.end'; channel: ChannelRef | null; dest: ChannelRef; status: string })
+  | (Base & { type: 'queue.joined'; channel: ChannelRef; queue: string })
+  | (Base & { type: 'queue.abandoned'; channel: ChannelRef; queue: string })
+  | (Base & { type: 'transfer'; channel: ChannelRef; kind: 'blind' | 'attended'; target: string | null; success: boolean })
+  | (Base & { type: 'originate.result'; actionId: string; uniqueId: string | null; success: boolean; reason: number })
+  /** The link to Asterisk came up; `uptimeSec` is small when Asterisk itself just started. */
+  | (Base & { type: 'link.up'; uptimeSec: number | null })
+  | (Base & { type: 'link.down'; reason: string });
+
+export interface OriginateRequest {
+  /** The operator's phone, rung first (`PJSIP/op101`). */
+  endpoint: string;
+  /** Dialplan context the call continues in once the operator answers (the outbound routes). */
+  context: string;
+  exten: string;
+  callerId?: string;
+  /** Asterisk uses it as the channel's Uniqueid and Linkedid, so the call is tied back. */
+  channelId: string;
+  variables?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface QueueMemberRequest {
+  queue: string;
+  /** `PJSIP/op101` */
+  interface: string;
+  memberName?: string;
+  paused?: boolean;
+}
+
+export type LinkState = { up: true } | { up: false; reason: string };
+
+export interface TelephonyPort {
+  /** 'connected' or the reason it is not (for /healthz). */
+  status(): string;
+  originate(request: OriginateRequest): Promise<{ actionId: string }>;
+  hangup(channel: string): Promise<void>;
+  /** Blind transfer: send the channel to another extension of the dialplan. */
+  redirect(channel: string, context: string, exten: string): Promise<void>;
+  queueAdd(request: QueueMemberRequest): Promise<void>;
+  queueRemove(queue: string, iface: string): Promise<void>;
+  queuePause(queue: string | null, iface: string, paused: boolean, reason?: string): Promise<void>;
+  /** The channels Asterisk has right now; `durationSec` is how long each exists. */
+  channels(): Promise<Array<ChannelRef & { durationSec: number | null }>>;
+  on(listener: (event: TelephonyEvent) => void): () => void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** `PJSIP/op101-00000017` → `PJSIP/op101`; `Local/102@ctx-0000002a;1` → `Local/102@ctx`. */
+export function endpointOf(channelName: string): string {
+  const name = channelName.replace(/;\d+$/, '');
+  const dash = name.lastIndexOf('-');
+  return dash > name.indexOf('/') ? name.slice(0, dash) : name;
+}
+
+export class TelephonyError extends Error {
+  constructor(message: string, readonly kind: 'unavailable' | 'rejected' | 'timeout') {
+    super(message);
+    this.name = 'TelephonyError';
+  }
+}

@@ -1,0 +1,147 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { loadAmiScenario, tracesDir, type AmiScenario } from '../support/asterisk-standin/index.js';
+import { CALL_CAPABILITIES, startRig, waitFor, SPEED, type Rig } from './helpers.js';
+
+const scenario = (name: string) => loadAmiScenario(join(tracesDir(), 'ami', `${name}.raw`));
+
+/** The same recorded call, with its first Uniqueid/Linkedid replaced (as a ChannelId does). */
+function withLinkedId(s: AmiScenario, from: string, to: string): AmiScenario {
+  const swap = (text: string) => text.split(from).join(to);
+  return { ...s, messages: s.messages.map((m) => ({ ...m, text: swap(m.text), fields: Object.fromEntries(Object.entries(m.fields).map(([k, v]) => [k, swap(v)])) })) };
+}
+
+const CONTRACT_KEYS = [
+  'id', 'direction', 'from', 'to', 'did', 'trunk', 'queue', 'operatorId', 'startedAt', 'answeredAt', 'endedAt', 'waitSec', 'talkSec', 'disposition', 'contactId', 'recording',
+];
+
+describe('calls API: without telephony', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({ capabilities: CALL_CAPABILITIES });
+  });
+  after(async () => t.close());
+
+  it('answers with empty lists, a coded 503 for click-to-call, and health "disabled"', async () => {
+    const op = await t.userClient('operator');
+    const list = await op.request('GET', '/api/v1/calls');
+    expect(list.statusCode).to.equal(200);
+    expect(list.json()).to.deep.equal({ items: [] });
+    const call = await op.request('POST', '/api/v1/calls', { number: '+380671234567' });
+    expect(call.statusCode).to.equal(503);
+    expect(call.json().error.code).to.equal('TELEPHONY_DISABLED');
+    const uk = await op.request('POST', '/api/v1/calls', { number: '+380671234567' }, { 'accept-language': 'uk' });
+    expect(uk.json().error.message).to.be.a('string').and.not.equal('');
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json().telephony).to.equal('disabled');
+  });
+
+  it('refuses bad input with specific 4xx errors', async () => {
+    const admin = await t.userClient('admin');
+    expect((await admin.request('GET', '/api/v1/calls?limit=0')).json().error.code).to.equal('VALIDATION_FAILED');
+    expect((await admin.request('GET', '/api/v1/calls?from=yesterday')).statusCode).to.equal(400);
+    expect((await admin.request('GET', '/api/v1/calls/abc')).statusCode).to.equal(400);
+    const missing = await admin.request('GET', '/api/v1/calls/999');
+    expect(missing.statusCode).to.equal(404);
+    expect(missing.json().error.code).to.equal('CALL_NOT_FOUND');
+    expect((await admin.request('POST', '/api/v1/calls', { number: '1', contactId: 2 })).statusCode).to.equal(400);
+    expect((await admin.request('GET', '/api/v1/recordings/5/audio')).json().error.code).to.equal('RECORDING_NOT_FOUND');
+  });
+
+  it('rejects telephony config mistakes by field', async () => {
+    let error: Error | null = null;
+    try {
+      await buildTestApp({ capabilities: CALL_CAPABILITIES, config: { telephony: { mode: 'local', ami: { host: 'x', port: 0, username: 'a', secret: 'b' } } } });
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error?.message).to.match(/telephony\.ami\.port/);
+  });
+});
+
+describe('calls API: with the stand-in Asterisk', function () {
+  this.timeout(30_000);
+  let rig: Rig;
+  before(async () => {
+    rig = await startRig();
+    await waitFor(() => rig.t.app.telephony.port!.status() === 'connected', 3000, 'login');
+  });
+  after(async () => rig?.close());
+
+  async function operatorOn(endpoint: string, role: 'operator' | 'intern' = 'operator') {
+    const client = await rig.t.userClient(role);
+    const previous = rig.t.app.calls.repo.endpoints().get(endpoint);
+    if (previous !== undefined) rig.t.app.calls.repo.setEndpoint(previous, null);
+    rig.t.app.calls.repo.setEndpoint(client.userId, endpoint);
+    rig.t.app.calls.refreshEndpoints();
+    return client;
+  }
+
+  it('lists calls in the contract shape, masked for interns, visible only to those who took part', async () => {
+    const op101 = await operatorOn('PJSIP/op101');
+    const intern = await operatorOn('PJSIP/op102', 'intern');
+    const outsider = await operatorOn('PJSIP/op201');
+    const admin = await rig.t.userClient('admin');
+    await rig.standin.play(scenario('ami-10-inbound-queue-answered'), SPEED);
+    await waitFor(() => rig.t.app.calls.tracker.liveCount === 0, 3000, 'call end');
+
+    const all = (await admin.request('GET', '/api/v1/calls?limit=10')).json().items;
+    expect(all).to.have.length(1);
+    expect(Object.keys(all[0]).sort()).to.deep.equal([...CONTRACT_KEYS].sort());
+    expect(all[0]).to.include({ direction: 'inbound', from: '79161234567', to: '74951230000', did: '74951230000', trunk: 'gsm-gw', queue: 'support', operatorId: op101.userId, disposition: 'answered', recording: null });
+
+    const mine = (await op101.request('GET', '/api/v1/calls')).json().items;
+    expect(mine.map((c: { id: number }) => c.id)).to.deep.equal([all[0].id]);
+    const masked = (await intern.request('GET', '/api/v1/calls')).json().items;
+    expect(masked[0].from).to.equal('+7916 *** ** 67');
+    expect((await outsider.request('GET', '/api/v1/calls')).json().items).to.deep.equal([]);
+    expect((await outsider.request('GET', `/api/v1/calls/${all[0].id}`)).statusCode).to.equal(404);
+
+    const detail = (await op101.request('GET', `/api/v1/calls/${all[0].id}`)).json();
+    expect(detail.legs.map((l: { endpoint: string; role: string }) => `${l.role}:${l.endpoint}`)).to.deep.equal([
+      'external:PJSIP/gsm-gw', 'operator:PJSIP/op102', 'operator:PJSIP/op101',
+    ]);
+
+    const from = new Date(Date.parse(all[0].startedAt) + 1000).toISOString();
+    expect((await admin.request('GET', `/api/v1/calls?from=${encodeURIComponent(from)}`)).json().items).to.deep.equal([]);
+  });
+
+  it('click-to-call originates the operator phone first, through the dialplan, and ties the call back', async () => {
+    const op = await operatorOn('PJSIP/op102');
+    const res = await op.request('POST', '/api/v1/calls', { number: '+380671234567' });
+    expect(res.statusCode).to.equal(202);
+    const { callRef } = res.json();
+    expect(callRef).to.match(/^cb-[0-9a-f-]{36}$/);
+    const originate = rig.standin.actions.find((a) => a.Action === 'Originate')!;
+    expect(originate).to.include({ Channel: 'PJSIP/op102', Context: 'from-operators', Exten: '9380671234567', Priority: '1', Async: 'true', ChannelId: callRef, Variable: `CRM_CALL_ID=${callRef}` });
+
+    await rig.standin.play(withLinkedId(scenario('ami-30-originate-op102-then-gsm'), '1795598914.8', callRef), SPEED);
+    await waitFor(() => rig.t.app.calls.tracker.liveCount === 0, 3000, 'call end');
+    const call = (await op.request('GET', '/api/v1/calls')).json().items.find((c: { operatorId: number }) => c.operatorId === op.userId);
+    expect(call).to.include({ direction: 'outbound', disposition: 'answered', trunk: 'gsm-gw' });
+    const row = rig.t.db.prepare('SELECT linked_id FROM calls WHERE id = ?').get(call.id) as { linked_id: string };
+    expect(row.linked_id).to.equal(callRef);
+  });
+
+  it('click-to-call refuses an intern dialling a raw number, a user without a phone, and a non-number', async () => {
+    const intern = await operatorOn('PJSIP/op201', 'intern');
+    expect((await intern.request('POST', '/api/v1/calls', { number: '+380671234567' })).json().error.code).to.equal('FORBIDDEN');
+    const noPhone = await rig.t.userClient('operator');
+    expect((await noPhone.request('POST', '/api/v1/calls', { number: '+380671234567' })).json().error.code).to.equal('NO_ENDPOINT');
+    const op = await operatorOn('PJSIP/op101');
+    const bad = await op.request('POST', '/api/v1/calls', { number: '12ab' });
+    expect(bad.statusCode).to.equal(400);
+    expect(bad.json().error.code).to.equal('INVALID_PHONE_NUMBER');
+    expect((await op.request('POST', '/api/v1/calls', { contactId: 3 })).json().error.code).to.equal('CONTACTS_UNAVAILABLE');
+  });
+
+  it('queue log-in and pause go to Asterisk as QueueAdd/QueuePause for the operator phone', async () => {
+    const op = await operatorOn('PJSIP/op201');
+    expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'login', queue: 'support' })).statusCode).to.equal(200);
+    expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'pause', queue: 'support', reason: 'break' })).statusCode).to.equal(200);
+    const add = rig.standin.actions.find((a) => a.Action === 'QueueAdd')!;
+    expect(add).to.include({ Queue: 'support', Interface: 'PJSIP/op201' });
+    expect(rig.standin.actions.find((a) => a.Action === 'QueuePause')).to.include({ Interface: 'PJSIP/op201', Paused: 'true', Reason: 'break' });
+    expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'pause', queue: 'bad queue' })).statusCode).to.equal(400);
+  });
+});
