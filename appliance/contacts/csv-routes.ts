@@ -34,6 +34,10 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
     {
       config: { access: ['admin', 'supervisor'] },
       bodyLimit: 5 * 1024 * 1024,
+      // JSON would otherwise reach the handler as an object and fail with a vaguer message.
+      preValidation: async (request) => {
+        if (!/^text\/csv\b/i.test(request.headers['content-type'] ?? '')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { expected: 'text/csv' });
+      },
       schema: {
         body: Type.String({ maxLength: 5 * 1024 * 1024 }),
         response: { 201: ImportResult, 400: ImportErrorResponse, '4xx': ErrorResponse },

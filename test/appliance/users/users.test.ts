@@ -212,4 +212,24 @@ describe('users: people, teams, offboarding', () => {
     const bad = await admin.request('GET', '/api/v1/audit?limit=100000');
     expect(bad.statusCode).to.equal(400);
   });
+
+  it('stores HTML and script in display names and team texts verbatim, as JSON only; 1 MB names are refused', async () => {
+    const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const u = await admin.request('POST', '/api/v1/users', { username: 'html', password: STRONG, displayName: evil, role: 'operator' });
+    expect(u.statusCode, u.body).to.equal(201);
+    expect(u.headers['content-type']).to.match(/^application\/json/);
+    expect(u.json().displayName).to.equal(evil);
+    const team = await admin.request('POST', '/api/v1/teams', { name: evil, description: evil });
+    expect(team.json()).to.include({ name: evil, description: evil });
+    const before = count('users');
+    const huge = await admin.request('POST', '/api/v1/users', { username: 'big', password: STRONG, displayName: 'a'.repeat(1024 * 1024), role: 'operator' });
+    expect(huge.statusCode).to.equal(413);
+    const long = await admin.request('POST', '/api/v1/users', { username: 'big', password: STRONG, displayName: 'a'.repeat(201), role: 'operator' });
+    expect(long.statusCode).to.equal(400);
+    const badName = await admin.request('POST', '/api/v1/users', { username: 'no spaces', password: STRONG, displayName: 'x', role: 'operator' });
+    expect(badName.json().error.code).to.equal('USERNAME_INVALID');
+    const badRole = await admin.request('POST', '/api/v1/users', { username: 'r1', password: STRONG, displayName: 'x', role: 'root' });
+    expect(badRole.statusCode).to.equal(400);
+    expect(count('users')).to.equal(before);
+  });
 });
