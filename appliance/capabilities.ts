@@ -1,4 +1,5 @@
 import type { Capability } from './capability.js';
+import { trunksCapability } from './trunks/index.js';
 import { telephonyCapability } from './telephony/index.js';
 import { callsCapability } from './calls/index.js';
 import { contactsCapability } from './contacts/index.js';
@@ -21,4 +22,5 @@ export const capabilities: readonly Capability[] = [
   softphoneCapability,
   telephonyCapability,
   callsCapability,
+  trunksCapability,
 ];

@@ -15,7 +15,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 
     if (err instanceof AppError) {
       if (err.status >= 500) request.log.error({ err }, 'server error');
-      return send(err.status, err.code, err.params);
+      // An error about one input field names it (`{ error: { code, message, field } }`).
+      return send(err.status, err.code, err.params, typeof err.params.field === 'string' ? err.params.field : undefined);
     }
     const fe = err as FastifyError;
     if (fe.validation) {

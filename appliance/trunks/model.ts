@@ -18,6 +18,8 @@ export interface DidRoute {
   target: InboundTarget;
   /** The gateway channel/port (1-based) the DID belongs to; null for a whole-trunk DID. */
   channel: number | null;
+  /** The input field this DID came from, for error messages (not stored). */
+  field?: string;
 }
 
 /** This trunk takes part in the outbound route for `prefix`; lower priority is tried first. */

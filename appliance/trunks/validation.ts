@@ -29,7 +29,7 @@ export function parseTrunk(
   for (const t of existing) for (const d of t.dids) owner.set(d.did, t.name);
   const mine = new Set<string>();
   dids.forEach((d, i) => {
-    const field = d.channel === null ? `dids.${i}` : `channels.${d.channel - 1}.did`;
+    const field = d.field ?? (d.channel === null ? `dids.${i}` : `channels.${d.channel - 1}.did`);
     if (owner.has(d.did)) throw new TrunkFieldError(field, `DID ${d.did} already belongs to trunk "${owner.get(d.did)}"`, 'TRUNK_DUPLICATE_DID');
     if (mine.has(d.did)) throw new TrunkFieldError(field, `DID ${d.did} is listed twice`, 'TRUNK_DUPLICATE_DID');
     mine.add(d.did);

@@ -17,6 +17,8 @@ export interface GatewayLine {
   number: number;
   type: LineType;
   did: string | null;
+  /** Where the DID was given (`dids.0`, `channels.2.did`), for error messages; not stored. */
+  didField?: string;
   target: string | null;
   /** FXS: the internal extension of the phone on this port. */
   extension: string | null;
@@ -78,9 +80,10 @@ export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
         ? o.lineTypes[0]!
         : f.oneOf(item.type ?? types[i], `${at}.type`, o.lineTypes, o.lineTypes[0]);
       let did: string | null = null;
+      let didField = '';
       if (type !== 'fxs') {
         const rawDid = item.did ?? topDids[didIndex];
-        const didField = item.did !== undefined ? `${at}.did` : `dids.${didIndex}`;
+        didField = item.did !== undefined ? `${at}.did` : `dids.${didIndex}`;
         if (item.did === undefined && topDids[didIndex] !== undefined) didIndex++;
         did = rawDid === undefined || rawDid === '' ? null : f.did(rawDid, didField);
       }
@@ -95,6 +98,7 @@ export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
         number: i + 1,
         type,
         did,
+        ...(did ? { didField } : {}),
         target: item.target === undefined ? null : f.targetText(f.target(item.target, `${at}.target`)),
         extension,
         username: auth === 'register' ? (f.username(item.username, `${at}.username`, false) ?? endpointOf(name, i + 1)) : null,
@@ -131,7 +135,9 @@ export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
       };
       const dids: DidRoute[] = settings.lines
         .filter((l) => l.did !== null)
-        .map((l) => ({ did: l.did!, target: l.target ? f.target(l.target, 'target') : defaults.target, channel: l.number }));
+        .map((l) => ({ did: l.did!, target: l.target ? f.target(l.target, 'target') : defaults.target, channel: l.number, field: l.didField! }));
+      // The source field only serves error messages; settings are stored.
+      for (const l of settings.lines) delete l.didField;
       return { settings, dids };
     },
 

@@ -27,9 +27,9 @@ function parseDids(input: Readonly<Record<string, unknown>>, target: InboundTarg
     const field = `dids.${i}`;
     if (raw && typeof raw === 'object') {
       const o = raw as Record<string, unknown>;
-      return { did: f.did(o.did, `${field}.did`), target: o.target === undefined ? target : f.target(o.target, `${field}.target`), channel: null };
+      return { did: f.did(o.did, `${field}.did`), target: o.target === undefined ? target : f.target(o.target, `${field}.target`), channel: null, field };
     }
-    return { did: f.did(raw, field), target, channel: null };
+    return { did: f.did(raw, field), target, channel: null, field };
   });
 }
 

@@ -1,0 +1,9 @@
+import { defineErrors } from '../core/errors.js';
+
+export const TrunkErrors = defineErrors({
+  TRUNK_INVALID: { status: 400, message: '{field}: {detail}' },
+  TRUNK_DUPLICATE_DID: { status: 400, message: '{field}: {detail}' },
+  TRUNK_UNKNOWN_KIND: { status: 400, message: 'Unknown trunk kind "{kind}". Known kinds: {known}.' },
+  TRUNK_NAME_TAKEN: { status: 409, message: 'A trunk named {name} already exists.' },
+  TRUNK_NOT_FOUND: { status: 404, message: 'There is no trunk {id}.' },
+});

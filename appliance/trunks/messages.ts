@@ -1,0 +1,62 @@
+import { registerMessages } from '../core/i18n.js';
+import type { Language } from '../config.js';
+
+/**
+ * The trunk errors in every language. `{detail}` is the validator's own sentence about the
+ * field (in English); the sentence around it and the field's name follow the caller's language.
+ */
+const catalogues: Record<Language, Record<string, string>> = {
+  en: {
+    'errors.TRUNK_INVALID': 'The field {field} is not valid: {detail}',
+    'errors.TRUNK_DUPLICATE_DID': 'The number in {field} is already in use: {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Unknown trunk kind "{kind}". Known kinds: {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'A trunk named {name} already exists.',
+    'errors.TRUNK_NOT_FOUND': 'There is no trunk {id}.',
+  },
+  uk: {
+    'errors.TRUNK_INVALID': 'Поле {field} заповнено неправильно: {detail}',
+    'errors.TRUNK_DUPLICATE_DID': 'Номер у полі {field} уже використовується: {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Невідомий тип транку «{kind}». Відомі типи: {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'Транк з назвою {name} уже існує.',
+    'errors.TRUNK_NOT_FOUND': 'Транку {id} немає.',
+  },
+  ru: {
+    'errors.TRUNK_INVALID': 'Поле {field} заполнено неверно: {detail}',
+    'errors.TRUNK_DUPLICATE_DID': 'Номер в поле {field} уже используется: {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Неизвестный тип транка «{kind}». Известные типы: {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'Транк с именем {name} уже существует.',
+    'errors.TRUNK_NOT_FOUND': 'Транка {id} нет.',
+  },
+  fr: {
+    'errors.TRUNK_INVALID': "Le champ {field} n'est pas valide : {detail}",
+    'errors.TRUNK_DUPLICATE_DID': 'Le numéro du champ {field} est déjà utilisé : {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Type de trunk inconnu « {kind} ». Types connus : {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'Un trunk nommé {name} existe déjà.',
+    'errors.TRUNK_NOT_FOUND': "Le trunk {id} n'existe pas.",
+  },
+  de: {
+    'errors.TRUNK_INVALID': 'Das Feld {field} ist ungültig: {detail}',
+    'errors.TRUNK_DUPLICATE_DID': 'Die Nummer im Feld {field} wird bereits verwendet: {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Unbekannte Trunk-Art „{kind}“. Bekannte Arten: {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'Ein Trunk namens {name} existiert bereits.',
+    'errors.TRUNK_NOT_FOUND': 'Es gibt keinen Trunk {id}.',
+  },
+  es: {
+    'errors.TRUNK_INVALID': 'El campo {field} no es válido: {detail}',
+    'errors.TRUNK_DUPLICATE_DID': 'El número del campo {field} ya está en uso: {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Tipo de troncal desconocido «{kind}». Tipos conocidos: {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'Ya existe una troncal llamada {name}.',
+    'errors.TRUNK_NOT_FOUND': 'No existe la troncal {id}.',
+  },
+  pt: {
+    'errors.TRUNK_INVALID': 'O campo {field} não é válido: {detail}',
+    'errors.TRUNK_DUPLICATE_DID': 'O número do campo {field} já está em uso: {detail}',
+    'errors.TRUNK_UNKNOWN_KIND': 'Tipo de tronco desconhecido «{kind}». Tipos conhecidos: {known}.',
+    'errors.TRUNK_NAME_TAKEN': 'Já existe um tronco chamado {name}.',
+    'errors.TRUNK_NOT_FOUND': 'Não existe o tronco {id}.',
+  },
+};
+
+export function registerTrunkMessages(): void {
+  for (const [language, messages] of Object.entries(catalogues)) registerMessages(language as Language, messages);
+}

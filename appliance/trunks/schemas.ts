@@ -1,0 +1,58 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+
+export const TrunkViewSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: Type.String(),
+  label: Type.String(),
+  endpoints: Type.Array(Type.String()),
+  dids: Type.Array(Type.Object({ did: Type.String(), target: Type.String(), channel: Type.Union([Type.Integer(), Type.Null()]) })),
+  outbound: Type.Array(Type.Object({ prefix: Type.String(), strip: Type.Integer(), prepend: Type.String(), priority: Type.Integer() })),
+  /** The kind's public settings (never a secret: `hasSecret` says whether one is set). */
+  settings: Type.Record(Type.String(), Scalar),
+  createdAt: Type.String(),
+});
+
+export const TrunkCreated = Type.Object({
+  trunk: TrunkViewSchema,
+  /** `pending`: stored; Asterisk gets it at the next `contactbox trunk apply` (or install). */
+  asterisk: Type.Object({ status: Type.String(), detail: Type.String() }),
+});
+
+export const TrunkList = Type.Object({
+  items: Type.Array(TrunkViewSchema),
+  kinds: Type.Array(Type.Object({ kind: Type.String(), label: Type.String() })),
+});
+
+export const TrunkIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export type TrunkIdParams = Static<typeof TrunkIdParams>;
+
+const Text = (max: number) => Type.String({ maxLength: max });
+const TextList = Type.Union([Type.String({ maxLength: 4000 }), Type.Array(Type.Union([Type.String({ maxLength: 200 }), Type.Object({}, { additionalProperties: true })]), { maxItems: 200 })]);
+
+/**
+ * The common fields are typed here; each kind checks its own (channels, ports…) and names
+ * the field it rejects, so a kind added later needs no change to this schema.
+ */
+export const TrunkBody = Type.Object(
+  {
+    kind: Text(32),
+    name: Text(64),
+    host: Type.Optional(Text(253)),
+    port: Type.Optional(Type.Union([Type.Integer(), Text(5)])),
+    transport: Type.Optional(Text(8)),
+    auth: Type.Optional(Text(16)),
+    username: Type.Optional(Text(64)),
+    secret: Type.Optional(Text(128)),
+    dids: Type.Optional(TextList),
+    channels: Type.Optional(Type.Union([Type.Integer(), Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 200 })])),
+    codecs: Type.Optional(TextList),
+    inboundTarget: Type.Optional(Text(64)),
+    outbound: Type.Optional(TextList),
+    priority: Type.Optional(Type.Integer()),
+    dialTimeoutSec: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: true, maxProperties: 40 },
+);
