@@ -12,10 +12,18 @@ export function evaluateLatency(facts: LatencyFacts): Outcome {
       message: `Could not measure latency to ${facts.host}: ${facts.reason}. The requirement is ≤ ${req.maxLatencyMs} ms to UA-IX; run check again with internet access, or --probe-host HOST for another UA-IX-peered host.`,
     };
   }
+  const measured = { host: facts.host, address: facts.address, port: facts.port, ms: facts.ms, samplesMs: facts.samplesMs, intercepted: facts.intercepted };
+  if (facts.intercepted) {
+    return {
+      status: 'warn', measured, required, display: { ...display, measured: `${facts.ms} ms (proxied?)` },
+      message: `TCP handshake to ${facts.host} (${facts.address}:${facts.port}) took ${facts.ms} ms, but ${facts.intercepted.address} — a documentation address that cannot exist on the internet — also answered on port ${facts.port} (${facts.intercepted.ms} ms): ` +
+        `a transparent proxy or firewall on this network answers connections itself, so the time measures it, not the path to UA-IX. Measure from outside that proxy, or with 'ping' to a UA-IX host.`,
+    };
+  }
   const ok = facts.ms <= req.maxLatencyMs;
   return {
     status: ok ? 'pass' : 'fail',
-    measured: { host: facts.host, address: facts.address, port: facts.port, ms: facts.ms, samplesMs: facts.samplesMs },
+    measured,
     required, display: { ...display, measured: `${facts.ms} ms` },
     message: `TCP handshake to ${facts.host} (${facts.address}:${facts.port}): ${facts.ms} ms (lowest of ${facts.samplesMs.join(', ')} ms). ` +
       (ok ? `Within ${req.maxLatencyMs} ms.` : `Above ${req.maxLatencyMs} ms: calls will suffer; use a provider peered at UA-IX.`),

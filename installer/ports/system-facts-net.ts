@@ -36,7 +36,11 @@ export function parseProcNetSockets(text: string, proto: 'tcp' | 'udp'): RawSock
 }
 
 type Lookup = (host: string) => Promise<string>;
-const systemLookup: Lookup = async (host) => (await dnsLookup(host)).address;
+/** IPv4 first: many servers have an IPv6 address but no IPv6 route, which would read as "unreachable". */
+const systemLookup: Lookup = async (host) => {
+  const all = await dnsLookup(host, { all: true });
+  return (all.find((a) => a.family === 4) ?? all[0]!).address;
+};
 
 /** Rejects with `message` when `ms` pass first; the timer never keeps the process alive. */
 function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -67,15 +71,24 @@ function openSocket(address: string, port: number, ms: number): Promise<Socket> 
   });
 }
 
+export type LatencyReading =
+  | { host: string; reachable: true; address: string; port: number; ms: number; samplesMs: number[]; intercepted: { address: string; ms: number } | null }
+  | { host: string; reachable: false; reason: string };
+
+/** RFC 5737 TEST-NET-3: never routed on the internet, so nothing genuine can answer there. */
+export const INTERCEPTION_SENTINEL = '203.0.113.1';
+
 /**
  * Round trip measured as the time a TCP handshake takes (one RTT), the lowest of up to three
  * handshakes. ICMP needs raw sockets; a handshake needs nothing and crosses the same routers.
  * Everything (name lookup included) fits in `timeoutMs`; on expiry the reason says what hung.
+ * A transparent proxy would answer handshakes itself and make any path look fast, so the same
+ * port is tried at an address that cannot exist (`sentinel`): if it answers, that is reported.
  */
 export async function measureTcpLatency(
   host: string,
-  opts: { ports: number[]; timeoutMs: number; samples?: number; lookup?: Lookup; now?: () => number },
-): Promise<{ host: string; reachable: true; address: string; port: number; ms: number; samplesMs: number[] } | { host: string; reachable: false; reason: string }> {
+  opts: { ports: number[]; timeoutMs: number; samples?: number; lookup?: Lookup; now?: () => number; sentinel?: string },
+): Promise<LatencyReading> {
   const now = opts.now ?? (() => performance.now());
   const deadline = now() + opts.timeoutMs;
   const left = () => deadline - now();
@@ -87,29 +100,46 @@ export async function measureTcpLatency(
     return { host, reachable: false, reason: e.code ? `cannot resolve ${host} (${e.code})` : e.message };
   }
   const failures: string[] = [];
-  for (const port of opts.ports) {
+  for (const [index, port] of opts.ports.entries()) {
     const samples: number[] = [];
+    // Each port gets its share of what is left, so a filtered 443 still leaves time to try 80.
+    const portDeadline = now() + left() / (opts.ports.length - index);
+    const sentinel = interceptionProbe(opts.sentinel ?? INTERCEPTION_SENTINEL, port, Math.min(1000, portDeadline - now()), now);
     try {
-      for (let i = 0; i < (opts.samples ?? 3) && left() > 0; i++) {
+      for (let i = 0; i < (opts.samples ?? 3) && portDeadline - now() > 0; i++) {
         const started = now();
-        const socket = await openSocket(address, port, left());
+        const socket = await openSocket(address, port, portDeadline - now());
         samples.push(now() - started);
         socket.destroy();
       }
     } catch (err) {
       if (samples.length === 0) {
         failures.push((err as Error).message);
+        await sentinel;
         if (left() <= 0) break;
         continue;
       }
     }
     if (samples.length > 0) {
       const ms = Math.round(Math.min(...samples) * 10) / 10;
-      return { host, reachable: true, address, port, ms, samplesMs: samples.map((s) => Math.round(s * 10) / 10) };
+      return { host, reachable: true, address, port, ms, samplesMs: samples.map((s) => Math.round(s * 10) / 10), intercepted: await sentinel };
     }
   }
   if (left() <= 0 && failures.length < opts.ports.length) failures.push(`gave up after ${opts.timeoutMs} ms`);
   return { host, reachable: false, reason: failures.join('; ') };
+}
+
+/** Resolves to the handshake time when `address:port` answers, null when it does not (the normal case). */
+async function interceptionProbe(address: string, port: number, ms: number, now: () => number): Promise<{ address: string; ms: number } | null> {
+  if (ms <= 0) return null;
+  const started = now();
+  try {
+    const socket = await openSocket(address, port, ms);
+    socket.destroy();
+    return { address, ms: Math.round((now() - started) * 10) / 10 };
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a TCP stream as exact byte counts, for the iperf3 control channel. */

@@ -2,7 +2,7 @@ import { execFile, type ExecFileException } from 'node:child_process';
 import { readFile, readdir, readlink, stat, statfs } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { measureIperf3, measureTcpLatency, parseProcNetSockets, type Iperf3Reading, type RawSocket } from './system-facts-net.js';
+import { measureIperf3, measureTcpLatency, parseProcNetSockets, type Iperf3Reading, type LatencyReading, type RawSocket } from './system-facts-net.js';
 
 /**
  * The one interface through which `check` (and later `install`/`status`) read facts about this
@@ -93,9 +93,8 @@ export interface AsteriskFacts {
   aptError: string | null;
 }
 
-export type LatencyFacts =
-  | { host: string; reachable: true; address: string; port: number; ms: number; samplesMs: number[] }
-  | { host: string; reachable: false; reason: string };
+/** `intercepted`: an address that cannot exist answered on the same port — a transparent proxy is in the way. */
+export type LatencyFacts = LatencyReading;
 
 export type { Iperf3Reading };
 /** One iperf3 test each way, run one after the other (an iperf3 server takes one test at a time). */

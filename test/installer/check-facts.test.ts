@@ -68,13 +68,26 @@ describe('system facts: latency probe', () => {
     const server = createServer((s) => s.destroy());
     const port = await listen(server);
     try {
-      const r = await measureTcpLatency('127.0.0.1', { ports: [port], timeoutMs: 2000 });
+      const r = await measureTcpLatency('127.0.0.1', { ports: [port], timeoutMs: 2000, sentinel: '127.0.0.2' });
       expect(r.reachable).to.equal(true);
       if (r.reachable) {
         expect(r.port).to.equal(port);
+        expect(r.intercepted).to.equal(null); // nothing listens on 127.0.0.2
         expect(r.samplesMs).to.have.length(3);
         expect(r.ms).to.equal(Math.min(...r.samplesMs));
       }
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('notices when an address that cannot exist answers too (a transparent proxy in the way)', async () => {
+    const server = createServer((s) => s.destroy());
+    const port = await new Promise<number>((r) => server.listen(0, '0.0.0.0', () => r((server.address() as AddressInfo).port)));
+    try {
+      // Here the "impossible" address is another loopback address the same server answers on.
+      const r = await measureTcpLatency('127.0.0.1', { ports: [port], timeoutMs: 2000, sentinel: '127.0.0.2' });
+      expect(r.reachable && r.intercepted?.address).to.equal('127.0.0.2');
     } finally {
       await new Promise((r) => server.close(r));
     }

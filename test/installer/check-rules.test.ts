@@ -207,6 +207,14 @@ describe('check rules: edge cases', () => {
     expect((await os(null)).status).to.equal('fail');
   });
 
+  it('latency: a transparent proxy answering for an impossible address makes the reading a warning, not a pass', async () => {
+    const f = fixture('debian13');
+    f.latency = { host: 'ix.net.ua', reachable: true, address: '192.0.2.10', port: 443, ms: 0.4, samplesMs: [0.9, 0.4, 0.5], intercepted: { address: '203.0.113.1', ms: 0.5 } };
+    const { byId } = await check(f);
+    expect(byId.latency.status).to.equal('warn');
+    expect(byId.latency.message).to.contain('203.0.113.1').and.contain('transparent proxy');
+  });
+
   it('node: 20.18 fails, 20.19.0 passes', async () => {
     const f = fixture('debian12-nginx');
     f.node.version = '20.18.3';
