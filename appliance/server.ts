@@ -20,6 +20,13 @@ async function main(): Promise<void> {
     process.exitCode = 78; // EX_CONFIG: a supervisor should not restart-loop on this.
     return;
   }
+  // Everything the app creates (database, keys, recordings) belongs to the service user: act as
+  // that user from the start and regain root only to bind privileged ports, then drop it for good.
+  const runAs = config.server.runAs && process.getuid?.() === 0 ? config.server.runAs : null;
+  if (runAs) {
+    process.setegid!(runAs);
+    process.seteuid!(runAs);
+  }
   const https = config.server.tls
     ? { key: readFileSync(config.server.tls.key), cert: readFileSync(config.server.tls.cert) }
     : null;
@@ -30,6 +37,7 @@ async function main(): Promise<void> {
     https,
     logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
   });
+  if (runAs) process.seteuid!(0);
   await app.listen({ host: config.server.host, port: config.server.port });
 
   let redirect: Server | null = null;
@@ -47,10 +55,11 @@ async function main(): Promise<void> {
     });
   }
 
-  if (config.server.runAs && process.getuid?.() === 0) {
-    process.setgid!(config.server.runAs);
-    process.setuid!(config.server.runAs);
-    app.log.info({ user: config.server.runAs }, 'dropped root privileges');
+  if (runAs) {
+    process.setgroups!([runAs]);
+    process.setgid!(runAs);
+    process.setuid!(runAs);
+    app.log.info({ user: runAs }, 'dropped root privileges');
   }
 
   let closing = false;
