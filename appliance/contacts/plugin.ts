@@ -4,7 +4,7 @@ import { ContactsService } from './service.js';
 import { TimelineRegistry } from './timeline.js';
 import { contactRoutes } from './routes.js';
 import { csvRoutes } from './csv-routes.js';
-import { noteItem } from './view.js';
+import { contactView, noteItem } from './view.js';
 import { registerContactMessages } from './locales/index.js';
 
 declare module 'fastify' {
@@ -32,11 +32,32 @@ export const contactsPlugin = fp(
         service.notesBefore([contactId], page.before, page.limit).map((n) => noteItem(n, masking.forViewer(viewer))),
     });
 
+    // Live updates for open contact cards and lists; rendered per viewer so interns get masks here too.
+    const publishContact = (type: string, contactId: number) => {
+      const contact = service.get(contactId);
+      if (contact) app.realtime.publish({ type, render: (viewer) => ({ contact: contactView(contact, masking.forViewer(viewer)) }) });
+    };
+    bus.subscribe('contact.created', (e) => publishContact('contact.created', e.contactId));
+    bus.subscribe('contact.updated', (e) => publishContact('contact.updated', e.contactId));
+    bus.subscribe('contact.merged', (e) => {
+      const contact = service.get(e.keptId);
+      if (contact) {
+        app.realtime.publish({
+          type: 'contact.merged',
+          render: (viewer) => ({ mergedId: e.mergedId, contact: contactView(contact, masking.forViewer(viewer)) }),
+        });
+      }
+    });
+    bus.subscribe('contact.note_added', (e) => {
+      const note = service.noteById(e.noteId);
+      if (note) app.realtime.publish({ type: 'contact.note_added', render: (viewer) => ({ note: noteItem(note, masking.forViewer(viewer)) }) });
+    });
+
     // Not wrapped in fp: the text/csv parser and routes stay in this encapsulated context.
     await app.register(async (scope) => {
       await contactRoutes(scope, { service, timeline });
       await csvRoutes(scope, { service });
     });
   },
-  { name: 'contacts', dependencies: ['deps', 'auth'] },
+  { name: 'contacts', dependencies: ['deps', 'auth', 'realtime'] },
 );

@@ -232,6 +232,10 @@ export class ContactsRepository {
     return this.s.noteById.get(id) as NoteRow;
   }
 
+  noteById(id: number): NoteRow | null {
+    return (this.s.noteById.get(id) as NoteRow | undefined) ?? null;
+  }
+
   notesBefore(contactIds: readonly number[], before: string, limit: number): NoteRow[] {
     return contactIds.flatMap((id) => this.s.notesBefore.all(id, before, limit) as NoteRow[]);
   }

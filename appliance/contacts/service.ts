@@ -242,6 +242,10 @@ export class ContactsService {
     return note;
   }
 
+  noteById(id: number): NoteRow | null {
+    return this.repo.noteById(id);
+  }
+
   notesBefore(contactIds: readonly number[], before: string, limit: number): NoteRow[] {
     return this.repo.notesBefore(contactIds, before, limit);
   }

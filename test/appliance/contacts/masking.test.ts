@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
 import { buildTestApp, type TestApp, type TestClient } from '../../support/test-app.js';
 
 const PHONE = '+380 67 123 45 67';
@@ -119,5 +121,33 @@ describe('masking: an intern receives no unmasked phone number or e-mail address
     expect(leaks(opView.body, 'application/json')).to.deep.equal([]);
     const internView = await intern.request('GET', `/api/v1/contacts/${id}`);
     expect(internView.json().phones).to.include('+380671234567');
+  });
+
+  it('live WebSocket events about contacts reach an intern masked and an admin unmasked', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const listen = async (client: TestClient) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events`, { headers: { cookie: client.cookie } });
+      const messages: string[] = [];
+      socket.on('message', (m) => messages.push(String(m)));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('message', () => resolve());
+        socket.once('error', reject);
+      });
+      return { socket, messages };
+    };
+    const internWs = await listen(intern);
+    const adminWs = await listen(admin);
+    const other = (await admin.request('POST', '/api/v1/contacts', { name: 'Dup', phones: ['+380 67 123 45 67'], emails: [EMAIL] })).json();
+    await admin.request('PATCH', `/api/v1/contacts/${id}`, { tags: ['vip', 'key'] });
+    await admin.request('POST', `/api/v1/contacts/${id}/notes`, { body: `new number ${PHONE}` });
+    await admin.request('POST', `/api/v1/contacts/${id}/merge`, { otherId: other.id });
+    const types = (ms: string[]) => ms.map((m) => JSON.parse(m).type).filter((x: string) => x.startsWith('contact.'));
+    for (let i = 0; i < 50 && types(internWs.messages).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(types(internWs.messages)).to.deep.equal(['contact.created', 'contact.updated', 'contact.note_added', 'contact.merged']);
+    for (const m of internWs.messages) expect(leaks(m, 'application/json'), m).to.deep.equal([]);
+    expect(adminWs.messages.some((m) => leaks(m, 'application/json').length > 0)).to.equal(true);
+    internWs.socket.close();
+    adminWs.socket.close();
   });
 });
