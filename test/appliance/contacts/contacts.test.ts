@@ -151,6 +151,9 @@ describe('contacts: create, read, search, merge, notes and timeline', () => {
     expect(page.items.map((i: { body?: string }) => i.body)).to.deep.equal(['note 1', 'note 2']);
     const older = (await admin.request('GET', `/api/v1/contacts/${c.id}/timeline?limit=2&before=${encodeURIComponent(page.nextBefore)}`)).json();
     expect(older.items.map((i: { type: string }) => i.type)).to.deep.equal(['note', 'fake-call']);
+    const badBefore = await admin.request('GET', `/api/v1/contacts/${c.id}/timeline?before=yesterday`);
+    expect(badBefore.statusCode).to.equal(400);
+    expect(badBefore.json().error.code).to.equal('VALIDATION_FAILED');
     const missing = await admin.request('GET', '/api/v1/contacts/424242/timeline');
     expect(missing.statusCode).to.equal(404);
     expect(missing.json().error.code).to.equal('CONTACT_NOT_FOUND');
