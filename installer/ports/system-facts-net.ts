@@ -104,18 +104,19 @@ export async function measureTcpLatency(
     const samples: number[] = [];
     // Each port gets its share of what is left, so a filtered 443 still leaves time to try 80.
     const portDeadline = now() + left() / (opts.ports.length - index);
-    const sentinel = interceptionProbe(opts.sentinel ?? INTERCEPTION_SENTINEL, port, Math.min(1000, portDeadline - now()), now);
+    // Started once the host has answered, alongside the remaining samples: unreachable hosts cost nothing extra.
+    let sentinel: Promise<{ address: string; ms: number } | null> = Promise.resolve(null);
     try {
       for (let i = 0; i < (opts.samples ?? 3) && portDeadline - now() > 0; i++) {
         const started = now();
         const socket = await openSocket(address, port, portDeadline - now());
         samples.push(now() - started);
         socket.destroy();
+        if (i === 0) sentinel = interceptionProbe(opts.sentinel ?? INTERCEPTION_SENTINEL, port, Math.min(1000, left()), now);
       }
     } catch (err) {
       if (samples.length === 0) {
         failures.push((err as Error).message);
-        await sentinel;
         if (left() <= 0) break;
         continue;
       }
