@@ -8,6 +8,7 @@ import { tlsCapability } from './tls/index.js';
 import { retentionCapability } from './retention/index.js';
 import { licensingCapability } from './licensing/index.js';
 import { softphoneCapability } from './softphone/index.js';
+import { mailCapability } from './mail/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -22,5 +23,6 @@ export const capabilities: readonly Capability[] = [
   softphoneCapability,
   telephonyCapability,
   callsCapability,
+  mailCapability,
   trunksCapability,
 ];

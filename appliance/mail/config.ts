@@ -1,0 +1,26 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { checkSchema } from '../core/schema-check.js';
+import type { Config } from '../config.js';
+
+/** The `mail:` section of contactbox.yaml; every key optional. */
+export const MailConfigSchema = Type.Object(
+  {
+    /** Start syncing every mailbox when the appliance starts (off in tests that drive sync themselves). */
+    autoStart: Type.Boolean({ default: true }),
+    /** A full pass at least this often, even when IDLE reports nothing. */
+    pollSeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 300 }),
+    /** Worker threads parsing mail. */
+    parserThreads: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),
+    timeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 30 }),
+    /** Accept self-signed IMAP/SMTP certificates (a lab server); off in production. */
+    allowSelfSignedCertificates: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+export type MailConfig = Static<typeof MailConfigSchema>;
+
+export function readMailConfig(config: Config): MailConfig {
+  const raw = Value.Default(MailConfigSchema, structuredClone(config.mail ?? {}));
+  return checkSchema(MailConfigSchema, raw, 'mail') as MailConfig;
+}

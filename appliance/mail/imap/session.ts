@@ -1,0 +1,129 @@
+import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import type { ServerSettings } from '../types.js';
+import { classifyConnectError, MailConnectError } from '../failures.js';
+
+/** One IMAP connection as the sync sees it; the only place that knows imapflow. */
+export interface ImapSession {
+  openFolder(path: string): Promise<{ uidvalidity: string; exists: number }>;
+  /** UIDs above `lastUid` in the open folder, with sizes, ascending. */
+  listAfter(lastUid: number): Promise<{ uid: number; size: number }[]>;
+  /** Streams the raw source of these UIDs; `onMessage` is called in UID order as they arrive. */
+  fetchRaw(uids: readonly number[], onMessage: (m: { uid: number; receivedAt: string; raw: Buffer }) => void): Promise<void>;
+  /** Waits (IDLE, or the library's polling when the server has no IDLE) for new mail in the open folder. */
+  waitForNewMail(timeoutMs: number, signal: AbortSignal): Promise<'new' | 'timeout' | 'closed' | 'aborted'>;
+  readonly supportsIdle: boolean;
+  readonly closed: boolean;
+  close(): Promise<void>;
+}
+
+export interface ImapOptions {
+  /** Milliseconds before a connect or a silent socket counts as failed. */
+  timeoutMs?: number;
+  /** Accept self-signed certificates (test servers only). */
+  allowUnauthorized?: boolean;
+}
+
+export async function openImapSession(settings: ServerSettings, options: ImapOptions = {}): Promise<ImapSession> {
+  const timeout = options.timeoutMs ?? 30_000;
+  const client = new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.security === 'tls',
+    doSTARTTLS: settings.security === 'starttls' ? true : settings.security === 'none' ? false : undefined,
+    auth: { user: settings.username, pass: settings.password },
+    logger: false,
+    autoIdleDelay: 500,
+    maxIdleTime: 5 * 60_000,
+    missingIdleCommand: 'NOOP',
+    connectionTimeout: timeout,
+    greetingTimeout: Math.min(timeout, 16_000),
+    socketTimeout: Math.max(timeout * 10, 5 * 60_000),
+    tls: { rejectUnauthorized: !options.allowUnauthorized },
+  });
+  let newMail: (() => void) | null = null;
+  let closedFlag = false;
+  let closedWaiter: (() => void) | null = null;
+  // Without a listener an 'error' event would crash the process; failures surface through the commands.
+  client.on('error', () => {});
+  client.on('close', () => {
+    closedFlag = true;
+    closedWaiter?.();
+  });
+  client.on('exists', () => newMail?.());
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw classifyConnectError(err, settings, 'IMAP');
+  }
+
+  return {
+    get supportsIdle() {
+      return client.capabilities.has('IDLE');
+    },
+    get closed() {
+      return closedFlag || !client.usable;
+    },
+    async openFolder(path) {
+      const box = await client.mailboxOpen(path);
+      return { uidvalidity: String(box.uidValidity), exists: box.exists };
+    },
+    async listAfter(lastUid) {
+      const out: { uid: number; size: number }[] = [];
+      for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
+        // `n:*` also returns the highest message when n is above it.
+        if (m.uid > lastUid) out.push({ uid: m.uid, size: m.size ?? 0 });
+      }
+      return out.sort((a, b) => a.uid - b.uid);
+    },
+    async fetchRaw(uids, onMessage) {
+      if (uids.length === 0) return;
+      for await (const m of client.fetch(uids.join(','), { uid: true, source: true, internalDate: true }, { uid: true }) as AsyncIterable<FetchMessageObject>) {
+        if (!m.source) continue;
+        const at = m.internalDate ? new Date(m.internalDate) : new Date();
+        onMessage({ uid: m.uid, receivedAt: Number.isNaN(at.getTime()) ? new Date().toISOString() : at.toISOString(), raw: m.source });
+      }
+    },
+    waitForNewMail(timeoutMs, signal) {
+      if (closedFlag) return Promise.resolve('closed');
+      return new Promise((resolve) => {
+        const done = (why: 'new' | 'timeout' | 'closed' | 'aborted') => {
+          clearTimeout(timer);
+          newMail = null;
+          closedWaiter = null;
+          signal.removeEventListener('abort', onAbort);
+          resolve(why);
+        };
+        const onAbort = () => done('aborted');
+        const timer = setTimeout(() => done('timeout'), timeoutMs);
+        newMail = () => done('new');
+        closedWaiter = () => done('closed');
+        signal.addEventListener('abort', onAbort);
+        if (signal.aborted) done('aborted');
+        // imapflow starts IDLE by itself after `autoIdleDelay` of silence (or polls with NOOP).
+      });
+    },
+    async close() {
+      try {
+        await client.logout();
+      } catch {
+        client.close();
+      }
+    },
+  };
+}
+
+/** Connection test for the admin: connect, log in, find INBOX, log out. */
+export async function testImap(settings: ServerSettings, options: ImapOptions = {}): Promise<{ folders: number }> {
+  const session = await openImapSession(settings, options);
+  try {
+    try {
+      await session.openFolder('INBOX');
+    } catch (err) {
+      throw new MailConnectError({ code: 'MAIL_NO_INBOX', params: { username: settings.username, host: settings.host } }, err);
+    }
+    return { folders: 1 };
+  } finally {
+    await session.close();
+  }
+}

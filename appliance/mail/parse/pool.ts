@@ -1,0 +1,122 @@
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ParsedMessage } from './parse-message.js';
+
+/** Parses a raw message; the sync depends on this interface so tests can pass their own. */
+export interface MessageParser {
+  parse(raw: Buffer): Promise<ParsedMessage>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  id: number;
+  raw: Buffer;
+  resolve: (value: ParsedMessage) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | null;
+}
+
+/**
+ * A fixed pool of worker threads running `worker.ts`. A message that hangs or crashes its
+ * worker fails only its own task (the worker is replaced); the caller decides about retries
+ * and quarantine.
+ */
+export class ParsePool implements MessageParser {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly size = 2,
+    private readonly timeoutMs = 60_000,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  parse(raw: Buffer): Promise<ParsedMessage> {
+    if (this.closed) return Promise.reject(new Error('parse pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, raw, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error('parse pool is closed'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: startWorker({ dataDir: this.dataDir }), busy: null };
+    slot.worker.unref();
+    slot.worker.on('message', (msg: { id: number; ok: boolean; result?: ParsedMessage; error?: string }) => {
+      const task = slot.busy;
+      if (!task || task.id !== msg.id) return;
+      this.finish(slot);
+      if (msg.ok) task.resolve(msg.result!);
+      else task.reject(new Error(msg.error ?? 'parse failed'));
+    });
+    const fail = (err: Error) => {
+      const task = slot.busy;
+      this.finish(slot);
+      const index = this.slots.indexOf(slot);
+      if (index >= 0 && !this.closed) this.slots[index] = this.spawn();
+      task?.reject(err);
+      this.pump();
+    };
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => {
+      if (!this.closed && this.slots.includes(slot)) fail(new Error(`parser worker exited with code ${code}`));
+    });
+    return slot;
+  }
+
+  private finish(slot: Slot): void {
+    if (slot.busy?.timer) clearTimeout(slot.busy.timer);
+    slot.busy = null;
+    queueMicrotask(() => this.pump());
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.busy) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.busy = task;
+      task.timer = setTimeout(() => {
+        // A message that keeps a parser busy this long is treated as a failed parse.
+        const index = this.slots.indexOf(slot);
+        slot.busy = null;
+        void slot.worker.terminate();
+        if (index >= 0 && !this.closed) this.slots[index] = this.spawn();
+        task.reject(new Error(`parsing took longer than ${this.timeoutMs} ms`));
+        this.pump();
+      }, this.timeoutMs);
+      const copy = new Uint8Array(task.raw.byteLength);
+      copy.set(task.raw);
+      slot.worker.postMessage({ id: task.id, raw: copy }, [copy.buffer]);
+    }
+  }
+}
+
+/**
+ * The compiled `worker.js` in production. From TypeScript sources (tests, bench under tsx) the
+ * worker loads `worker.ts` through tsx's API, because loader hooks given on the command line
+ * do not reach worker threads on Node 20.
+ */
+function startWorker(workerData: unknown): Worker {
+  const js = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
+  const ts = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
+  return new Worker(boot, { eval: true, workerData, execArgv: [] });
+}

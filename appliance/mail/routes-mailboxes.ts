@@ -1,0 +1,118 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../core/errors.js';
+import { MailConnectError } from './failures.js';
+import { CreateMailboxBody, Created, Errors, IdParams, MailboxView, MailSettings } from './schemas.js';
+import type { MailService } from './service.js';
+import type { MailAccess } from './access.js';
+import type { MailboxRepository } from './mailbox-repository.js';
+import type { LeadPolicy } from './ingest.js';
+
+export interface MailboxRouteDeps {
+  service: MailService;
+  access: MailAccess;
+  mailboxes: MailboxRepository;
+  autoStart: boolean;
+  leadPolicy: { get(): LeadPolicy; set(p: LeadPolicy): void };
+}
+
+/** Mailboxes: added and tested by admins; passwords go in and never come out. */
+export async function mailboxRoutes(app: FastifyInstance, deps: MailboxRouteDeps): Promise<void> {
+  const { service, access } = deps;
+
+  app.post<{ Body: CreateMailboxBody }>(
+    '/api/v1/mailboxes',
+    { config: { access: ['admin'] }, schema: { body: CreateMailboxBody, response: { 201: Created, ...Errors } } },
+    async (request, reply) => {
+      const b = request.body;
+      const id = service.createMailbox(
+        { address: b.address, imap: b.imap, smtp: b.smtp, teamId: b.teamId ?? null, ownerId: b.ownerId ?? null, folders: b.folders ?? ['INBOX'] },
+        request.user!.id,
+      );
+      if (deps.autoStart) service.start(id);
+      return reply.code(201).send({ id });
+    },
+  );
+
+  app.get(
+    '/api/v1/mailboxes',
+    { config: { access: 'user' }, schema: { response: { 200: Type.Object({ items: Type.Array(MailboxView) }), ...Errors } } },
+    async (request) => {
+      const ids = access.seesAll(request.user!) ? deps.mailboxes.list().map((m) => m.id) : access.mailboxIds(request.user!);
+      return { items: ids.map((id) => service.view(id)) };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/mailboxes/:id',
+    { config: { access: 'user' }, schema: { params: IdParams, response: { 200: MailboxView, ...Errors } } },
+    async (request) => {
+      const view = service.view(request.params.id);
+      if (!access.canUseMailbox(request.user!, view.id)) throw new AppError('MAIL_NO_ACCESS');
+      return view;
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/api/v1/mailboxes/:id/test',
+    {
+      config: { access: ['admin'], noBody: true },
+      schema: { params: IdParams, response: { 200: Type.Object({ imap: Type.Literal('ok'), smtp: Type.Literal('ok') }), ...Errors } },
+    },
+    async (request) => service.test(request.params.id),
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/api/v1/mailboxes/:id/sync',
+    {
+      config: { access: ['admin', 'supervisor'], noBody: true },
+      schema: { params: IdParams, response: { 200: Type.Object({ fetched: Type.Integer(), stored: Type.Integer(), quarantined: Type.Integer() }), ...Errors } },
+    },
+    async (request) => {
+      const mailbox = service.require(request.params.id);
+      try {
+        const r = await service.syncNow(request.params.id);
+        return { fetched: r.fetched, stored: r.stored.length, quarantined: r.quarantined };
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        if (err instanceof MailConnectError) throw new AppError(err.failure.code, err.failure.params);
+        throw new AppError('MAIL_SERVER_ERROR', { protocol: 'IMAP', host: mailbox.imap.host, port: mailbox.imap.port, detail: ((err as Error).message ?? '').slice(0, 300) });
+      }
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/mailboxes/:id/quarantine',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({ uid: Type.Integer(), folder: Type.String(), attempts: Type.Integer(), error: Type.String(), quarantinedAt: Type.String(), rawBytes: Type.Union([Type.Integer(), Type.Null()]) }),
+            ),
+          }),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      service.require(request.params.id);
+      return { items: deps.mailboxes.quarantined(request.params.id) };
+    },
+  );
+
+  app.get('/api/v1/mail/settings', { config: { access: ['admin'] }, schema: { response: { 200: MailSettings, ...Errors } } }, async () => ({
+    createLeads: deps.leadPolicy.get(),
+  }));
+
+  app.put<{ Body: { createLeads: LeadPolicy } }>(
+    '/api/v1/mail/settings',
+    { config: { access: ['admin'] }, schema: { body: MailSettings, response: { 200: MailSettings, ...Errors } } },
+    async (request) => {
+      deps.leadPolicy.set(request.body.createLeads);
+      return { createLeads: deps.leadPolicy.get() };
+    },
+  );
+}
