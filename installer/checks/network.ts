@@ -62,7 +62,7 @@ export function wantedPorts(httpsPort: number): Wanted[] {
   const list = [one('tcp', httpsPort, 'HTTPS (appliance)')];
   if (httpsPort !== portReq.redirectPort) list.push(one('tcp', portReq.redirectPort, 'HTTP → HTTPS redirect'));
   list.push(...portReq.tcp.map((p) => one('tcp', p.port, p.purpose)), ...portReq.udp.map((p) => one('udp', p.port, p.purpose)));
-  list.push({ proto: 'udp', ...{ from: portReq.rtp.from, to: portReq.rtp.to }, purpose: 'RTP media' });
+  list.push({ proto: 'udp', from: portReq.rtp.from, to: portReq.rtp.to, purpose: 'RTP media' });
   return list;
 }
 

@@ -56,7 +56,7 @@ export function evaluateNode(facts: NodeFacts, os: Reading<OsFacts>): Outcome {
 
 /** "Asterisk 20.5.2" → 20; "1:16.28.0~dfsg-0+deb11u3" → 16. */
 export function asteriskMajor(version: string): number | null {
-  const m = /(?:^|\s|:)(\d+)\.\d+/.exec(version.replace(/^Asterisk\s+/i, ' '));
+  const m = /(?:^|\s|:|\/)(\d+)\.\d+/.exec(version.replace(/^Asterisk\s+/i, ' '));
   return m ? Number(m[1]) : null;
 }
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecks } from '../../installer/checks/index.js';
+import { asteriskMajor } from '../../installer/checks/platform.js';
 import type { CheckId, CheckInput, CheckStatus } from '../../installer/checks/types.js';
 import { recordedFacts, type RecordedFacts } from '../../installer/ports/system-facts.js';
 
@@ -213,6 +214,13 @@ describe('check rules: edge cases', () => {
     const { byId } = await check(f);
     expect(byId.latency.status).to.equal('warn');
     expect(byId.latency.message).to.contain('203.0.113.1').and.contain('transparent proxy');
+  });
+
+  it('reads the Asterisk major version from asterisk -V, dpkg (with epoch) and certified builds', () => {
+    expect(asteriskMajor('Asterisk 20.5.2')).to.equal(20);
+    expect(asteriskMajor('1:16.28.0~dfsg-0+deb11u3')).to.equal(16);
+    expect(asteriskMajor('Asterisk certified/18.9-cert5')).to.equal(18);
+    expect(asteriskMajor('Asterisk GIT-master-abc123')).to.equal(null);
   });
 
   it('node: 20.18 fails, 20.19.0 passes', async () => {
