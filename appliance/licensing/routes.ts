@@ -15,6 +15,7 @@ export async function licensingRoutes(app: FastifyInstance, service: LicensingSe
     { config: { access: 'user' }, schema: { response: { 200: LicenseViewSchema } } },
     async (request) => {
       const user = currentUser(request);
+      if (user.role === 'admin') await service.ensureFingerprint();
       const status = service.status();
       return user.role === 'admin' ? { modules: status.modules, license: status } : { modules: status.modules };
     },

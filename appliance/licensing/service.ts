@@ -60,7 +60,9 @@ const PEAK_WINDOW_MS = 30 * 86_400_000;
  * plugin.ts); everything outside comes in through `deps`.
  */
 export class LicensingService {
-  private fingerprint = '';
+  /** Read on first need: an installation without a licence file never waits for the machine's facts. */
+  private fingerprint: string | null = null;
+  private fingerprinting: Promise<string> | null = null;
   private marks: ClockMarks = { firstSeen: null, latestSeen: null };
   private licenseText: string | null = null;
   private state!: LicenseState;
@@ -74,18 +76,31 @@ export class LicensingService {
 
   /** Reads the machine's facts, the clock marks and the licence file; call once before use. */
   async start(): Promise<void> {
-    this.fingerprint = fingerprintOf(await this.deps.facts());
     this.marks = mergeMarks(
       marksFromValues(this.deps.repo.state('first_seen'), this.deps.repo.state('latest_seen')),
       readSideFile(this.deps.sideFile),
     );
     this.readLicenseFile();
+    if (this.licenseText !== null) await this.ensureFingerprint();
     this.tick();
+  }
+
+  /** This server's fingerprint, read from the machine's facts once. */
+  async ensureFingerprint(): Promise<string> {
+    if (this.fingerprint !== null) return this.fingerprint;
+    this.fingerprinting ??= this.deps.facts().then((facts) => (this.fingerprint = fingerprintOf(facts)));
+    try {
+      return await this.fingerprinting;
+    } finally {
+      this.fingerprinting = null;
+    }
   }
 
   /** Re-reads the licence file (after it changed on disk); a new licence takes effect at once. */
   async reload(): Promise<LicenseState> {
-    this.fingerprint = fingerprintOf(await this.deps.facts());
+    // Facts are read again: a licence may have been issued after hardware changed.
+    this.fingerprint = null;
+    await this.ensureFingerprint();
     this.readLicenseFile();
     this.recompute();
     return this.state;
@@ -113,7 +128,8 @@ export class LicensingService {
     return this.state;
   }
 
-  currentFingerprint(): string {
+  /** Null until first needed; the status route calls ensureFingerprint() first. */
+  currentFingerprint(): string | null {
     return this.fingerprint;
   }
 
@@ -132,7 +148,7 @@ export class LicensingService {
       issuedAt: s.payload?.issuedAt ?? null,
       expires: s.payload?.expiresAt ?? null,
       updatesUntil: s.payload?.updatesUntil ?? null,
-      fingerprint: this.fingerprint,
+      fingerprint: this.fingerprint ?? '',
       fingerprintMatch: s.fingerprintMatch,
       evaluationEndsAt: s.evaluationEndsAt,
       clockRolledBack: s.clockRolledBack,
@@ -143,7 +159,7 @@ export class LicensingService {
   }
 
   /** Checks a licence file's text against this server without installing it. */
-  check(text: string): Verification {
+  private check(text: string): Verification {
     return verifyLicense(text, this.verifyContext());
   }
 
@@ -152,6 +168,7 @@ export class LicensingService {
    * renamed over the old one, so a refused or half-written licence never replaces a good one.
    */
   async activate(text: string): Promise<LicenseState> {
+    await this.ensureFingerprint();
     const v = this.check(text);
     if (!v.ok) throw new AppError(v.code, { detail: v.detail });
     writeFileAtomic(this.deps.licenseFile, text.endsWith('\n') ? text : `${text}\n`);
@@ -244,7 +261,7 @@ export class LicensingService {
 
   private verifyContext() {
     return {
-      fingerprint: this.fingerprint,
+      fingerprint: this.fingerprint ?? '',
       now: this.deps.clock.now(),
       latestSeen: this.marks.latestSeen,
       build: this.deps.build,
