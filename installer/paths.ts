@@ -45,8 +45,9 @@ export function installPaths(prefix?: string | null): InstallPaths {
     backupsDir: join(dataDir, 'backups'),
     logDir: p('var/log/contactbox'),
     runDir: p('run/contactbox'),
-    // pm2 keeps its state under the prefix too, so a sandboxed install never meets the system's pm2.
-    pm2Home: prefix ? join(prefix, 'var/lib/contactbox-pm2') : '/var/lib/contactbox/.pm2',
+    // pm2 keeps its own state beside ours (it runs as root, the data belongs to the service user),
+    // and under the prefix too, so a sandboxed install never meets the system's pm2.
+    pm2Home: p('var/lib/contactbox-pm2'),
     asteriskEtcDir: p('etc/asterisk'),
     systemdUnitFile: p('etc/systemd/system/contactbox.service'),
   };

@@ -160,6 +160,15 @@ export async function ensureDatabaseAndAdmin(
 export async function ensureOwnership(host: HostPort, paths: InstallPaths, settings: InstallSettings): Promise<StepOutcome> {
   if (!settings.runAs) return { status: 'skipped', detail: 'files belong to the installing user' };
   const user = settings.runAs;
+  // pm2 runs as root and would create its log files as root: create them first, owned by the service.
+  for (const log of ['appliance.out.log', 'appliance.err.log']) {
+    if (!host.exists(join(paths.logDir, log))) host.writeFileAtomic(join(paths.logDir, log), '', 0o640);
+  }
+  const stray = await host.run('find', [paths.dataDir, paths.logDir, '(', '!', '-user', user, '-o', '!', '-group', user, ')', '-print', '-quit']);
+  const configGroup = await host.run('find', [paths.etcDir, '-maxdepth', '0', '-group', user]);
+  if (stray.code === 0 && stray.stdout.trim() === '' && configGroup.stdout.trim() !== '') {
+    return { status: 'unchanged', detail: `data and logs owned by ${user}` };
+  }
   await host.chown(paths.dataDir, user, user, true);
   await host.chown(paths.logDir, user, user, true);
   await host.chown(paths.etcDir, 'root', user, false);
