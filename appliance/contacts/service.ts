@@ -163,8 +163,11 @@ export class ContactsService {
     const q = options.q?.trim() ?? '';
     const filter: Parameters<ContactsRepository['search']>[0] = { limit: options.limit, offset: options.offset };
     if (q) {
-      filter.nameFold = fold(q);
-      filter.tagFold = fold(q);
+      // A name can hold a number (leads made from calls): masked viewers get no fragment search on digits there either.
+      if (!(options.masked && /\d{3}/.test(digitsOf(q)))) {
+        filter.nameFold = fold(q);
+        filter.tagFold = fold(q);
+      }
       const e164 = /^[+\d\s().-]+$/.test(q) ? toE164(q) : null;
       if (e164) filter.e164 = e164;
       const digits = digitsOf(q);
@@ -173,6 +176,9 @@ export class ContactsService {
       const email = normaliseEmail(q);
       if (email) filter.email = email;
       if (!options.masked && q.length >= 3 && !email) filter.emailFragment = q.toLowerCase();
+      // Nothing this viewer may search by: no results, never "everything".
+      const { limit: _l, offset: _o, ...criteria } = filter;
+      if (Object.keys(criteria).length === 0) return [];
     }
     if (options.tag !== undefined && options.tag.trim()) filter.requireTagFold = fold(options.tag.trim());
     return this.repo.search(filter).map((r) => this.repo.load(r));

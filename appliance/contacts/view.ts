@@ -6,7 +6,8 @@ export function contactView(c: Contact, masker: Masker) {
   return {
     id: c.id,
     kind: c.kind,
-    name: c.name,
+    // Names of leads made from a call or mail can hold the number or address itself.
+    name: maskFreeText(c.name, masker),
     status: c.status,
     ownerId: c.ownerId,
     phones: c.phones.map((p) => masker.phone(p)!),
@@ -20,6 +21,8 @@ export function contactView(c: Contact, masker: Masker) {
 
 // A run of 7+ digits with the separators people type, and anything shaped like an address.
 const PHONE_IN_TEXT = /\+?\d[\d ().-]{5,}\d/g;
+// Dates ("25.11.2026", "2026-11-25") have as many digits as a subscriber number but are not one.
+const DATE = /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$/;
 const EMAIL_IN_TEXT = /[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[A-Za-z]{2,}/g;
 
 /**
@@ -30,7 +33,7 @@ export function maskFreeText(text: string, masker: Masker): string {
   if (!masker.masked) return text;
   return text
     .replace(EMAIL_IN_TEXT, (m) => masker.email(m)!)
-    .replace(PHONE_IN_TEXT, (m) => (m.replace(/\D/g, '').length >= 7 ? masker.phone(m)! : m));
+    .replace(PHONE_IN_TEXT, (m) => (m.replace(/\D/g, '').length >= 7 && !DATE.test(m.trim()) ? masker.phone(m)! : m));
 }
 
 export function noteItem(n: NoteRow, masker: Masker) {
