@@ -126,5 +126,60 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .addOption(json())
     .action((options) => run(() => import('./commands/retention.js'), { ...options, action: 'verify' }));
 
+  const trunk = program.command('trunk').description('telephony trunks: SIP providers, GSM gateways, analog (FXO/FXS) gateways');
+  const trunkCmd = () => import('./commands/trunk.js');
+  trunk
+    .command('add')
+    .description('add a trunk, write it into Asterisk and reload (undone if Asterisk refuses it)')
+    .addOption(new Option('--kind <kind>', 'trunk kind').choices(['sip', 'gsm', 'analog']))
+    .option('--name <name>', 'trunk name (lower-case letters, digits, -); its pjsip endpoint(s) are named after it')
+    .option('--host <host>', 'provider or gateway host name or IP address')
+    .option('--port <n>', 'SIP port (gsm/analog with --auth ip: the first line\'s port, one more per line)')
+    .option('--transport <t>', 'udp | tcp | tls (default udp)')
+    .option('--auth <mode>', 'register (sip: we register; gsm/analog: each line registers with us) | ip')
+    .option('--username <user>', 'sip: the account user name')
+    .option('--secret <secret>', 'password (or set CONTACTBOX_TRUNK_SECRET); 12+ characters, 3 character classes')
+    .option('--dids <list>', 'comma-separated numbers; gsm/analog: one per line in order (0800…, 0900…, short numbers allowed)')
+    .option('--channels <n>', 'gsm: number of channels (SIMs), 1–64')
+    .option('--ports <n>', 'analog: number of ports, 1–64')
+    .option('--port-types <list>', 'analog: fxo or fxs per port, comma-separated (default fxo)')
+    .option('--extensions <list>', 'analog: internal extension per FXS port, comma-separated')
+    .option('--codecs <list>', 'e.g. alaw,ulaw (default)')
+    .option('--caller-id <number>', 'sip: caller ID sent on outbound calls (default: the operator\'s)')
+    .option('--dial-timeout <sec>', 'seconds to wait for an answer (gsm: at least 30)')
+    .option('--inbound <target>', 'where the DIDs go: queue:NAME, team:NAME or operator:EXT (default queue:support)')
+    .option('--route <prefix[:strip[:prepend]]>', 'outbound prefix this trunk serves (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--priority <n>', 'fail-over order among trunks serving the same prefix (lower first, default 10)')
+    .option('--from-file <file>', 'read the trunk from a YAML/JSON file (per-line settings); flags override it')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(trunkCmd, { ...options, action: 'add' }));
+  trunk
+    .command('list')
+    .description('the trunks, their endpoints, DIDs and outbound prefixes')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(trunkCmd, { ...options, action: 'list' }));
+  trunk
+    .command('remove')
+    .description('remove a trunk and reload Asterisk')
+    .argument('<trunk>', 'trunk name or id')
+    .addOption(prefix())
+    .addOption(json())
+    .action((name: string, options) => run(trunkCmd, { ...options, trunk: name, action: 'remove' }));
+  trunk
+    .command('test')
+    .description('ask the running Asterisk whether the trunk\'s lines are loaded and reachable')
+    .argument('<trunk>', 'trunk name or id')
+    .addOption(prefix())
+    .addOption(json())
+    .action((name: string, options) => run(trunkCmd, { ...options, trunk: name, action: 'test' }));
+  trunk
+    .command('apply')
+    .description('render and reload Asterisk from the database (after changes made in the web admin)')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(trunkCmd, { ...options, action: 'apply' }));
+
   return program;
 }

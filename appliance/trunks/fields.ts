@@ -143,3 +143,10 @@ export function list(value: Raw): unknown[] {
   if (Array.isArray(value)) return value;
   return String(value).split(',').map((s) => s.trim()).filter(Boolean);
 }
+
+/** A per-line list where position matters (`,301` = nothing for line 1, 301 for line 2). */
+export function slots(value: Raw): unknown[] {
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value)) return value.map((v) => (v === '' ? undefined : v));
+  return String(value).split(',').map((s) => s.trim() || undefined);
+}

@@ -5,6 +5,9 @@ import { realHost, type HostPort } from './host.js';
 import { inquirerPrompts, type PromptPort } from './prompts.js';
 import { licenseFactsPort } from './license-facts.js';
 import type { MachineFactsPort } from '../../appliance/licensing/adapters/system-facts.js';
+import { randomBytes } from 'node:crypto';
+import { connectAmi, type AmiConnect } from './ami.js';
+import { realAsteriskHost, type AsteriskHostPort } from './asterisk.js';
 
 /**
  * The outside world as commands see it. Only modules in `ports/` import systeminformation,
@@ -22,6 +25,12 @@ export interface Deps {
   prompts: PromptPort;
   /** The facts a licence fingerprint is made of (`license`); optional so other commands' tests need not pass it. */
   licenseFacts?: MachineFactsPort;
+  /** The local Asterisk: installed version, apt, dpkg, `asterisk -rx` (provisioning, `trunk`). */
+  asterisk?: AsteriskHostPort;
+  /** Opens an AMI session (reload and verify after provisioning, `trunk test`). */
+  ami?: AmiConnect;
+  /** Random bytes (generated secrets). */
+  random?: (bytes: number) => Buffer;
 }
 
 export function realDeps(): Deps {
@@ -36,5 +45,8 @@ export function realDeps(): Deps {
     host: realHost(),
     prompts: inquirerPrompts(),
     licenseFacts: licenseFactsPort(process.env),
+    asterisk: realAsteriskHost(realHost()),
+    ami: connectAmi,
+    random: randomBytes,
   };
 }

@@ -5,7 +5,9 @@ import type { TrunkDefinition } from '../../appliance/trunks/model.js';
  * function of this model: the same model gives the same bytes.
  */
 export interface OperatorEndpoint {
-  /** Internal extension; the endpoint is `op<extension>` (as `PJSIP/op101`). */
+  /** The pjsip endpoint, AOR and SIP user name (`PJSIP/<endpoint>`), e.g. the softphone's `cb-op-7`. */
+  endpoint: string;
+  /** Internal number other operators dial. */
   extension: string;
   name: string;
   /** SIP password the browser phone registers with. */

@@ -27,8 +27,11 @@ function targetSteps(m: ProvisioningModel, target: InboundTarget): Step[] {
     const spec = m.queues.find((q) => q.name === queue);
     return ['Answer()', recordStep(m, 'in'), `Queue(${queue},t,,,${spec?.maxWaitSec ?? 300})`, 'Hangup()'];
   }
-  const ep = operatorEndpoint({ extension: (target as { extension: string }).extension });
-  return [recordStep(m, 'in'), `Dial(PJSIP/${ep},30,t)`, 'Hangup()'];
+  const extension = (target as { extension: string }).extension;
+  const operator = m.operators.find((o) => o.extension === extension);
+  // Not an operator's number (an FXS phone, say): the internal context knows it.
+  if (!operator) return [`Goto(${CONTEXTS.internal},${extension},1)`];
+  return [recordStep(m, 'in'), `Dial(PJSIP/${operatorEndpoint(operator)},30,t)`, 'Hangup()'];
 }
 
 export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRendering[]): Record<string, string> {

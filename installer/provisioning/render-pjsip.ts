@@ -14,7 +14,7 @@ export function transportName(protocol: SipTransport): string {
   return TRANSPORTS[protocol];
 }
 
-export const operatorEndpoint = (o: Pick<OperatorEndpoint, 'extension'>) => `op${o.extension}`;
+export const operatorEndpoint = (o: Pick<OperatorEndpoint, 'endpoint'>) => o.endpoint;
 
 export function renderTransports(m: ProvisioningModel): string {
   const nat = (s: ConfSection): ConfSection =>
@@ -42,7 +42,7 @@ export function renderTransports(m: ProvisioningModel): string {
 /** Browser phones: `webrtc = yes` turns on ICE, AVPF, rtcp-mux and DTLS-SRTP media. */
 export function renderOperators(m: ProvisioningModel): string {
   const sections: ConfSection[] = [];
-  for (const o of [...m.operators].sort((a, b) => a.extension.localeCompare(b.extension))) {
+  for (const o of [...m.operators].sort((a, b) => a.endpoint.localeCompare(b.endpoint))) {
     const ep = operatorEndpoint(o);
     sections.push(
       section(ep, [
@@ -57,7 +57,7 @@ export function renderOperators(m: ProvisioningModel): string {
         ['aors', ep],
         ['callerid', `"${o.name.replace(/["<>;\\]/g, '')}" <${o.extension}>`],
         ['device_state_busy_at', 1],
-      ], { comments: [`operator ${o.extension}`] }),
+      ], { comments: [`operator ${o.name.replace(/[\r\n]/g, ' ')}, extension ${o.extension}`] }),
       section(`${ep}-auth`, [['type', 'auth'], ['auth_type', 'userpass'], ['username', ep], ['password', o.secret]]),
       section(ep, [['type', 'aor'], ['max_contacts', 1], ['remove_existing', 'yes']]),
     );

@@ -21,7 +21,7 @@ export function renderQueues(m: ProvisioningModel): string {
   const sections: ConfSection[] = allQueues(m).map((q) => {
     const members = [...m.operators]
       .filter((o) => o.queues.includes(q.name))
-      .sort((a, b) => a.extension.localeCompare(b.extension))
+      .sort((a, b) => a.endpoint.localeCompare(b.endpoint))
       .map((o) => {
         const iface = `PJSIP/${operatorEndpoint(o)}`;
         return ['member =>', `${iface},0,${o.name.replace(/[,;]/g, ' ')},${iface}`] as const;

@@ -33,7 +33,7 @@ export interface ResolvedCredentials {
 
 /** The pjsip endpoints a model creates: what verification expects `PJSIPShowEndpoints` to list. */
 export function expectedEndpoints(m: ProvisioningModel, kinds: readonly TrunkKind[]): string[] {
-  const eps = m.operators.map((o) => `op${o.extension}`);
+  const eps = m.operators.map((o) => o.endpoint);
   for (const t of m.trunks) eps.push(...kindOf(kinds, t.kind).endpoints(t.name, t.settings));
   return eps.sort();
 }

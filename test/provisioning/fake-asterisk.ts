@@ -18,6 +18,8 @@ export class FakeAsterisk {
   reloads: string[] = [];
   cliCommands: string[] = [];
   failReload = new Set<string>();
+  /** DeviceState per endpoint in EndpointList (default Unavailable: nothing registered). */
+  deviceStates = new Map<string, string>();
   /** When true, res_pjsip reloads "succeed" but load nothing new (as with a broken file). */
   ignorePjsipChanges = false;
   port = 0;
@@ -114,7 +116,7 @@ export class FakeAsterisk {
           }
           reply(['Response: Success', id, 'EventList: start', 'Message: A listing of Endpoints follows, presented as EndpointList events']);
           for (const ep of this.endpoints) {
-            reply(['Event: EndpointList', id, 'ObjectType: endpoint', `ObjectName: ${ep}`, 'Transport: cb-transport-udp', `Aor: ${ep}`, 'DeviceState: Unavailable', 'ActiveChannels: 0']);
+            reply(['Event: EndpointList', id, 'ObjectType: endpoint', `ObjectName: ${ep}`, 'Transport: cb-transport-udp', `Aor: ${ep}`, `DeviceState: ${this.deviceStates.get(ep) ?? 'Unavailable'}`, 'ActiveChannels: 0']);
           }
           reply(['Event: EndpointListComplete', id, 'EventList: Complete', `ListItems: ${this.endpoints.length}`]);
         } else if (action === 'logoff') {

@@ -49,8 +49,8 @@ export function sampleTrunks(): TrunkDefinition[] {
 export function sampleModel(overrides: Partial<ProvisioningModel> = {}): ProvisioningModel {
   return defaultModel({
     operators: [
-      { extension: '101', name: 'Olena Koval', secret: 'Op101-Browser-Pass', queues: ['support'] },
-      { extension: '102', name: 'Petro Shevchenko', secret: 'Op102-Browser-Pass', queues: ['support', 'team-sales'] },
+      { endpoint: 'op101', extension: '101', name: 'Olena Koval', secret: 'Op101-Browser-Pass', queues: ['support'] },
+      { endpoint: 'op102', extension: '102', name: 'Petro Shevchenko', secret: 'Op102-Browser-Pass', queues: ['support', 'team-sales'] },
     ],
     trunks: sampleTrunks(),
     ...overrides,

@@ -19,7 +19,7 @@ function singleSimModel(): ProvisioningModel {
     [],
     trunkKinds,
   );
-  return defaultModel({ operators: [{ extension: '101', name: 'Op 101', secret: 'Op101-Secret-xyz', queues: ['support'] }], trunks: [gsm] });
+  return defaultModel({ operators: [{ endpoint: 'op101', extension: '101', name: 'Op 101', secret: 'Op101-Secret-xyz', queues: ['support'] }], trunks: [gsm] });
 }
 
 describe('provisioning: one call per GSM SIM, enforced by the rendered dialplan', () => {

@@ -112,7 +112,7 @@ describe('provisioning: install into a prefix, reload through AMI, verify, roll 
     const m = model();
     m.ami.secret = first.amiCredentials.secret;
     m.ari.password = first.ariCredentials.password;
-    m.operators.push({ extension: '103', name: 'New Operator', secret: 'Op103-Browser-Pass', queues: ['support'] });
+    m.operators.push({ endpoint: 'op103', extension: '103', name: 'New Operator', secret: 'Op103-Browser-Pass', queues: ['support'] });
     const second = await provisionAsterisk(m, ports());
     expect(second.verification.endpoints).to.include('op103');
     const text = readFileSync(pjsipPath, 'utf8');
@@ -128,7 +128,7 @@ describe('provisioning: install into a prefix, reload through AMI, verify, roll 
     const m = model();
     m.ami.secret = first.amiCredentials.secret;
     m.ari.password = first.ariCredentials.password;
-    m.operators.push({ extension: '104', name: 'Op 104', secret: 'Op104-Browser-Pass', queues: [] });
+    m.operators.push({ endpoint: 'op104', extension: '104', name: 'Op 104', secret: 'Op104-Browser-Pass', queues: [] });
     const err = await provisionAsterisk(m, ports()).then(() => null, (e: unknown) => e);
     expect(err).to.be.instanceOf(ProvisioningError);
     expect((err as ProvisioningError).message).to.match(/refused to reload pbx_config\.so.*previous Asterisk files were restored/);

@@ -69,8 +69,8 @@ export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
       throw new TrunkFieldError(field, `must be between 1 and ${MAX_LINES}, got ${items.length}`);
     }
     const topDids = f.list(input.dids);
-    const types = f.list(input.lineTypes ?? input.portTypes);
-    const extensions = f.list(input.extensions);
+    const types = f.slots(input.lineTypes ?? input.portTypes);
+    const extensions = f.slots(input.extensions);
     const basePort = f.port(input.port, 'port');
     const trunkSecret = f.secret(input.secret, 'secret', false) ?? null;
     let didIndex = 0;
