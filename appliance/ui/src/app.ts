@@ -100,7 +100,7 @@ export class App {
     this.i18n.set(language);
     this.storage.setItem(LANGUAGE_KEY, language);
     if (saveOnServer && this.me) {
-      this.api.patch('/api/v1/me', { language }).catch((err: unknown) => {
+      this.api.put('/api/v1/me/language', { language }).catch((err: unknown) => {
         const notice = this.root.querySelector<HTMLElement>('[data-testid=shell-notice]');
         if (notice) {
           notice.textContent = this.i18n.t('shell.languageSaveFailed', { message: err instanceof Error ? err.message : String(err) });

@@ -7,7 +7,6 @@ export const de: Record<MessageKey, string> = {
   'common.save': 'Speichern',
   'common.saved': 'Gespeichert.',
   'common.cancel': 'Abbrechen',
-  'common.close': 'Schließen',
   'common.unavailable': 'Auf diesem Server noch nicht verfügbar ({detail}).',
   'common.language': 'Sprache',
   'error.network': 'Der Server ist nicht erreichbar. Prüfen Sie das Netzwerk und versuchen Sie es erneut.',
@@ -67,7 +66,6 @@ export const de: Record<MessageKey, string> = {
   'incoming.unknown': 'Unbekannter Anrufer',
   'incoming.from': 'Von {number}',
   'incoming.history': 'Verlauf des Anrufers öffnen',
-  'incoming.ended': 'Der Anruf ist beendet.',
 
   'phone.title': 'Telefon',
   'phone.none': 'Ihnen ist kein Telefon zugewiesen.',
@@ -123,8 +121,8 @@ export const de: Record<MessageKey, string> = {
   'teams.members': '{count, plural, =0 {keine Mitglieder} one {# Mitglied} other {# Mitglieder}}',
   'trunks.name': 'Name',
   'trunks.kind': 'Art',
-  'trunks.state': 'Zustand',
   'trunks.none': 'Noch keine Trunks. Sie werden auf dem Server mit „contactbox trunk add“ angelegt.',
+  'trunks.dids': 'Rufnummern (DID)',
   'settings.masking': 'Maskierung von Nummern und E-Mail-Adressen',
   'settings.maskedRoles': 'Rollen, die maskierte Werte sehen',
   'settings.phoneTail': 'Sichtbare Ziffern am Ende einer Nummer',
@@ -159,4 +157,5 @@ export const de: Record<MessageKey, string> = {
   'selftest.memory': 'Arbeitsspeicher',
   'selftest.memory.value': 'Etwa {gb} GB; {os} braucht mindestens {need} GB.',
   'selftest.memory.unknown': 'Dieser Browser meldet den Arbeitsspeicher nicht. {os} braucht mindestens {need} GB.',
+  'selftest.ca': 'Diesem Computer das Zertifikat des Servers bekannt machen',
 };

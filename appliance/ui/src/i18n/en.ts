@@ -5,7 +5,6 @@ export const en = {
   'common.save': 'Save',
   'common.saved': 'Saved.',
   'common.cancel': 'Cancel',
-  'common.close': 'Close',
   'common.unavailable': 'Not available on this server yet ({detail}).',
   'common.language': 'Language',
   'error.network': 'The server cannot be reached. Check the network and try again.',
@@ -65,7 +64,6 @@ export const en = {
   'incoming.unknown': 'Unknown caller',
   'incoming.from': 'From {number}',
   'incoming.history': 'Open the caller’s history',
-  'incoming.ended': 'The call has ended.',
 
   'phone.title': 'Phone',
   'phone.none': 'No phone is assigned to you.',
@@ -121,8 +119,8 @@ export const en = {
   'teams.members': '{count, plural, =0 {no members} one {# member} other {# members}}',
   'trunks.name': 'Name',
   'trunks.kind': 'Type',
-  'trunks.state': 'State',
   'trunks.none': 'No trunks yet. They are added on the server with “contactbox trunk add”.',
+  'trunks.dids': 'Numbers (DIDs)',
   'settings.masking': 'Masking of numbers and e-mail addresses',
   'settings.maskedRoles': 'Roles that see masked values',
   'settings.phoneTail': 'Digits left visible at the end of a number',
@@ -157,6 +155,7 @@ export const en = {
   'selftest.memory': 'Memory',
   'selftest.memory.value': 'About {gb} GB; {os} needs at least {need} GB.',
   'selftest.memory.unknown': 'This browser does not report memory. {os} needs at least {need} GB.',
+  'selftest.ca': 'Make this computer trust the server’s certificate',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

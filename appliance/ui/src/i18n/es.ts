@@ -7,7 +7,6 @@ export const es: Record<MessageKey, string> = {
   'common.save': 'Guardar',
   'common.saved': 'Guardado.',
   'common.cancel': 'Cancelar',
-  'common.close': 'Cerrar',
   'common.unavailable': 'Aún no disponible en este servidor ({detail}).',
   'common.language': 'Idioma',
   'error.network': 'No se puede contactar con el servidor. Compruebe la red e inténtelo de nuevo.',
@@ -67,7 +66,6 @@ export const es: Record<MessageKey, string> = {
   'incoming.unknown': 'Llamante desconocido',
   'incoming.from': 'De {number}',
   'incoming.history': 'Abrir el historial de quien llama',
-  'incoming.ended': 'La llamada ha terminado.',
 
   'phone.title': 'Teléfono',
   'phone.none': 'No tiene un teléfono asignado.',
@@ -123,8 +121,8 @@ export const es: Record<MessageKey, string> = {
   'teams.members': '{count, plural, =0 {sin miembros} one {# miembro} other {# miembros}}',
   'trunks.name': 'Nombre',
   'trunks.kind': 'Tipo',
-  'trunks.state': 'Estado',
   'trunks.none': 'Aún no hay troncales. Se añaden en el servidor con «contactbox trunk add».',
+  'trunks.dids': 'Números (DID)',
   'settings.masking': 'Enmascarado de números y direcciones de e-mail',
   'settings.maskedRoles': 'Roles que ven valores enmascarados',
   'settings.phoneTail': 'Dígitos visibles al final de un número',
@@ -159,4 +157,5 @@ export const es: Record<MessageKey, string> = {
   'selftest.memory': 'Memoria',
   'selftest.memory.value': 'Unos {gb} GB; {os} necesita al menos {need} GB.',
   'selftest.memory.unknown': 'Este navegador no informa de la memoria. {os} necesita al menos {need} GB.',
+  'selftest.ca': 'Hacer que este ordenador confíe en el certificado del servidor',
 };

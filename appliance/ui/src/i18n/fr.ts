@@ -7,7 +7,6 @@ export const fr: Record<MessageKey, string> = {
   'common.save': 'Enregistrer',
   'common.saved': 'Enregistré.',
   'common.cancel': 'Annuler',
-  'common.close': 'Fermer',
   'common.unavailable': 'Pas encore disponible sur ce serveur ({detail}).',
   'common.language': 'Langue',
   'error.network': 'Le serveur est injoignable. Vérifiez le réseau et réessayez.',
@@ -67,7 +66,6 @@ export const fr: Record<MessageKey, string> = {
   'incoming.unknown': 'Appelant inconnu',
   'incoming.from': 'De {number}',
   'incoming.history': 'Ouvrir l’historique de l’appelant',
-  'incoming.ended': 'L’appel est terminé.',
 
   'phone.title': 'Téléphone',
   'phone.none': 'Aucun téléphone ne vous est attribué.',
@@ -123,8 +121,8 @@ export const fr: Record<MessageKey, string> = {
   'teams.members': '{count, plural, =0 {aucun membre} one {# membre} other {# membres}}',
   'trunks.name': 'Nom',
   'trunks.kind': 'Type',
-  'trunks.state': 'État',
   'trunks.none': 'Aucun trunk pour l’instant. On les ajoute sur le serveur avec « contactbox trunk add ».',
+  'trunks.dids': 'Numéros (SDA)',
   'settings.masking': 'Masquage des numéros et adresses e-mail',
   'settings.maskedRoles': 'Rôles qui voient des valeurs masquées',
   'settings.phoneTail': 'Chiffres visibles à la fin d’un numéro',
@@ -159,4 +157,5 @@ export const fr: Record<MessageKey, string> = {
   'selftest.memory': 'Mémoire',
   'selftest.memory.value': 'Environ {gb} Go ; {os} demande au moins {need} Go.',
   'selftest.memory.unknown': 'Ce navigateur n’indique pas la mémoire. {os} demande au moins {need} Go.',
+  'selftest.ca': 'Faire confiance au certificat du serveur sur cet ordinateur',
 };

@@ -7,7 +7,6 @@ export const pt: Record<MessageKey, string> = {
   'common.save': 'Guardar',
   'common.saved': 'Guardado.',
   'common.cancel': 'Cancelar',
-  'common.close': 'Fechar',
   'common.unavailable': 'Ainda não disponível neste servidor ({detail}).',
   'common.language': 'Idioma',
   'error.network': 'Não é possível contactar o servidor. Verifique a rede e tente novamente.',
@@ -67,7 +66,6 @@ export const pt: Record<MessageKey, string> = {
   'incoming.unknown': 'Chamador desconhecido',
   'incoming.from': 'De {number}',
   'incoming.history': 'Abrir o histórico de quem liga',
-  'incoming.ended': 'A chamada terminou.',
 
   'phone.title': 'Telefone',
   'phone.none': 'Não tem um telefone atribuído.',
@@ -123,8 +121,8 @@ export const pt: Record<MessageKey, string> = {
   'teams.members': '{count, plural, =0 {sem membros} one {# membro} other {# membros}}',
   'trunks.name': 'Nome',
   'trunks.kind': 'Tipo',
-  'trunks.state': 'Estado',
   'trunks.none': 'Ainda não há troncos. São adicionados no servidor com «contactbox trunk add».',
+  'trunks.dids': 'Números (DID)',
   'settings.masking': 'Ocultação de números e endereços de e-mail',
   'settings.maskedRoles': 'Funções que veem valores ocultados',
   'settings.phoneTail': 'Dígitos visíveis no fim de um número',
@@ -159,4 +157,5 @@ export const pt: Record<MessageKey, string> = {
   'selftest.memory': 'Memória',
   'selftest.memory.value': 'Cerca de {gb} GB; {os} precisa de pelo menos {need} GB.',
   'selftest.memory.unknown': 'Este navegador não indica a memória. {os} precisa de pelo menos {need} GB.',
+  'selftest.ca': 'Fazer este computador confiar no certificado do servidor',
 };

@@ -7,7 +7,6 @@ export const ru: Record<MessageKey, string> = {
   'common.save': 'Сохранить',
   'common.saved': 'Сохранено.',
   'common.cancel': 'Отмена',
-  'common.close': 'Закрыть',
   'common.unavailable': 'На этом сервере пока недоступно ({detail}).',
   'common.language': 'Язык',
   'error.network': 'Сервер недоступен. Проверьте сеть и попробуйте ещё раз.',
@@ -67,7 +66,6 @@ export const ru: Record<MessageKey, string> = {
   'incoming.unknown': 'Неизвестный абонент',
   'incoming.from': 'От {number}',
   'incoming.history': 'Открыть историю абонента',
-  'incoming.ended': 'Звонок завершён.',
 
   'phone.title': 'Телефон',
   'phone.none': 'Вам не назначен телефон.',
@@ -123,8 +121,8 @@ export const ru: Record<MessageKey, string> = {
   'teams.members': '{count, plural, =0 {нет участников} one {# участник} few {# участника} many {# участников} other {# участника}}',
   'trunks.name': 'Название',
   'trunks.kind': 'Тип',
-  'trunks.state': 'Состояние',
   'trunks.none': 'Транков пока нет. Их добавляют на сервере командой «contactbox trunk add».',
+  'trunks.dids': 'Номера (DID)',
   'settings.masking': 'Маскирование номеров и адресов e-mail',
   'settings.maskedRoles': 'Роли, которые видят замаскированные значения',
   'settings.phoneTail': 'Сколько последних цифр номера видно',
@@ -159,4 +157,5 @@ export const ru: Record<MessageKey, string> = {
   'selftest.memory': 'Память',
   'selftest.memory.value': 'Около {gb} ГБ; для {os} нужно не меньше {need} ГБ.',
   'selftest.memory.unknown': 'Этот браузер не сообщает объём памяти. Для {os} нужно не меньше {need} ГБ.',
+  'selftest.ca': 'Как настроить доверие к сертификату сервера',
 };

@@ -7,7 +7,6 @@ export const uk: Record<MessageKey, string> = {
   'common.save': 'Зберегти',
   'common.saved': 'Збережено.',
   'common.cancel': 'Скасувати',
-  'common.close': 'Закрити',
   'common.unavailable': 'На цьому сервері ще недоступно ({detail}).',
   'common.language': 'Мова',
   'error.network': 'Сервер недоступний. Перевірте мережу та спробуйте ще раз.',
@@ -67,7 +66,6 @@ export const uk: Record<MessageKey, string> = {
   'incoming.unknown': 'Невідомий абонент',
   'incoming.from': 'Від {number}',
   'incoming.history': 'Відкрити історію абонента',
-  'incoming.ended': 'Дзвінок завершено.',
 
   'phone.title': 'Телефон',
   'phone.none': 'Вам не призначено телефон.',
@@ -123,8 +121,8 @@ export const uk: Record<MessageKey, string> = {
   'teams.members': '{count, plural, =0 {немає учасників} one {# учасник} few {# учасники} many {# учасників} other {# учасника}}',
   'trunks.name': 'Назва',
   'trunks.kind': 'Тип',
-  'trunks.state': 'Стан',
   'trunks.none': 'Транків ще немає. Їх додають на сервері командою «contactbox trunk add».',
+  'trunks.dids': 'Номери (DID)',
   'settings.masking': 'Маскування номерів та адрес e-mail',
   'settings.maskedRoles': 'Ролі, що бачать замасковані значення',
   'settings.phoneTail': 'Скільки останніх цифр номера видно',
@@ -159,4 +157,5 @@ export const uk: Record<MessageKey, string> = {
   'selftest.memory': 'Пам’ять',
   'selftest.memory.value': 'Близько {gb} ГБ; для {os} потрібно щонайменше {need} ГБ.',
   'selftest.memory.unknown': 'Цей браузер не повідомляє обсяг пам’яті. Для {os} потрібно щонайменше {need} ГБ.',
+  'selftest.ca': 'Як налаштувати довіру до сертифіката сервера',
 };

@@ -54,6 +54,7 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
     const call = phone.call;
     const status = h('p', { class: 'phone-state', role: 'status', 'data-testid': 'phone-state', 'data-state': state }, text);
     if (phone.registration.kind === 'none') return replace(body, status);
+    const denied = phone.micDenied ? h('p', { class: 'error', role: 'alert', 'data-testid': 'phone-mic-denied' }, t('phone.micDenied')) : null;
 
     const mic = h('select', { id: 'phone-mic', 'data-testid': 'phone-mic' });
     mic.append(option('', t('phone.micDefault'), phone.microphone === ''));
@@ -75,7 +76,7 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
         event.preventDefault();
         if (number.value.trim()) phone.dial(number.value.trim());
       });
-      return replace(body, status, form, micField);
+      return replace(body, status, denied, form, micField);
     }
 
     const controls = h('div', { class: 'phone-controls' });

@@ -47,6 +47,8 @@ export class Softphone {
   registration: Registration = { kind: 'disconnected' };
   call: CallInfo | null = null;
   credentials: PhoneCredentials | null = null;
+  /** The browser refused the microphone at the last call attempt. */
+  micDenied = false;
   private ua: UA | null = null;
   private session: RTCSession | null = null;
   private readonly listeners = new Set<() => void>();
@@ -224,7 +226,13 @@ export class Softphone {
       this.changed();
     };
     session.on('ended', end);
-    session.on('failed', end);
+    session.on('failed', (e: { cause?: string }) => {
+      this.micDenied = e.cause === 'User Denied Media Access';
+      end();
+    });
+    session.on('accepted', () => {
+      this.micDenied = false;
+    });
     if (incoming) {
       this.ringer.start();
       for (const listener of this.incomingListeners) listener(this.call);

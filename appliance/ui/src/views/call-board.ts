@@ -45,14 +45,15 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
   };
 
   let shownKey: string | null = null;
-  const showIncoming = (key: string, caller: string, contactId: number | null) => {
+  const showIncoming = (key: string, caller: string, contactId: number | null, number: string | null = null) => {
     shownKey = key;
     const history = contactId
       ? h('button', { type: 'button', 'data-testid': 'incoming-open', onclick: () => deps.openContact(contactId) }, t('incoming.history'))
       : null;
     const answer = h('button', { type: 'button', class: 'primary', 'data-testid': 'incoming-answer', onclick: () => deps.phone.phone.answer() }, t('phone.answer'));
     answer.hidden = !(deps.phone.phone.call?.status === 'ringing');
-    replace(incoming, h('h2', {}, t('incoming.title')), h('p', { 'data-testid': 'incoming-caller' }, caller), answer, history);
+    const from = number && number !== caller ? h('p', { class: 'muted' }, t('incoming.from', { number })) : null;
+    replace(incoming, h('h2', {}, t('incoming.title')), h('p', { 'data-testid': 'incoming-caller' }, caller), from, answer, history);
     incoming.hidden = false;
     // Before the operator answers: the caller's card and history are already open.
     if (contactId) deps.openContact(contactId);
@@ -73,7 +74,7 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
     renderStatus();
     const forMe = call.operatorId === me.id;
     if (forMe && call.direction === 'inbound' && !call.answeredAt && !call.endedAt) {
-      showIncoming(key, call.contactName ?? call.from ?? t('incoming.unknown'), call.contactId ?? null);
+      showIncoming(key, call.contactName ?? call.from ?? t('incoming.unknown'), call.contactId ?? null, call.from ?? null);
     } else if (call.answeredAt || call.endedAt) {
       hideIncoming(key);
     }
@@ -94,7 +95,7 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
       }
     }
     if (deps.phone.phone.call !== call && deps.phone.phone.call?.status !== 'ringing') return;
-    showIncoming(key, contact?.name ?? call.name ?? call.number ?? t('incoming.unknown'), contact?.id ?? null);
+    showIncoming(key, contact?.name ?? call.name ?? call.number ?? t('incoming.unknown'), contact?.id ?? null, contact?.phones[0] ?? call.number);
   };
   const stopRing = deps.phone.phone.onIncoming((call) => void onRing(call));
   const stopPhone = deps.phone.phone.onChange(() => {

@@ -69,6 +69,7 @@ export async function contactCard(ctx: Ctx, id: number, actions: { call?: (conta
   const renderItems = (items: TimelineItem[]) =>
     replace(list, ...(items.length ? [...items].reverse().map((item) => timelineEntry(ctx, item)) : [h('li', { class: 'muted' }, t('timeline.empty'))]));
   renderItems(timeline.items);
+  const owner = contact.ownerId ? await api.get<{ displayName: string }>(`/api/v1/users/${contact.ownerId}`).catch(() => null) : null;
 
   const note = h('textarea', { id: `note-${id}`, rows: 2, maxlength: 20000 });
   const noteError = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -110,6 +111,8 @@ export async function contactCard(ctx: Ctx, id: number, actions: { call?: (conta
       h('dd', { 'data-testid': 'contact-phones' }, contact.phones.join(', ')),
       h('dt', {}, t('contact.emails')),
       h('dd', { 'data-testid': 'contact-emails' }, contact.emails.join(', ')),
+      owner ? h('dt', {}, t('contact.owner')) : null,
+      owner ? h('dd', {}, owner.displayName) : null,
       h('dt', {}, t('contact.tags')),
       h('dd', {}, ...contact.tags.map((tag) => h('span', { class: 'tag' }, tag))),
     ),

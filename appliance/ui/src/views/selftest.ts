@@ -133,7 +133,17 @@ function selfTestBody(i18n: I18n): View {
   again.addEventListener('click', () => void run());
   void run();
   return {
-    element: h('section', { class: 'selftest', 'data-testid': 'selftest' }, h('h1', {}, t('selftest.title')), h('p', {}, t('selftest.intro')), summary, list, again),
+    element: h(
+      'section',
+      { class: 'selftest', 'data-testid': 'selftest' },
+      h('h1', {}, t('selftest.title')),
+      h('p', {}, t('selftest.intro')),
+      summary,
+      list,
+      again,
+      // The server's page on installing its local CA, so Chrome trusts it and allows the microphone.
+      h('p', {}, h('a', { href: '/ca', target: '_blank', rel: 'noopener' }, t('selftest.ca'))),
+    ),
     dispose: () => {
       alive = false;
     },

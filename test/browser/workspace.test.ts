@@ -1,0 +1,205 @@
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startBrowserServer, screenshotPath, type BrowserServer } from '../support/browser.js';
+import { SipWsPeer } from '../support/sip-ws-peer.js';
+import { login } from '../support/test-app.js';
+
+const PASSWORD = 'correct horse battery staple';
+const RAW_PHONE = '+380671234545';
+const RAW_EMAIL = 'ivan.petrenko@example.com';
+
+/**
+ * The operator workspace and admin console in Chromium: search, timeline, live incoming-call
+ * card, language switch, intern masking, inert rendering of hostile text, admin screens,
+ * the self-test page, and the page's memory. Screenshots go to test-output/screenshots/.
+ */
+describe('browser: operator workspace, admin console, languages, masking, self-test', function () {
+  this.timeout(120_000);
+  let peer: SipWsPeer;
+  let server: BrowserServer;
+  let browser: Browser;
+  let page: Page;
+  const ids: Record<string, number> = {};
+  let contactId: number;
+
+  async function signIn(username: string) {
+    // Start from no session even if an earlier test stopped half-way.
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('language').selectOption('en');
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('#password').press('Enter');
+    await page.getByTestId('who').waitFor();
+  }
+  async function signOut() {
+    await page.getByTestId('logout').click();
+    await page.locator('#username').waitFor();
+  }
+
+  before(async () => {
+    peer = await SipWsPeer.start({}, 'pbx.test');
+    server = await startBrowserServer({ config: { softphone: { asteriskWsUrl: peer.url, domain: 'pbx.test' } } });
+    ids.admin = await server.createUser('admin', 'anna', PASSWORD, { displayName: 'Anna Admin' });
+    ids.operator = await server.createUser('operator', 'olga', PASSWORD, { displayName: 'Olga Operator' });
+    ids.intern = await server.createUser('intern', 'ivan', PASSWORD, { displayName: 'Ivan Intern' });
+    for (const id of Object.values(ids)) {
+      const phone = server.app.phones.issue(id);
+      peer.setUser(phone.sipUser, phone.sipPassword);
+    }
+    const admin = await login(server.app, 'anna', PASSWORD);
+    const created = await admin.request('POST', '/api/v1/contacts', { name: 'Ivan Petrenko', phones: [RAW_PHONE], emails: [RAW_EMAIL], tags: ['vip'], ownerId: ids.operator });
+    expect(created.statusCode, created.body).to.equal(201);
+    contactId = created.json().id;
+    await admin.request('POST', `/api/v1/contacts/${contactId}/notes`, { body: 'Asked for a callback about the invoice.' });
+    await admin.request('POST', '/api/v1/contacts', { name: '<img src=x onerror="window.__xss=1">Evil & Co', phones: [], emails: [], tags: ['<b>bold</b>'] });
+    browser = await launchChromium({ fakeMedia: true });
+    page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 800 } })).newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await peer?.close();
+  });
+
+  it('operator: searches a contact, opens the timeline, adds a note, sees a live incoming call', async () => {
+    await signIn('olga');
+    await page.locator('[data-testid=phone-state][data-state=registered]').waitFor({ timeout: 15_000 });
+    await page.locator('#contact-search').fill('Petrenko');
+    await page.locator('#contact-search').press('Enter');
+    expect(await page.getByTestId('search-count').textContent()).to.equal('1 contact found');
+    await page.getByTestId('contact-card').waitFor();
+    expect(await page.getByTestId('contact-name').textContent()).to.equal('Ivan Petrenko');
+    expect(await page.getByTestId('contact-phones').textContent()).to.equal(RAW_PHONE);
+    expect(await page.getByTestId('timeline').textContent()).to.include('Asked for a callback about the invoice.');
+    expect(page.url()).to.match(new RegExp(`/workspace/contacts/${contactId}$`));
+    await page.getByLabel('Note').fill('Called back, all settled.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('timeline').getByText('Called back, all settled.').waitFor();
+
+    // What the calls capability publishes when a customer call rings for this operator.
+    await page.locator('.live.online').waitFor();
+    server.app.realtime.publish({
+      type: 'call.updated',
+      render: (viewer) => ({ id: 77, direction: 'inbound', from: server.app.deps.masking.forViewer(viewer).phone(RAW_PHONE), queue: 'sales', operatorId: ids.operator, contactId, answeredAt: null, endedAt: null }),
+    });
+    await page.getByTestId('incoming-call').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('queue-waiting').textContent()).to.equal('1 caller waiting');
+    await page.screenshot({ path: screenshotPath('operator-workspace'), fullPage: true });
+    server.app.realtime.publish({
+      type: 'call.updated',
+      render: () => ({ id: 77, direction: 'inbound', from: RAW_PHONE, queue: 'sales', operatorId: ids.operator, contactId, answeredAt: null, endedAt: new Date().toISOString() }),
+    });
+    await page.getByTestId('incoming-call').waitFor({ state: 'hidden' });
+  });
+
+  it('renders hostile names and tags as text', async () => {
+    await page.locator('#contact-search').fill('Evil');
+    await page.locator('#contact-search').press('Enter');
+    await page.getByTestId('contact-name').getByText('Evil & Co').waitFor();
+    expect(await page.getByTestId('contact-name').textContent()).to.equal('<img src=x onerror="window.__xss=1">Evil & Co');
+    expect(await page.locator('[data-testid=contact-card] img, [data-testid=contact-card] b').count()).to.equal(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
+  });
+
+  it('switches the language to Ukrainian, keeps it for the user, and back', async () => {
+    await page.getByTestId('language').selectOption('uk');
+    await page.getByRole('navigation').getByText('Робоче місце').waitFor();
+    expect(await page.getByTestId('who').textContent()).to.equal('Olga Operator · Оператор');
+    expect(await page.locator('label[for=contact-search]').textContent()).to.equal('Знайти контакт');
+    expect(await page.getByTestId('logout').textContent()).to.equal('Вийти');
+    await page.waitForFunction(async () => (await (await fetch('/api/v1/me')).json()).language === 'uk');
+    await page.reload();
+    await page.getByRole('navigation').getByText('Робоче місце').waitFor();
+    await page.getByTestId('language').selectOption('en');
+    await page.getByRole('navigation').getByText('Workspace').waitFor();
+    await signOut();
+  });
+
+  it('intern: finds the contact by its full number and sees only masked values', async () => {
+    await signIn('ivan');
+    await page.locator('#contact-search').fill(RAW_PHONE);
+    await page.locator('#contact-search').press('Enter');
+    await page.getByTestId('contact-card').waitFor();
+    expect(await page.getByTestId('contact-phones').textContent()).to.equal('+380 67 *** ** 45');
+    expect(await page.getByTestId('contact-emails').textContent()).to.equal('i***@example.com');
+    await page.getByTestId('masked-notice').waitFor();
+    await page.locator('#contact-search').fill('');
+    const html = await page.content();
+    expect(html).to.not.include('380671234545');
+    expect(html).to.not.include('ivan.petrenko@');
+    await page.screenshot({ path: screenshotPath('intern-masked-contact'), fullPage: true });
+    await signOut();
+  });
+
+  it('admin: users, offboarding, teams, trunks, masking settings and the audit log', async () => {
+    await signIn('anna');
+    await page.getByRole('navigation').getByText('Administration').click();
+    await page.getByTestId('admin-users').waitFor();
+    await page.getByLabel('Username', { exact: true }).fill('petro');
+    await page.getByLabel('Full name').fill('Petro Newcomer');
+    await page.getByLabel('Initial password').fill('Vesna-2026-kvitka!');
+    await page.getByLabel('Role').selectOption('operator');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByTestId('admin-message').getByText('User Petro Newcomer added.').waitFor();
+    const row = page.locator('tr[data-username=petro]');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await row.getByTestId('confirm-deactivate').click();
+    await page.getByTestId('admin-message').getByText('User Petro Newcomer deactivated.').waitFor();
+    expect(await page.locator('tr[data-username=petro]').textContent()).to.include('Deactivated');
+
+    await page.getByRole('tab', { name: 'Teams' }).click();
+    await page.getByLabel('Team name').fill('Sales');
+    await page.getByLabel('Team name').press('Enter');
+    await page.getByTestId('admin-teams').getByRole('cell', { name: 'Sales' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Trunks' }).click();
+    await page.locator('[data-testid=admin-trunks], .admin-panel .error').first().waitFor();
+
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByTestId('masking-form').waitFor();
+    expect(await page.locator('#mask-intern').isChecked()).to.equal(true);
+
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByTestId('admin-audit').getByText('auth.login').first().waitFor();
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByTestId('admin-users').waitFor();
+    await page.screenshot({ path: screenshotPath('admin-console'), fullPage: true });
+    await signOut();
+  });
+
+  it('self-test page: browser, secure page, WebRTC, microphone, latency and memory', async () => {
+    await page.goto(`${server.url}/selftest`);
+    const summary = page.getByTestId('selftest-summary');
+    await page.getByTestId('selftest-memory').waitFor();
+    for (const id of ['browser', 'secure', 'webrtc', 'microphone', 'latency']) {
+      expect(await page.getByTestId(`selftest-${id}`).getAttribute('data-status'), id).to.equal('pass');
+    }
+    expect(await page.getByTestId('selftest-latency').textContent()).to.match(/\d+ ms \(median of 5 requests/);
+    expect(await page.getByTestId('selftest-memory').textContent()).to.match(/Linux needs at least 2 GB/);
+    expect(await summary.textContent()).to.match(/ready|problem/);
+    await page.screenshot({ path: screenshotPath('selftest'), fullPage: true });
+  });
+
+  it('measures the workspace’s JavaScript heap in Chromium (for a 2 GB operator PC)', async () => {
+    await signIn('olga');
+    await page.locator('[data-testid=phone-state][data-state=registered]').waitFor({ timeout: 15_000 });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+    const figures = {
+      jsHeapUsedMB: +(metric('JSHeapUsedSize') / 2 ** 20).toFixed(1),
+      jsHeapTotalMB: +(metric('JSHeapTotalSize') / 2 ** 20).toFixed(1),
+      domNodes: metric('Nodes'),
+      jsEventListeners: metric('JSEventListeners'),
+    };
+    writeFileSync(screenshotPath('ui-memory').replace(/\.png$/, '.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    console.log(`      workspace JS heap ${figures.jsHeapUsedMB} MB used of ${figures.jsHeapTotalMB} MB, ${figures.domNodes} DOM nodes`);
+    // A 2 GB PC leaves Chrome a few hundred MB; the page's own heap must stay a small part of that.
+    expect(figures.jsHeapUsedMB).to.be.below(50);
+  });
+});
