@@ -29,6 +29,8 @@ export interface LicensingOverrides {
   env?: NodeJS.ProcessEnv;
   /** How often dates are re-judged and the clock marks moved (default 60 s). */
   tickMs?: number;
+  /** How long after the telephony link comes up restored calls may take to be reported again (default 20 s). */
+  reconfirmMs?: number;
 }
 
 /** The `licensing` section of the config file (optional). */
@@ -96,12 +98,21 @@ export const licensingPlugin = fp(
     }, overrides.tickMs ?? 60_000);
     timer.unref();
     let stopLinkWatch: (() => void) | null = null;
+    let reconfirm: NodeJS.Timeout | null = null;
     app.addHook('onReady', async () => {
-      stopLinkWatch = onTelephonyLinkUp(app, () => void service.enforcer.request());
+      stopLinkWatch = onTelephonyLinkUp(app, () => {
+        // The calls capability reconciles with Asterisk's channels on link-up and reports the
+        // calls still up; restored calls it does not report by then ended while we were down.
+        if (reconfirm) clearTimeout(reconfirm);
+        reconfirm = setTimeout(() => service.dropUnconfirmed('call'), overrides.reconfirmMs ?? 20_000);
+        reconfirm.unref();
+        void service.enforcer.request();
+      });
       void service.enforcer.request();
     });
     app.addHook('onClose', async () => {
       clearInterval(timer);
+      if (reconfirm) clearTimeout(reconfirm);
       stopWatching();
       stopLinkWatch?.();
       for (const off of unsubscribe) off();

@@ -67,10 +67,18 @@ export class LicensingService {
   private licenseText: string | null = null;
   private state!: LicenseState;
   private readonly counter: DialogCounter;
+  /**
+   * Dialogs restored from the database at start that their owner has not reported again yet.
+   * A call that ended while the appliance was down is never closed by anyone, so restored calls
+   * that are not re-opened soon after the telephony link comes up are dropped (`dropUnconfirmed`).
+   */
+  private readonly unconfirmed: Set<string>;
   readonly enforcer: QueueEnforcer;
 
   constructor(private readonly deps: LicensingServiceDeps) {
-    this.counter = new DialogCounter(deps.repo.openDialogs());
+    const restored = deps.repo.openDialogs();
+    this.counter = new DialogCounter(restored);
+    this.unconfirmed = new Set(restored.map((d) => d.dialogId));
     this.enforcer = new QueueEnforcer(deps.queues, () => this.atLimit(), (err) => deps.log.error({ err }, 'could not pause or unpause queue members'));
   }
 
@@ -214,6 +222,7 @@ export class LicensingService {
   dialogOpened(event: { dialogId: string; kind: DialogKind; operatorId: number | null; at: string }): void {
     const now = this.deps.clock.now();
     const dialog: OpenDialog = { dialogId: event.dialogId, kind: event.kind, operatorId: event.operatorId, openedAt: event.at };
+    this.unconfirmed.delete(event.dialogId);
     if (!this.counter.opened(dialog, now.getTime())) return;
     this.deps.repo.dialogOpened(dialog);
     this.deps.repo.recordPeak(hourOf(now), this.counter.inUse, this.state.sessions);
@@ -225,6 +234,7 @@ export class LicensingService {
   }
 
   dialogClosed(event: { dialogId: string }): void {
+    this.unconfirmed.delete(event.dialogId);
     if (!this.counter.closed(event.dialogId, this.deps.clock.now().getTime())) return;
     this.deps.repo.dialogClosed(event.dialogId);
     void this.enforcer.request();
@@ -232,11 +242,27 @@ export class LicensingService {
 
   /** Replaces the open dialogs of one kind with what their owner reports (after a reconnect or restart). */
   replaceOpenDialogs(kind: DialogKind, dialogs: readonly OpenDialog[]): void {
+    for (const d of this.counter.list()) if (d.kind === kind) this.unconfirmed.delete(d.dialogId);
     const { added, removed } = this.counter.replaceKind(kind, dialogs);
     if (added.length === 0 && removed.length === 0) return;
     this.deps.repo.replaceKind(kind, dialogs);
     this.deps.log.info({ kind, added: added.length, removed: removed.length }, 'open dialogs reconciled');
     void this.enforcer.request();
+  }
+
+  /** Drops restored dialogs of `kind` that were not reported open again (called a while after the telephony link is up). */
+  dropUnconfirmed(kind: DialogKind): string[] {
+    const stale = this.counter.list().filter((d) => d.kind === kind && this.unconfirmed.has(d.dialogId));
+    if (stale.length === 0) return [];
+    const now = this.deps.clock.now().getTime();
+    for (const d of stale) {
+      this.unconfirmed.delete(d.dialogId);
+      this.counter.closed(d.dialogId, now);
+      this.deps.repo.dialogClosed(d.dialogId);
+    }
+    this.deps.log.info({ kind, dropped: stale.map((d) => d.dialogId) }, 'restored dialogs no longer open were dropped');
+    void this.enforcer.request();
+    return stale.map((d) => d.dialogId);
   }
 
   openDialogs(): OpenDialog[] {

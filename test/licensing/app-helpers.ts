@@ -33,7 +33,9 @@ export interface LicensingHarness {
   close(): Promise<void>;
 }
 
-export function licensingHarness(options: { clock?: ManualClock; extra?: Capability[]; licenseFile?: string } = {}): LicensingHarness {
+export function licensingHarness(
+  options: { clock?: ManualClock; extra?: Capability[]; licenseFile?: string; otherOverrides?: Record<string, unknown> } = {},
+): LicensingHarness {
   const dir = mkdtempSync(join(tmpdir(), 'contactbox-licensing-'));
   const dbFile = join(dir, 'contactbox.sqlite');
   const licenseFile = options.licenseFile ?? join(dir, 'license.lic');
@@ -50,7 +52,7 @@ export function licensingHarness(options: { clock?: ManualClock; extra?: Capabil
     async start() {
       h.db = openDatabase(dbFile);
       const config = defaultConfig(dir, { licensing: { file: licenseFile } });
-      h.app = await buildApp({ config, db: h.db, clock: h.clock, uiDir: null, capabilities: [licensingCapability, ...(options.extra ?? [])], overrides: { licensing: overrides } });
+      h.app = await buildApp({ config, db: h.db, clock: h.clock, uiDir: null, capabilities: [licensingCapability, ...(options.extra ?? [])], overrides: { ...options.otherOverrides, licensing: overrides } });
       await h.app.ready();
       return h.app;
     },

@@ -6,6 +6,8 @@ import { installPaths } from '../../installer/paths.js';
 import { AppError } from '../../appliance/core/errors.js';
 import { writeFileAtomic } from '../../appliance/licensing/atomic-write.js';
 import { FakeQueue } from './fake-queue.js';
+import { telephonyCapability } from '../../appliance/telephony/index.js';
+import type { TelephonyEvent, TelephonyPort } from '../../appliance/telephony/port.js';
 import { licensingHarness, type LicensingHarness } from './app-helpers.js';
 import { factsFile, license, runTs, waitFor } from './helpers.js';
 
@@ -171,6 +173,58 @@ describe('licensing: the dialog counter under races and restarts', () => {
     // After reconnecting, the calls side reports which calls Asterisk still has: c1 ended while we were down.
     h.publish('dialog.snapshot', { kind: 'call', dialogs: [{ dialogId: 'c2', operatorId: 2, at }], at });
     expect(h.app.licensing.openDialogs().map((d) => d.dialogId).sort()).to.deep.equal(['c2', 'chat-1']);
+    await h.restart();
+    expect(h.app.licensing.status().inUse).to.equal(2);
+  });
+});
+
+/** Just enough of a telephony port to announce that the link to Asterisk came up. */
+function linkOnlyPort(): TelephonyPort & { emit(event: TelephonyEvent): void } {
+  const listeners = new Set<(e: TelephonyEvent) => void>();
+  const refuse = async () => {
+    throw new Error('not used here');
+  };
+  return {
+    status: () => 'connected',
+    originate: refuse,
+    hangup: refuse,
+    redirect: refuse,
+    queueAdd: refuse,
+    queueRemove: refuse,
+    queuePause: refuse,
+    channels: async () => [],
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {},
+    stop: async () => {},
+    emit(event) {
+      for (const l of listeners) l(event);
+    },
+  };
+}
+
+describe('licensing: calls that ended while the appliance was down', () => {
+  let h: LicensingHarness;
+  afterEach(async () => h.close());
+
+  it('drops restored calls that the calls side does not report again after the telephony link comes up; keeps chats and re-reported calls', async () => {
+    const port = linkOnlyPort();
+    h = licensingHarness({ extra: [telephonyCapability], otherOverrides: { telephony: { port } } });
+    h.overrides.reconfirmMs = 50;
+    writeFileSync(h.licenseFile, license({ sessions: 5 }));
+    await h.start();
+    const at = h.clock.now().toISOString();
+    for (const id of ['call-A', 'call-B']) h.publish('dialog.opened', { dialogId: id, kind: 'call', operatorId: 1, at });
+    h.publish('dialog.opened', { dialogId: 'chat-1', kind: 'chat', operatorId: 2, at });
+    await h.restart();
+    expect(h.app.licensing.status().inUse).to.equal(3);
+    port.emit({ type: 'link.up', at: h.clock.now(), uptimeSec: 4000 });
+    // After reconciling with Asterisk's channels, calls reports the call still up.
+    h.publish('dialog.opened', { dialogId: 'call-B', kind: 'call', operatorId: 1, at });
+    await waitFor(() => h.app.licensing.status().inUse === 2, 'the stale call dropped');
+    expect(h.app.licensing.openDialogs().map((d) => d.dialogId).sort()).to.deep.equal(['call-B', 'chat-1']);
     await h.restart();
     expect(h.app.licensing.status().inUse).to.equal(2);
   });
