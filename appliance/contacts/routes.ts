@@ -7,7 +7,7 @@ import {
   ContactList, ContactView, CreateContactBody, IdParams, MergeBody, NoteBody, NoteItem, PatchContactBody,
   SearchQuery, TimelineQuery, TimelineResponse,
 } from './schemas.js';
-import { contactView, noteItem } from './view.js';
+import { contactView, noteItem, redactKnownValues } from './view.js';
 
 const ANY_USER = 'user' as const;
 const CAN_MERGE = ['admin', 'supervisor', 'operator'] as const;
@@ -97,7 +97,8 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       const ids = service.idsOf(id);
       // Far enough in the future that "now" with any clock skew is included.
       const until = before ? new Date(before).toISOString() : '9999-12-31T23:59:59.999Z';
-      return timeline.page(ids, user, { limit, before: until });
+      const page = await timeline.page(ids, user, { limit, before: until });
+      return { ...page, items: redactKnownValues(page.items, service.require(id), masking.forViewer(user)) };
     },
   );
 }

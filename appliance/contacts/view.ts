@@ -47,3 +47,35 @@ export function noteItem(n: NoteRow, masker: Masker) {
     body: maskFreeText(n.body, masker),
   };
 }
+
+/**
+ * Defence in depth for timeline items of other sources, which mask their own fields: for a
+ * masked viewer, any string that still contains one of this contact's own numbers (E.164, digits
+ * only, or national 0…) or addresses has it replaced by the masked form.
+ */
+export function redactKnownValues<T>(value: T, contact: { phones: readonly string[]; emails: readonly string[] }, masker: Masker): T {
+  if (!masker.masked) return value;
+  const needles: [string, string][] = [];
+  for (const e164 of contact.phones) {
+    const masked = masker.phone(e164)!;
+    const digits = e164.replace(/\D/g, '');
+    needles.push([e164, masked], [digits, masked]);
+    if (digits.startsWith('380')) needles.push([`0${digits.slice(3)}`, masked]);
+  }
+  for (const address of contact.emails) needles.push([address, masker.email(address)!]);
+  needles.sort((a, b) => b[0].length - a[0].length);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      let out = v;
+      for (const [raw, masked] of needles) {
+        const at = out.toLowerCase().indexOf(raw.toLowerCase());
+        if (at >= 0) out = out.split(new RegExp(raw.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi')).join(masked);
+      }
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

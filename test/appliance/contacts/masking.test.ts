@@ -165,4 +165,17 @@ describe('masking: an intern receives no unmasked phone number or e-mail address
     expect(masked).to.not.contain('123 45').and.not.contain('765-43').and.not.contain('a.b@');
     expect(masked).to.contain('25.11.2026').and.contain('2026-11-25').and.contain('order 4521').and.contain('a***@c.example');
   });
+
+  it('redacts the contact’s own raw values from a timeline source that forgot to mask (defence in depth)', async () => {
+    t.app.timeline.register({
+      type: 'careless',
+      list: (contactId) => (contactId === id ? [{ type: 'careless', at: t.clock.now().toISOString(), from: '+380671234567', text: 'dialled 0671234567', to: ['IVAN.PETRENKO@example.com'] }] : []),
+    });
+    const res = await intern.request('GET', `/api/v1/contacts/${id}/timeline`);
+    expect(leaks(res.body, 'application/json')).to.deep.equal([]);
+    const item = res.json().items.find((i: { type: string }) => i.type === 'careless');
+    expect(item).to.deep.include({ from: '+380 67 *** ** 67', text: 'dialled +380 67 *** ** 67', to: ['i***@example.com'] });
+    const adminView = (await admin.request('GET', `/api/v1/contacts/${id}/timeline`)).json().items.find((i: { type: string }) => i.type === 'careless');
+    expect(adminView.from).to.equal('+380671234567');
+  });
 });
