@@ -37,12 +37,12 @@ export class ParsePool implements MessageParser {
     private readonly dataDir: string,
     private readonly size = 2,
     private readonly timeoutMs = 60_000,
-  ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
-  }
+  ) {}
 
   parse(raw: Buffer): Promise<ParsedMessage> {
     if (this.closed) return Promise.reject(new Error('parse pool is closed'));
+    // Threads start on first use: an appliance without mailboxes never pays for them.
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, raw, resolve, reject });
       this.pump();

@@ -1,0 +1,186 @@
+import { expect } from 'chai';
+import { simpleParser } from 'mailparser';
+import { startDovecot, type Dovecot } from '../support/dovecot.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
+import type { TestClient } from '../support/test-app.js';
+import { client, mailboxBody, openMailApp, tempDataDir, type MailApp } from './support/mail-app.js';
+
+const CRLF = '\r\n';
+let seq = 0;
+function mailFrom(from: string, to: string, subject: string, extra: string[] = []): Buffer {
+  seq++;
+  return Buffer.from(
+    [`From: ${from}`, `To: ${to}`, `Subject: ${subject}`, `Message-ID: <api-${seq}-${Date.now()}@acme.test>`, `Date: ${new Date().toUTCString()}`, ...extra].join(CRLF) +
+      CRLF + CRLF + `Body ${seq}: call me at boss@acme.test or +380671234545${CRLF}`,
+  );
+}
+
+describe('mail API: FAQ routing, delegation and revert, replies, masking for interns (real Dovecot + SMTP)', function () {
+  this.timeout(120_000);
+  let dovecot: Dovecot;
+  let smtp: SmtpReceiver;
+  let m: MailApp;
+  let data: ReturnType<typeof tempDataDir>;
+  let admin: TestClient, manager: TestClient, salesRep: TestClient, intern: TestClient;
+  let mailboxId: number;
+  let acmeId: number;
+
+  async function deliver(raw: Buffer) {
+    await dovecot.append('Sales', [raw]);
+    await m.app.mail.syncNow(mailboxId);
+  }
+  async function latest(viewer: TestClient) {
+    // The newest inbound one (INTERNALDATE has whole seconds, so order by id).
+    const res = await viewer.request('GET', `/api/v1/messages?mailboxId=${mailboxId}&limit=200`);
+    expect(res.statusCode, res.body).to.equal(200);
+    const inbound = (res.json().items as { id: number; direction: string }[]).filter((i) => i.direction === 'in');
+    return inbound.sort((a, b) => b.id - a.id)[0] as any;
+  }
+
+  before(async () => {
+    dovecot = await startDovecot();
+    smtp = await startSmtpReceiver();
+    data = tempDataDir();
+    m = await openMailApp(data.dir);
+    admin = await client(m, 'admin');
+    manager = await client(m, 'operator', 'manager');
+    salesRep = await client(m, 'operator', 'salesrep');
+    intern = await client(m, 'intern', 'intern');
+    const box = mailboxBody(dovecot, 'sales@corp.test', { folders: ['Sales'], ownerId: salesRep.userId });
+    box.smtp.port = smtp.port;
+    const res = await admin.request('POST', '/api/v1/mailboxes', box);
+    expect(res.statusCode, res.body).to.equal(201);
+    mailboxId = res.json().id;
+    const acme = await admin.request('POST', '/api/v1/contacts', { name: 'Acme boss', emails: ['boss@acme.test'], status: 'client', ownerId: manager.userId });
+    expect(acme.statusCode, acme.body).to.equal(201);
+    acmeId = acme.json().id;
+  });
+  after(async () => {
+    await m?.close();
+    data?.remove();
+    await smtp?.stop();
+    await dovecot?.stop();
+  });
+
+  it('FAQ: a client who once wrote to sales writes to the sales address and the mail goes to their account manager', async () => {
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'Prices?'));
+    const first = await latest(admin);
+    expect(first.assigneeId).to.equal(salesRep.userId); // no rule yet: the mailbox owner
+    expect(first.contactIds).to.deep.equal([acmeId]);
+    await deliver(mailFrom('Stranger <stranger@new.test>', 'sales@corp.test', 'Hello'));
+    const stranger = await latest(admin);
+    expect(stranger.contactIds).to.have.length(1); // a lead was created for the new sender
+    expect(stranger.contactIds[0]).not.to.equal(acmeId);
+
+    const rule = { name: 'Clients writing to sales go to their manager', conditions: { recipients: ['sales@corp.test'], contactStatus: ['client'] }, action: { type: 'contact_owner' } };
+    const preview = await admin.request('POST', '/api/v1/routing-rules/preview', { conditions: rule.conditions, action: rule.action });
+    expect(preview.statusCode, preview.body).to.equal(200);
+    expect(preview.json()).to.include({ matched: 1, total: 2, summary: 'This rule would have routed 1 of the last 2 messages.' });
+    expect(preview.json().sample).to.deep.equal([{ id: first.id, assigneeId: manager.userId }]);
+    const uk = await admin.request('POST', '/api/v1/routing-rules/preview', { conditions: rule.conditions, action: rule.action }, { 'accept-language': 'uk' });
+    expect(uk.json().summary).to.match(/^Це правило спрямувало б 1 з останніх 2/);
+
+    const saved = await admin.request('POST', '/api/v1/routing-rules', rule);
+    expect(saved.statusCode, saved.body).to.equal(201);
+    expect((await admin.request('GET', '/api/v1/routing-rules')).json().items).to.have.length(1);
+
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'Sales <sales@corp.test>', 'Order 42'));
+    const routed = await latest(admin);
+    expect(routed.assigneeId).to.equal(manager.userId);
+    expect(routed.originalAssigneeId).to.equal(null);
+    // One history per customer: the mail is on the contact's timeline.
+    const timeline = await admin.request('GET', `/api/v1/contacts/${acmeId}/timeline?limit=10`);
+    expect(timeline.statusCode, timeline.body).to.equal(200);
+    const mails = (timeline.json().items as { type: string; id: number }[]).filter((i) => i.type === 'mail');
+    expect(mails.map((i) => i.id)).to.include.members([first.id, routed.id]);
+    const byContact = await admin.request('GET', `/api/v1/messages?contactId=${acmeId}`);
+    expect(byContact.json().total).to.equal(2);
+  });
+
+  it('refuses a rule without conditions and a malformed one with clear errors', async () => {
+    const none = await admin.request('POST', '/api/v1/routing-rules', { name: 'x', conditions: {}, action: { type: 'contact_owner' } });
+    expect(none.statusCode).to.equal(400);
+    expect(none.json().error.code).to.equal('ROUTING_RULE_INVALID');
+    const bad = await admin.request('POST', '/api/v1/routing-rules', { name: 'x', conditions: { recipients: ['not-an-address'] }, action: { type: 'user' } });
+    expect(bad.statusCode).to.equal(400);
+    expect(bad.json().error.code).to.equal('VALIDATION_FAILED');
+    const op = await manager.request('POST', '/api/v1/routing-rules', { name: 'x', conditions: { keywords: ['a'] }, action: { type: 'contact_owner' } });
+    expect(op.statusCode).to.equal(403);
+  });
+
+  it('delegation sends the manager’s mail to an intern (original shown, addresses masked), the intern replies in the thread, revert hands it back', async () => {
+    const del = await manager.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: intern.userId });
+    expect(del.statusCode, del.body).to.equal(201);
+    const delegationId = del.json().id;
+    expect(del.json().state).to.equal('active');
+
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'Urgent: invoice'));
+    const asAdmin = await latest(admin);
+    expect(asAdmin.assigneeId).to.equal(intern.userId);
+    expect(asAdmin.originalAssigneeId).to.equal(manager.userId);
+
+    const list = await intern.request('GET', '/api/v1/messages');
+    expect(list.statusCode).to.equal(200);
+    expect(list.json().total).to.equal(1); // only what is assigned to them
+    const seen = list.json().items[0];
+    expect(seen.id).to.equal(asAdmin.id);
+    expect(seen.from.address).to.equal('b***@acme.test');
+    expect(list.body).not.to.include('boss@acme.test');
+    const detail = await intern.request('GET', `/api/v1/messages/${seen.id}`);
+    expect(detail.statusCode).to.equal(200);
+    expect(detail.body).not.to.include('boss@acme.test');
+    expect(detail.body).not.to.include('1234545');
+    expect((await intern.request('GET', `/api/v1/messages/${asAdmin.id - 1}`)).statusCode).to.equal(404);
+
+    const typed = await intern.request('POST', '/api/v1/messages', { mailboxId, to: ['boss@acme.test'], text: 'hi' });
+    expect(typed.statusCode).to.equal(403);
+    expect(typed.json().error.code).to.equal('MAIL_RAW_ADDRESS_FORBIDDEN');
+    const reply = await intern.request('POST', '/api/v1/messages', { replyToMessageId: seen.id, text: 'We are on it.' });
+    expect(reply.statusCode, reply.body).to.equal(201);
+    expect(reply.json().threadId).to.equal(seen.threadId);
+    expect(reply.json().to[0].address).to.equal('b***@acme.test');
+    const [sent] = await smtp.waitFor(1);
+    expect(sent!.to).to.deep.equal(['boss@acme.test']);
+    const parsed = await simpleParser(sent!.raw);
+    expect(parsed.inReplyTo).to.equal(`<${asAdmin.messageId}>`);
+    expect(String(parsed.references)).to.include(asAdmin.messageId);
+    expect(parsed.subject).to.equal('Re: Urgent: invoice');
+    const thread = await admin.request('GET', `/api/v1/messages?contactId=${acmeId}&limit=50`);
+    expect((thread.json().items as { threadId: number; direction: string }[]).filter((i) => i.threadId === seen.threadId).map((i) => i.direction).sort()).to.deep.equal(['in', 'out']);
+
+    const revert = await manager.request('DELETE', `/api/v1/delegations/${delegationId}`);
+    expect(revert.statusCode, revert.body).to.equal(200);
+    expect(revert.json()).to.deep.equal({ id: delegationId, returned: 1 });
+    const back = (await admin.request('GET', `/api/v1/messages/${asAdmin.id}`)).json();
+    expect(back.assigneeId).to.equal(manager.userId);
+    expect(back.originalAssigneeId).to.equal(null);
+    // What stays visible to the intern is only the reply they wrote themselves.
+    const left = (await intern.request('GET', '/api/v1/messages')).json();
+    expect(left.items.map((i: { direction: string }) => i.direction)).to.deep.equal(['out']);
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'After the holiday'));
+    expect((await latest(admin)).assigneeId).to.equal(manager.userId);
+    expect((await manager.request('DELETE', `/api/v1/delegations/${delegationId}`)).statusCode).to.equal(404);
+  });
+
+  it('offboarding removes every mail access of a deactivated user at once', async () => {
+    const helper = await client(m, 'operator', 'helper');
+    const box = mailboxBody(dovecot, 'helper@corp.test', { folders: ['Helper'], ownerId: helper.userId });
+    const own = await admin.request('POST', '/api/v1/mailboxes', box);
+    expect(own.statusCode).to.equal(201);
+    const del = await manager.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: helper.userId });
+    expect(del.statusCode, del.body).to.equal(201);
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'For the helper'));
+    const msg = await latest(admin);
+    expect(msg.assigneeId).to.equal(helper.userId);
+    expect((await helper.request('GET', `/api/v1/mailboxes/${own.json().id}`)).statusCode).to.equal(200);
+
+    const off = await admin.request('POST', `/api/v1/users/${helper.userId}/deactivate`, {});
+    expect(off.statusCode, off.body).to.equal(200);
+    const after = (await admin.request('GET', `/api/v1/messages/${msg.id}`)).json();
+    expect(after.assigneeId).to.equal(manager.userId); // the delegation was undone, mail went back
+    expect((await admin.request('GET', '/api/v1/delegations')).json().items).to.deep.equal([]);
+    expect((await admin.request('GET', `/api/v1/mailboxes/${own.json().id}`)).json().ownerId).to.equal(null);
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'Next one'));
+    expect((await latest(admin)).assigneeId).to.equal(manager.userId);
+  });
+});
