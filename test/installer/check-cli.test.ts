@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,22 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** Waits until something accepts connections on 127.0.0.1:port (a freshly spawned server), at most 10 s. */
+async function untilListening(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        r(true);
+      });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after 10 s`);
 }
 
 interface Report {
@@ -64,7 +80,7 @@ describe('contactbox check (real CLI on this machine)', function () {
     });
     const server = spawn('iperf3', ['-s', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
     try {
-      await new Promise((r) => setTimeout(r, 300)); // let iperf3 bind
+      await untilListening(port);
       const r = await cli(['check', '--json', '--profile', 'evaluation', '--probe-host', '127.0.0.1', '--bandwidth-server', `127.0.0.1:${port}`]);
       const bw = (JSON.parse(r.stdout) as Report).checks.find((c) => c.id === 'bandwidth')!;
       expect(bw.status, bw.message).to.equal('pass');
