@@ -62,6 +62,12 @@ export const licensingPlugin = fp(
       // Resolved on each use: telephony may be registered after this plugin.
       queues: () => (overrides.queues !== undefined ? overrides.queues : queueControlFrom(app)),
       log: app.log,
+      // The UI hides unlicensed modules; admins also see the new limits.
+      onChange: (state) =>
+        app.realtime.publish({
+          type: 'license.changed',
+          render: (viewer) => (viewer.role === 'admin' ? { modules: state.modules, status: state.status, sessions: state.sessions, reason: state.reason } : { modules: state.modules }),
+        }),
     });
     await service.start();
     app.decorate('licensing', service);

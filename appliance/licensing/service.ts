@@ -27,6 +27,8 @@ export interface LicensingServiceDeps {
   trusted: ReadonlySet<VendorKey['id']>;
   queues: () => QueueControlPort | null;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Called when the status, the limits or the reason change (live update of the UI). */
+  onChange?: (state: LicenseState) => void;
 }
 
 /** What `status()` and `GET /api/v1/license` report (and, with the same fields, `contactbox license show`). */
@@ -311,10 +313,17 @@ export class LicensingService {
     // Evaluation days are counted up to the latest time seen, so a clock turned back does not add days.
     const judgedAt = new Date(Math.max(now.getTime(), this.marks.latestSeen?.getTime() ?? 0));
     this.state = resolveState({ verification, firstSeen: this.marks.firstSeen, now: judgedAt, clockRolledBack: clockRolledBack(now, this.marks.latestSeen) });
-    const changed = !previous || previous.status !== this.state.status || previous.sessions !== this.state.sessions || previous.reason !== this.state.reason;
+    const changed =
+      !previous ||
+      previous.status !== this.state.status ||
+      previous.sessions !== this.state.sessions ||
+      previous.reason !== this.state.reason ||
+      previous.payload?.licenseId !== this.state.payload?.licenseId ||
+      previous.modules.join() !== this.state.modules.join();
     if (changed) {
       this.deps.log.info({ status: this.state.status, sessions: this.state.sessions, reason: this.state.reason }, 'licence state');
       void this.enforcer.request();
+      this.deps.onChange?.(this.state);
     }
   }
 }

@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { Capability } from '../../appliance/capability.js';
 import { licensingHarness, type LicensingHarness } from './app-helpers.js';
-import { license, strangerKey } from './helpers.js';
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { license, strangerKey, waitFor } from './helpers.js';
 
 /** A route of another capability guarded by the licensing helper. */
 const mailProbe: Capability = {
@@ -71,6 +73,35 @@ describe('licensing: HTTP API and module gating', () => {
     expect(denied.json().error.code).to.equal('FORBIDDEN');
     const audit = h.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'license.%' ORDER BY id").all() as { action: string }[];
     expect(audit.map((a) => a.action)).to.deep.equal(['license.activated', 'license.rejected', 'license.rejected']);
+  });
+
+  it('tells connected browsers at once when the licence changes: modules for everyone, limits for admins', async () => {
+    const admin = await h.client('admin');
+    const operator = await h.client('operator');
+    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h.app.server.address() as AddressInfo;
+    const open = async (cookie: string) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events`, { headers: { cookie } });
+      const messages: { type: string; data: unknown }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        socket.once('message', () => resolve());
+        socket.once('error', reject);
+      });
+      socket.on('message', (raw) => messages.push(JSON.parse(String(raw))));
+      return { socket, messages };
+    };
+    const a = await open(admin.cookie);
+    const o = await open(operator.cookie);
+    try {
+      const res = await admin.request('POST', '/api/v1/license', license({ sessions: 6, modules: ['telephony', 'mail'], licenseId: 'CB-TEST-LIVE' }), { 'content-type': 'text/plain' });
+      expect(res.statusCode).to.equal(200);
+      await waitFor(() => a.messages.length > 0 && o.messages.length > 0, 'live licence events');
+      expect(a.messages[0]).to.deep.include({ type: 'license.changed', data: { modules: ['telephony', 'mail'], status: 'licensed', sessions: 6, reason: null } });
+      expect(o.messages[0]).to.deep.include({ type: 'license.changed', data: { modules: ['telephony', 'mail'] } });
+    } finally {
+      a.socket.close();
+      o.socket.close();
+    }
   });
 
   it('GET /api/v1/license/usage gives the peak per hour (admin only) and validates its period', async () => {
