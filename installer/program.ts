@@ -181,5 +181,31 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .addOption(json())
     .action((options) => run(trunkCmd, { ...options, action: 'apply' }));
 
+  program
+    .command('backup')
+    .description('online backup of the database, recordings, mail files and configuration')
+    .addOption(prefix())
+    .option('--out <dir>', 'where to put the backup folder (default the backups directory; use another disk for a safe copy)')
+    .addOption(json())
+    .action((options) => run(() => import('./commands/backup.js'), options));
+
+  program
+    .command('restore')
+    .description('replace the database and files with a backup (the current database is kept aside)')
+    .argument('<backup>', 'a backup folder made by contactbox backup')
+    .addOption(prefix())
+    .option('--with-config', 'also restore contactbox.yaml and the licence')
+    .option('-y, --yes', 'confirm without asking')
+    .addOption(json())
+    .action((backup, options) => run(() => import('./commands/restore.js'), { ...options, backup }));
+
+  program
+    .command('upgrade')
+    .description('install this build beside the running one, migrate, restart; back to the previous release if it does not start')
+    .addOption(prefix())
+    .option('--rollback', 'switch back to the previous release')
+    .addOption(json())
+    .action((options) => run(() => import('./commands/upgrade.js'), options));
+
   return program;
 }
