@@ -8,6 +8,7 @@ import type { ProvisioningModel } from './model.js';
 import { apply, backup, changed, describePlan, planFiles, restore, type PlannedFile } from './plan.js';
 import { expectedEndpoints, renderAsterisk, type RenderedFile } from './render.js';
 import { readTemplates, type Templates } from './templates.js';
+import { CONTEXTS } from './render-dialplan.js';
 
 /**
  * Writes contactbox's configuration into Asterisk, reloads what changed through AMI, checks
@@ -60,6 +61,8 @@ export interface ProvisionResult {
   verification: { status: 'verified' | 'skipped'; endpoints: string[]; detail: string };
   amiCredentials: AmiCredentials;
   ariCredentials: AriCredentials;
+  /** What the config's `telephony` section needs so click-to-call enters our dialplan. */
+  dialplan: { outboundContext: string; dialPrefix: string; recordingsSpool: string };
 }
 
 export class ProvisioningError extends Error {
@@ -112,6 +115,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
     password: ariPassword,
     app: model.ari.app,
   };
+  const dialplan = { outboundContext: CONTEXTS.operators, dialPrefix: '', recordingsSpool: model.recordingDir };
   const rendered = renderAsterisk(model, { amiSecret, ariPassword }, ports.templates ?? readTemplates(), kinds);
   const endpoints = expectedEndpoints(model, kinds);
 
@@ -129,6 +133,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
       verification: { status: 'skipped', endpoints, detail: `remote Asterisk: copy ${dir}/*_contactbox.conf to its /etc/asterisk and add the #tryinclude lines` },
       amiCredentials,
       ariCredentials,
+      dialplan,
     };
   }
 
@@ -137,7 +142,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   const toReload = modulesToReload(plan, rendered);
   describePlan(plan).forEach(log);
   if (options.dryRun) {
-    return { mode: 'local', files, backupDir: null, reloaded: [], verification: { status: 'skipped', endpoints, detail: 'dry run' }, amiCredentials, ariCredentials };
+    return { mode: 'local', files, backupDir: null, reloaded: [], verification: { status: 'skipped', endpoints, detail: 'dry run' }, amiCredentials, ariCredentials, dialplan };
   }
 
   let backupDir: string | null = null;
@@ -167,7 +172,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
     session = await openSession(ports, amiCredentials, toReload.includes('manager'));
   } catch (err) {
     if (err instanceof AmiError && err.kind === 'refused' && options.reload === 'if-running') {
-      return { mode: 'local', files, backupDir, reloaded: [], verification: { status: 'skipped', endpoints, detail: 'Asterisk is not running; it reads these files when it starts' }, amiCredentials, ariCredentials };
+      return { mode: 'local', files, backupDir, reloaded: [], verification: { status: 'skipped', endpoints, detail: 'Asterisk is not running; it reads these files when it starts' }, amiCredentials, ariCredentials, dialplan };
     }
     return fail(`cannot reach Asterisk's manager interface: ${(err as Error).message}`, null);
   }
@@ -180,7 +185,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   if (missing.length) return fail(`Asterisk did not load the endpoints ${missing.join(', ')} after the reload`, session);
   await session.close().catch(() => undefined);
   log(`  Asterisk reloaded (${toReload.join(', ') || 'nothing changed'}); ${endpoints.length} endpoints verified`);
-  return { mode: 'local', files, backupDir, reloaded: toReload, verification: { status: 'verified', endpoints, detail: `${endpoints.length} endpoints listed by PJSIPShowEndpoints` }, amiCredentials, ariCredentials };
+  return { mode: 'local', files, backupDir, reloaded: toReload, verification: { status: 'verified', endpoints, detail: `${endpoints.length} endpoints listed by PJSIPShowEndpoints` }, amiCredentials, ariCredentials, dialplan };
 }
 
 /** Logs in; a user just written to manager_contactbox.conf exists only after `manager reload`, done once via the CLI. */

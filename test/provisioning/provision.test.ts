@@ -70,6 +70,7 @@ describe('provisioning: install into a prefix, reload through AMI, verify, roll 
     expect(result.amiCredentials).to.deep.include({ host: '127.0.0.1', port: fake.port, username: 'contactbox' });
     expect(result.amiCredentials.secret).to.have.length(32);
     expect(result.ariCredentials.url).to.equal('http://127.0.0.1:8088');
+    expect(result.dialplan).to.deep.equal({ outboundContext: 'cb-operators', dialPrefix: '', recordingsSpool: '/var/spool/asterisk/recording' });
     expect(result.ariCredentials.password).to.not.equal(result.amiCredentials.secret);
     expect(fake.cliCommands).to.deep.equal(['manager reload']);
     expect(fake.reloads).to.deep.equal(['res_pjsip.so', 'pbx_config.so', 'app_queue.so', 'res_ari.so', 'http', 'res_rtp_asterisk.so', 'manager']);
