@@ -33,6 +33,22 @@ describe('browser: login page and shell (headless Chromium)', function () {
     expect(await page.getByLabel('Password').inputValue()).to.equal('');
   });
 
+  it('is usable from the keyboard: labelled fields in order, Enter submits', async () => {
+    await page.goto(`${server.url}/login`);
+    await page.locator('#username:focus').waitFor();
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      order.push(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.id || el.textContent || el.tagName;
+      }));
+      await page.keyboard.press('Tab');
+    }
+    expect(order).to.deep.equal(['username', 'password', 'Sign in', 'language']);
+    expect(await page.locator('label[for=username]').textContent()).to.equal('Username');
+    expect(await page.locator('label[for=password]').textContent()).to.equal('Password');
+  });
+
   it('asks for both fields before calling the server', async () => {
     await page.getByLabel('Username').fill('');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -59,7 +59,7 @@ describe('browser: WebRTC softphone through the appliance SIP proxy', function (
     expect(peer.registrations.has(sipUser)).to.equal(true);
   });
 
-  it('places a call: INVITE, 401, INVITE with credentials, 100/180/200, ACK; hold, mute, hang up', async () => {
+  it('places a call: INVITE, 401, INVITE with credentials, 100/180/200, ACK; hold, mute, keypad, transfer (REFER), hang up', async () => {
     await page.getByTestId('phone-number').fill('+380441234567');
     await page.getByTestId('phone-number').press('Enter');
     const invite = await peer.waitFor((m) => m.method === 'INVITE' && !!hdr(m, 'authorization'));
@@ -77,11 +77,34 @@ describe('browser: WebRTC softphone through the appliance SIP proxy', function (
     await waitState('in-call');
     await page.getByTestId('phone-mute').click();
     expect(await page.getByTestId('phone-mute').getAttribute('aria-pressed')).to.equal('true');
+    await page.getByTestId('phone-mute').click();
+    expect(await page.getByTestId('phone-mute').getAttribute('aria-pressed')).to.equal('false');
+    await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: '5', exact: true }).click();
+    await page.getByLabel('Transfer to number').fill('205');
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    const refer = await peer.waitFor((m) => m.method === 'REFER' && hdr(m, 'call-id') === callId);
+    expect(hdr(refer, 'refer-to')).to.match(/sip:205@pbx\.test/);
     await page.screenshot({ path: screenshotPath('softphone-in-call') });
 
     await page.getByTestId('phone-hangup').click();
     await peer.waitFor((m) => m.method === 'BYE' && hdr(m, 'call-id') === callId);
     await waitState('registered');
+  });
+
+  it('offers the browser’s microphones to choose from', async () => {
+    const options = await page.getByTestId('phone-mic').locator('option').allTextContents();
+    expect(options[0]).to.equal('System default');
+    expect(options.length).to.be.at.least(2);
+  });
+
+  it('reconnects and registers again when the telephony connection drops', async () => {
+    const mark = peer.received.length;
+    await peer.dropClients();
+    // JsSIP's connection recovery reconnects through the proxy (first retry after 2 s) and registers.
+    const again = await peer.waitFor((m) => m.method === 'REGISTER' && !!hdr(m, 'authorization'), 20_000, mark);
+    expect(hdr(again, 'authorization')).to.match(new RegExp(`username="${sipUser}"`));
+    await waitState('registered');
+    expect(peer.registrations.has(sipUser)).to.equal(true);
   });
 
   it('rings for an incoming call, opens the caller’s contact before answering, and answers', async () => {

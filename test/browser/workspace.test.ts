@@ -85,6 +85,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
       render: (viewer) => ({ id: 77, direction: 'inbound', from: server.app.deps.masking.forViewer(viewer).phone(RAW_PHONE), queue: 'sales', operatorId: ids.operator, contactId, answeredAt: null, endedAt: null }),
     });
     await page.getByTestId('incoming-call').waitFor({ state: 'visible' });
+    await page.getByTestId('incoming-caller').getByText('Ivan Petrenko').waitFor();
     expect(await page.getByTestId('queue-waiting').textContent()).to.equal('1 caller waiting');
     await page.screenshot({ path: screenshotPath('operator-workspace'), fullPage: true });
     server.app.realtime.publish({

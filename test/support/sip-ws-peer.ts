@@ -132,9 +132,9 @@ export class SipWsPeer {
     this.users[user] = password;
   }
 
-  /** The next message matching `test`, received from now on or already received. */
-  waitFor(test: (m: SipMessage) => boolean, timeoutMs = 10_000): Promise<SipMessage> {
-    const seen = this.received.find(test);
+  /** The first message matching `test` among those received from `fromIndex` on, waiting if none yet. */
+  waitFor(test: (m: SipMessage) => boolean, timeoutMs = 10_000, fromIndex = 0): Promise<SipMessage> {
+    const seen = this.received.slice(fromIndex).find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const waiter = { test, resolve };
@@ -179,6 +179,12 @@ export class SipWsPeer {
       return ok;
     });
     return { callId, answered };
+  }
+
+  /** Cuts every connection, as an Asterisk restart would. */
+  async dropClients(): Promise<void> {
+    for (const client of this.server.clients) client.terminate();
+    this.registrations.clear();
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,8 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
   const { t } = ctx;
   const phone = ctx.phone;
   const body = h('div', {});
-  const element = h('section', { class: 'panel phone', 'aria-labelledby': 'phone-title', 'data-testid': 'phone' }, h('h2', { id: 'phone-title' }, t('phone.title')), body, phone.remoteAudio);
+  const failure = h('p', { class: 'error', role: 'alert', 'data-testid': 'phone-error', hidden: true });
+  const element = h('section', { class: 'panel phone', 'aria-labelledby': 'phone-title', 'data-testid': 'phone' }, h('h2', { id: 'phone-title' }, t('phone.title')), failure, body, phone.remoteAudio);
   let microphones: MediaDeviceInfo[] = [];
 
   const who = (call: CallInfo) => call.name ?? call.number ?? t('incoming.unknown');
@@ -50,6 +51,7 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
   };
 
   const render = () => {
+    if (phone.call) failure.hidden = true;
     const { state, text } = stateText();
     const call = phone.call;
     const status = h('p', { class: 'phone-state', role: 'status', 'data-testid': 'phone-state', 'data-state': state }, text);
@@ -120,8 +122,13 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
     element,
     phone,
     dialContact(contact: Contact) {
-      // A masked user never holds the number: Asterisk resolves `contact-<id>` on the server.
-      phone.dial(contact.masked ? `contact-${contact.id}` : contact.phones[0] ?? `contact-${contact.id}`);
+      if (!contact.masked && contact.phones[0]) return phone.dial(contact.phones[0]);
+      // A masked user never holds the number: the server places the call by contact id
+      // (click-to-call rings this user's phone first, then the customer).
+      ctx.api.post('/api/v1/calls', { contactId: contact.id }).catch((err: unknown) => {
+        failure.textContent = err instanceof Error ? err.message : t('error.network');
+        failure.hidden = false;
+      });
     },
     dispose() {
       stop();

@@ -74,7 +74,18 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
     renderStatus();
     const forMe = call.operatorId === me.id;
     if (forMe && call.direction === 'inbound' && !call.answeredAt && !call.endedAt) {
+      if (shownKey === key) return;
       showIncoming(key, call.contactName ?? call.from ?? t('incoming.unknown'), call.contactId ?? null, call.from ?? null);
+      // The event names the contact by id; its name replaces the (possibly masked) number.
+      if (call.contactId && !call.contactName) {
+        api
+          .get<Contact>(`/api/v1/contacts/${call.contactId}`)
+          .then((contact) => {
+            const caller = incoming.querySelector('[data-testid=incoming-caller]');
+            if (shownKey === key && caller) caller.textContent = contact.name;
+          })
+          .catch(() => undefined);
+      }
     } else if (call.answeredAt || call.endedAt) {
       hideIncoming(key);
     }
