@@ -8,6 +8,8 @@ import { RetentionRepository, type LegalHold, type PolicySource } from './reposi
 import { POLICY_CLASSES, type RetentionClass, type SweepContext, type HoldScope, type Tally } from './types.js';
 import { DEFAULT_POLICY_DAYS, cutoffFor, formatDays, isPolicyClass, policyConflict, seedEntries, type RetentionConfig } from './policies.js';
 import './errors.js';
+import { startCheckpointer } from './checkpointer.js';
+import { WRITE_CHUNK, yieldToLoop } from './classes/shared.js';
 
 /** Classes are swept in this order: recordings before their calls, the audit log last. */
 const SWEEP_ORDER = ['recordings', 'mail', 'chats', 'calls', 'audit'];
@@ -47,7 +49,16 @@ export interface RetentionServiceDeps {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Marks and settles in short transactions with the event loop yielded between them. Splitting
+ * is safe: a partly marked batch resumes as what was marked; each settled chunk counts itself.
+ */
+async function inChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => void): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_CHUNK) {
+    if (i > 0) await yieldToLoop();
+    write(items.slice(i, i + WRITE_CHUNK));
+  }
+}
 
 /**
  * The retention registry and engine: data classes register through one interface; policies,
@@ -198,10 +209,12 @@ export class RetentionService {
       };
     }
     this.claim();
+    const checkpointer = startCheckpointer(this.deps.db);
     try {
       return await this.sweepAll(asOf, policies, options);
     } finally {
       this.active = null;
+      await checkpointer?.stop();
     }
   }
 
@@ -276,13 +289,13 @@ export class RetentionService {
         }
         // Holds are read again for every batch: a hold placed during a long sweep protects at once.
         const ctx = this.context(cls.name, policies, asOf)!;
-        const items = cls.selectExpired(ctx, options.batchSize);
+        const items = cls.selectExpired(ctx, Math.min(options.batchSize, cls.maxBatch ?? Infinity));
         if (items.length === 0) break;
         if (items[0]!.id === previousFirst) throw new Error(`class ${cls.name} did not delete item ${previousFirst}`);
         previousFirst = items[0]!.id;
-        repo.mark(cls.name, journalId, items);
+        await inChunks(items, (chunk) => repo.mark(cls.name, journalId, chunk));
         await cls.deleteItems(items);
-        repo.settle(cls.name, journalId, items, clock.now().toISOString());
+        await inChunks(items, (chunk) => repo.settle(cls.name, journalId, chunk, clock.now().toISOString()));
         tally.items += items.length;
         for (const item of items) tally.bytes += item.bytes;
         await yieldToLoop();
@@ -306,12 +319,14 @@ export class RetentionService {
         continue;
       }
       for (;;) {
-        const batch = this.repo.pending(name, batchSize);
+        const batch = this.repo.pending(name, Math.min(batchSize, cls.maxBatch ?? Infinity));
         if (batch.length === 0) break;
         const byJournal = new Map<number, typeof batch>();
         for (const p of batch) byJournal.set(p.journalId, [...(byJournal.get(p.journalId) ?? []), p]);
         await cls.deleteItems(batch.map((p) => p.item));
-        for (const [journalId, entries] of byJournal) this.repo.settle(name, journalId, entries.map((e) => e.item), this.deps.clock.now().toISOString());
+        for (const [journalId, entries] of byJournal) {
+          await inChunks(entries.map((e) => e.item), (chunk) => this.repo.settle(name, journalId, chunk, this.deps.clock.now().toISOString()));
+        }
         tally.items += batch.length;
         for (const p of batch) tally.bytes += p.item.bytes;
         await yieldToLoop();

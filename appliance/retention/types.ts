@@ -71,6 +71,8 @@ export interface RetentionClass {
   selectExpired(ctx: SweepContext, limit: number): ExpiredItem[];
   deleteItems(items: readonly ExpiredItem[]): Promise<void> | void;
   stats(since: string): ClassStats;
+  /** Largest batch this class deletes at once, when its deletion is one synchronous step. */
+  maxBatch?: number;
   /** Folders under the data dir whose files this class owns (for `retention verify`). */
   fileRoots?: readonly string[];
   /** Every file path (relative to the data dir) this class's rows reference. */

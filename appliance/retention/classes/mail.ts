@@ -38,6 +38,8 @@ export function mailClass(db: Db, deleter: () => MailDeleter): RetentionClass {
     // The mail service unlinks files (only those no other message shares) before rows, and is
     // idempotent: ids already deleted are skipped.
     deleteItems: (items) => deleter()(items.map((i) => Number(i.id))),
+    // The mail service deletes a batch in one synchronous call (files and rows): keep it small.
+    maxBatch: 50,
     stats: (since) => stats.get(since, since) as ClassStats,
     fileRoots: ['mail'],
     *fileRefs() {

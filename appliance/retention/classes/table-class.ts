@@ -60,7 +60,7 @@ export function tableClass(spec: TableClassSpec): RetentionClass {
       await unlinkAll(spec.dataDir, items.flatMap((i) => i.files));
       const ids = items.map((i) => i.id);
       if (spec.deleteRows) await spec.deleteRows(ids);
-      else deleteByIds(db, table, spec.idColumn ?? 'id', ids);
+      else await deleteByIds(db, table, spec.idColumn ?? 'id', ids);
     },
     stats: (since) => stats.get(since, since) as ClassStats,
     ...(spec.fileRoots ? { fileRoots: spec.fileRoots } : {}),
