@@ -24,4 +24,8 @@ export const LicensingErrors = defineErrors({
   },
   LICENSE_NOT_ACTIVE: { status: 403, message: 'No valid licence is in force ({reason}). An administrator must activate a valid licence.' },
   LICENSE_SITES_EXHAUSTED: { status: 409, message: 'The licence allows {sites} chat sites and all of them are in use.' },
+  LICENSE_NOT_SAVED: {
+    status: 500,
+    message: 'The licence is valid but could not be saved on the server ({reason}). Run "contactbox license activate FILE" on the server as root.',
+  },
 });

@@ -16,6 +16,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'The {days}-day evaluation ended on {date}. An administrator must activate a licence (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'No valid licence is in force ({reason}). An administrator must activate a valid licence.',
     'errors.LICENSE_SITES_EXHAUSTED': 'The licence allows {sites} chat sites and all of them are in use.',
+    'errors.LICENSE_NOT_SAVED': 'The licence is valid but could not be saved on the server ({reason}). Run "contactbox license activate FILE" on the server as root.',
   },
   uk: {
     'errors.LICENSE_MALFORMED': 'Файл ліцензії пошкоджений або не є ліцензією contactbox: {detail}.',
@@ -30,6 +31,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'Ознайомчий період ({days} днів) завершився {date}. Адміністратор має активувати ліцензію (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'Немає чинної ліцензії ({reason}). Адміністратор має активувати дійсну ліцензію.',
     'errors.LICENSE_SITES_EXHAUSTED': 'Ліцензія дозволяє {sites} сайтів із чатом, і всі вони вже використовуються.',
+    'errors.LICENSE_NOT_SAVED': 'Ліцензія дійсна, але її не вдалося зберегти на сервері ({reason}). Виконайте на сервері від імені root: "contactbox license activate FILE".',
   },
   ru: {
     'errors.LICENSE_MALFORMED': 'Файл лицензии повреждён или не является лицензией contactbox: {detail}.',
@@ -44,6 +46,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'Ознакомительный период ({days} дней) закончился {date}. Администратор должен активировать лицензию (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'Нет действующей лицензии ({reason}). Администратор должен активировать действительную лицензию.',
     'errors.LICENSE_SITES_EXHAUSTED': 'Лицензия разрешает {sites} сайтов с чатом, и все они уже используются.',
+    'errors.LICENSE_NOT_SAVED': 'Лицензия действительна, но её не удалось сохранить на сервере ({reason}). Выполните на сервере от имени root: "contactbox license activate FILE".',
   },
   fr: {
     'errors.LICENSE_MALFORMED': 'Le fichier de licence est endommagé ou n’est pas une licence contactbox : {detail}.',
@@ -58,6 +61,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'L’évaluation de {days} jours a pris fin le {date}. Un administrateur doit activer une licence (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'Aucune licence valide n’est en vigueur ({reason}). Un administrateur doit activer une licence valide.',
     'errors.LICENSE_SITES_EXHAUSTED': 'La licence autorise {sites} sites de chat et tous sont utilisés.',
+    'errors.LICENSE_NOT_SAVED': 'La licence est valide mais n’a pas pu être enregistrée sur le serveur ({reason}). Exécutez « contactbox license activate FILE » sur le serveur en tant que root.',
   },
   de: {
     'errors.LICENSE_MALFORMED': 'Die Lizenzdatei ist beschädigt oder keine contactbox-Lizenz: {detail}.',
@@ -72,6 +76,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'Die {days}-tägige Testphase endete am {date}. Ein Administrator muss eine Lizenz aktivieren (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'Keine gültige Lizenz in Kraft ({reason}). Ein Administrator muss eine gültige Lizenz aktivieren.',
     'errors.LICENSE_SITES_EXHAUSTED': 'Die Lizenz erlaubt {sites} Chat-Websites, und alle sind belegt.',
+    'errors.LICENSE_NOT_SAVED': 'Die Lizenz ist gültig, konnte aber auf dem Server nicht gespeichert werden ({reason}). Führen Sie „contactbox license activate FILE“ als root auf dem Server aus.',
   },
   es: {
     'errors.LICENSE_MALFORMED': 'El archivo de licencia está dañado o no es una licencia de contactbox: {detail}.',
@@ -86,6 +91,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'La evaluación de {days} días terminó el {date}. Un administrador debe activar una licencia (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'No hay ninguna licencia válida en vigor ({reason}). Un administrador debe activar una licencia válida.',
     'errors.LICENSE_SITES_EXHAUSTED': 'La licencia permite {sites} sitios de chat y todos están en uso.',
+    'errors.LICENSE_NOT_SAVED': 'La licencia es válida pero no se pudo guardar en el servidor ({reason}). Ejecute «contactbox license activate FILE» en el servidor como root.',
   },
   pt: {
     'errors.LICENSE_MALFORMED': 'O ficheiro de licença está danificado ou não é uma licença contactbox: {detail}.',
@@ -100,6 +106,7 @@ const messages: Record<Language, Record<string, string>> = {
     'errors.LICENSE_EVALUATION_ENDED': 'A avaliação de {days} dias terminou em {date}. Um administrador tem de ativar uma licença (contactbox license request).',
     'errors.LICENSE_NOT_ACTIVE': 'Nenhuma licença válida está em vigor ({reason}). Um administrador tem de ativar uma licença válida.',
     'errors.LICENSE_SITES_EXHAUSTED': 'A licença permite {sites} sites de chat e todos estão em uso.',
+    'errors.LICENSE_NOT_SAVED': 'A licença é válida mas não foi possível guardá-la no servidor ({reason}). Execute «contactbox license activate FILE» no servidor como root.',
   },
 };
 

@@ -181,7 +181,13 @@ export class LicensingService {
     await this.ensureFingerprint();
     const v = this.check(text);
     if (!v.ok) throw new AppError(v.code, { detail: v.detail });
-    writeFileAtomic(this.deps.licenseFile, text.endsWith('\n') ? text : `${text}\n`);
+    try {
+      writeFileAtomic(this.deps.licenseFile, text.endsWith('\n') ? text : `${text}\n`);
+    } catch (err) {
+      // Typically the service user may not write the configuration directory.
+      this.deps.log.error({ err, file: this.deps.licenseFile }, 'could not save the licence file');
+      throw new AppError('LICENSE_NOT_SAVED', { reason: (err as NodeJS.ErrnoException).code ?? 'write failed' }, err);
+    }
     return this.reload();
   }
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { Capability } from '../../appliance/capability.js';
 import { licensingHarness, type LicensingHarness } from './app-helpers.js';
@@ -127,6 +129,28 @@ describe('licensing: HTTP API and module gating', () => {
     expect(garbage.statusCode).to.equal(400);
     const supervisor = await h.client('supervisor');
     expect((await supervisor.request('GET', '/api/v1/license/usage')).statusCode).to.equal(403);
+  });
+});
+
+describe('licensing: a licence that cannot be saved', () => {
+  let h: LicensingHarness;
+  afterEach(async () => h.close());
+
+  it('answers LICENSE_NOT_SAVED with what to do, and keeps the limits in force', async () => {
+    const blocker = join(tmpdir(), `contactbox-not-a-dir-${process.pid}-${Date.now()}`);
+    writeFileSync(blocker, 'a file where the licence directory should be');
+    try {
+      h = licensingHarness({ licenseFile: join(blocker, 'license.lic') });
+      await h.start();
+      const admin = await h.client('admin');
+      const res = await admin.request('POST', '/api/v1/license', license({ sessions: 8 }), { 'content-type': 'text/plain' });
+      expect(res.statusCode).to.equal(500);
+      expect(res.json().error.code).to.equal('LICENSE_NOT_SAVED');
+      expect(res.json().error.message).to.match(/^The licence is valid but could not be saved on the server \(E[A-Z]+\)\. Run "contactbox license activate FILE"/);
+      expect(h.app.licensing.status()).to.include({ status: 'evaluation', sessions: 2 });
+    } finally {
+      rmSync(blocker, { force: true });
+    }
   });
 });
 
