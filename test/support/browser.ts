@@ -56,11 +56,11 @@ export function ensureUiBuilt(): string {
   return uiBuildDir;
 }
 
-export async function launchChromium(options: { fakeMedia?: boolean; launch?: LaunchOptions } = {}): Promise<Browser> {
+export async function launchChromium(options: { fakeMedia?: boolean; extraArgs?: string[]; launch?: LaunchOptions } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: [...CHROMIUM_FLAGS, ...(options.fakeMedia ? FAKE_MEDIA_FLAGS : [])],
+    args: [...CHROMIUM_FLAGS, ...(options.fakeMedia ? FAKE_MEDIA_FLAGS : []), ...(options.extraArgs ?? [])],
     ...options.launch,
   });
 }
