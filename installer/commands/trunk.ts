@@ -130,7 +130,7 @@ async function changeAndApply(inst: Install, deps: Deps, change: () => StoredTru
     return { trunk, asterisk: asteriskSummary(await applyAsterisk(inst, deps)) };
   } catch (err) {
     undo(trunk);
-    if (err instanceof ProvisioningError) throw new CliError(`Asterisk did not take the change, so it was undone: ${err.message}`, 1, 'ASTERISK_REJECTED');
+    if (err instanceof ProvisioningError) throw new CliError(`the change was undone: ${err.message}`, 1, 'ASTERISK_REJECTED');
     throw err;
   }
 }

@@ -73,9 +73,11 @@ export function backup(plan: readonly PlannedFile[], files: FilesPort, backupDir
   }
 }
 
-export async function apply(plan: readonly PlannedFile[], files: FilesPort): Promise<void> {
+/** Writes every changed file; `written` collects those done, so a failure part-way can undo exactly them. */
+export async function apply(plan: readonly PlannedFile[], files: FilesPort, written: PlannedFile[] = []): Promise<void> {
   for (const p of changed(plan)) {
     files.writeAtomic(p.path, p.after, 0o640);
+    written.push(p);
     await files.grantAsterisk(p.path);
   }
 }

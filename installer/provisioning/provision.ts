@@ -148,8 +148,26 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   let backupDir: string | null = null;
   if (changed(plan).length) {
     backupDir = join(ports.asteriskEtcDir, 'contactbox-backup', ports.clock.now().toISOString().replace(/[:.]/g, '-'));
-    backup(plan, ports.files, backupDir);
-    await apply(plan, ports.files);
+    const written: PlannedFile[] = [];
+    try {
+      backup(plan, ports.files, backupDir);
+      await apply(plan, ports.files, written);
+    } catch (err) {
+      // A half-written set (no permission, disk full) must not stay: put back what was written.
+      let restored = true;
+      try {
+        restore(written, ports.files);
+      } catch {
+        restored = false;
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      const hint = code === 'EACCES' || code === 'EPERM' ? ' (run as root)' : '';
+      throw new ProvisioningError(
+        `cannot write the Asterisk configuration in ${ports.asteriskEtcDir}: ${(err as Error).message}${hint}${restored ? '; nothing was changed' : `; restore the files from ${backupDir}`}`,
+        restored,
+        backupDir,
+      );
+    }
   }
 
   const fail = async (reason: string, session: AmiSession | null): Promise<never> => {

@@ -79,7 +79,9 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
     ext(r.did, [`NoOp(DID ${r.did} via ${r.trunk})`, ...targetSteps(m, r.target)]),
   );
   const unrouted = ['NoOp(No inbound route for DID ${EXTEN})', 'Hangup(1)'];
-  inboundExts.push(ext('_X.', unrouted), ext('_+X.', unrouted), ext('s', unrouted));
+  // A provider that sends +380… for a DID stored as 380… still reaches it.
+  const plusless = ['NoOp(DID ${EXTEN} without its +)', `Goto(${CONTEXTS.inbound},\${EXTEN:1},1)`];
+  inboundExts.push(ext('_X.', unrouted), ext('_+X.', plusless), ext('s', unrouted));
   const inbound: DialplanContext = { name: CONTEXTS.inbound, comments: ['DID → queue, team queue or operator'], extensions: inboundExts };
 
   return {

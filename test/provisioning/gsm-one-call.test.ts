@@ -115,5 +115,7 @@ describe('provisioning: one call per GSM SIM, enforced by the rendered dialplan'
     expect(sim.call('cb-from-uplink', '1551').outcome.queue).to.equal('support');
     expect(sim.call('cb-from-uplink', 'acme380441234567').outcome.queue).to.equal('support');
     expect(sim.call('cb-from-uplink', '380449999999').outcome).to.include({ state: 'hangup', cause: 1 });
+    expect(sim.call('cb-from-uplink', '+380441234567').outcome.queue).to.equal('support');
+    expect(sim.call('cb-from-uplink', '+380449999999').outcome).to.include({ state: 'hangup', cause: 1 });
   });
 });

@@ -160,6 +160,26 @@ describe('provisioning: install into a prefix, reload through AMI, verify, roll 
     expect(existsSync(join(etc, 'pjsip_contactbox.conf'))).to.equal(true);
   });
 
+  it('a failed write (no permission) leaves every file as it was', async () => {
+    const real = filesFromHost(realHost());
+    let writes = 0;
+    const failing = {
+      ...real,
+      writeAtomic(path: string, content: string, mode?: number) {
+        // The backup copies and the first two files go through, then the disk says no.
+        if (!path.includes('contactbox-backup') && ++writes > 2) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+        real.writeAtomic(path, content, mode);
+      },
+    };
+    const err = (await provisionAsterisk(model(), ports({ files: failing })).catch((e: unknown) => e)) as ProvisioningError;
+    expect(err).to.be.instanceOf(ProvisioningError);
+    expect(err.message).to.match(/cannot write .*EACCES.*\(run as root\); nothing was changed/);
+    expect(readFileSync(join(etc, 'pjsip.conf'), 'utf8')).to.equal(ADMIN_PJSIP);
+    expect(existsSync(join(etc, 'pjsip_contactbox.conf'))).to.equal(false);
+    expect(existsSync(join(etc, 'extensions_contactbox.conf'))).to.equal(false);
+    expect(fake.reloads).to.deep.equal([]);
+  });
+
   it('remote mode writes a bundle for the remote Asterisk and touches nothing in /etc/asterisk', async () => {
     const bundleDir = join(prefix, 'etc/contactbox/asterisk-remote');
     const m = model();
