@@ -21,6 +21,12 @@ export function parseDialplan(text: string): Map<string, Context> {
       contexts.set(head[1]!, ctx);
       continue;
     }
+    // [general] options and [globals] variables (kept as `globals` for ${VAR}).
+    const setting = /^([A-Za-z0-9_]+)\s*=\s*(.*)$/.exec(line);
+    if (setting && !line.includes('=>')) {
+      ctx!.exts.set(`=${setting[1]}`, [{ label: null, app: 'Global', args: setting[2]!.trim() }]);
+      continue;
+    }
     const inc = /^include => (.+)$/.exec(line);
     if (inc) {
       ctx!.includes.push(inc[1]!.trim());
@@ -116,6 +122,7 @@ export class DialplanSim {
     const groups = new Map<string, string>();
     this.groups.set(id, groups);
     const vars = new Map<string, string>([['UNIQUEID', `1795599000.${this.seq}`]]);
+    for (const [key, [g]] of this.contexts.get('globals')?.exts ?? []) if (key.startsWith('=')) vars.set(key.slice(1), g!.args);
     const outcome: Outcome = { state: 'hangup', cause: null, answered: false, trace: [], recordings: [], dialed: [], queue: null };
     const stack: { ctx: string; exten: string; prio: number }[] = [];
     let loc = { ctx: context, exten, prio: 1 };

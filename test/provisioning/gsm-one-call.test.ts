@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { trunkKinds } from '../../appliance/trunks/kinds/index.js';
 import { parseTrunk } from '../../appliance/trunks/validation.js';
 import { defaultModel, type ProvisioningModel } from '../../installer/provisioning/model.js';
@@ -117,5 +118,27 @@ describe('provisioning: one call per GSM SIM, enforced by the rendered dialplan'
     expect(sim.call('cb-from-uplink', '380449999999').outcome).to.include({ state: 'hangup', cause: 1 });
     expect(sim.call('cb-from-uplink', '+380441234567').outcome.queue).to.equal('support');
     expect(sim.call('cb-from-uplink', '+380449999999').outcome).to.include({ state: 'hangup', cause: 1 });
+  });
+});
+
+describe('the dialplan simulator replays the reference Asterisk run (log-40) step for step', () => {
+  const REF = new URL('./reference-conf/', import.meta.url);
+  const executed = (log: string, channel: string) =>
+    [...log.matchAll(/Executing \[([^@]+)@([^:]+):(\d+)\] (\w+)\("([^"]+)", "(.*)"\) in new stack/g)]
+      .filter((m) => m[5] === channel)
+      .map((m) => `${m[2]},${m[1]},${m[3]} ${m[4]}(${m[6]})`);
+
+  it('second call on the busy SIM and the outbound attempt execute exactly the priorities Asterisk 22.10.1 executed', () => {
+    const text = readFileSync(new URL('extensions.conf', REF), 'utf8');
+    const log = readFileSync(new URL('log-40-gsm-line-busy.messages.log', REF), 'utf8');
+    const sim = new DialplanSim(parseDialplan(text));
+    const first = sim.call('from-gsm', '74951230000', '79161111111');
+    expect(first.outcome.trace).to.deep.equal(executed(log, 'PJSIP/gsm-gw-0000000a').map((l) => l.replace('1795598948.10', '1795599000.1')));
+    const second = sim.call('from-gsm', '74951230000', '79161111111');
+    expect(second.outcome.trace).to.deep.equal(executed(log, 'PJSIP/gsm-gw-0000000c'));
+    expect(second.outcome).to.include({ state: 'hangup', cause: 17 });
+    const outbound = sim.call('from-operators', '989160000000');
+    expect(outbound.outcome.trace).to.deep.equal(executed(log, 'PJSIP/op102-0000000d'));
+    expect(outbound.outcome.state).to.equal('congestion');
   });
 });
