@@ -11,7 +11,7 @@ import { licensingRoutes } from './routes.js';
 import { LicensingService } from './service.js';
 import { realMachineFacts, recordedMachineFacts, type MachineFactsPort } from './adapters/system-facts.js';
 import { watchLicenseFile } from './adapters/license-watcher.js';
-import { onTelephonyLinkUp, queueControlFrom } from './adapters/telephony-queues.js';
+import { onTelephonyLinkUp, queueControlFrom, queueControlState } from './adapters/telephony-queues.js';
 import { parseDialogClosed, parseDialogOpened, parseDialogSnapshot } from './dialog-events.js';
 import './errors.js';
 
@@ -106,6 +106,9 @@ export const licensingPlugin = fp(
     let stopLinkWatch: (() => void) | null = null;
     let reconfirm: NodeJS.Timeout | null = null;
     app.addHook('onReady', async () => {
+      if (overrides.queues === undefined && queueControlState(app) === 'unsupported') {
+        app.log.warn('the telephony port cannot list queue members: inbound calls over the licensed sessions cannot be held in their queues');
+      }
       stopLinkWatch = onTelephonyLinkUp(app, () => {
         // The calls capability reconciles with Asterisk's channels on link-up and reports the
         // calls still up; restored calls it does not report by then ended while we were down.

@@ -24,6 +24,7 @@ export const LicenseStatusSchema = Type.Object({
   inUse: Type.Integer(),
   peak: Type.Integer(),
   holdingQueues: Type.Boolean(),
+  queueControl: Type.Boolean(),
 });
 
 /** What every logged-in user gets: the modules, so the UI can hide the others. Admins also get `license`. */

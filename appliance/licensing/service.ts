@@ -53,6 +53,8 @@ export interface LicenseStatus {
   peak: number;
   /** Whether queue members are paused because every session is in use. */
   holdingQueues: boolean;
+  /** Whether inbound calls can be held in their queues (telephony connected and able to list members). */
+  queueControl: boolean;
 }
 
 const PEAK_WINDOW_MS = 30 * 86_400_000;
@@ -165,6 +167,7 @@ export class LicensingService {
       inUse: this.counter.inUse,
       peak: Math.max(this.deps.repo.peakSince(since), this.counter.inUse),
       holdingQueues: this.enforcer.holding,
+      queueControl: this.deps.queues() !== null,
     };
   }
 

@@ -21,6 +21,14 @@ export function queueControlFrom(app: FastifyInstance): QueueControlPort | null 
   };
 }
 
+/** 'no-telephony' (absent or disabled), 'unsupported' (a port that cannot list queue members) or 'ok'. */
+export function queueControlState(app: FastifyInstance): 'no-telephony' | 'unsupported' | 'ok' {
+  if (!app.hasDecorator('telephony')) return 'no-telephony';
+  const port = (app as unknown as { telephony: { port: PortWithMembers | null } }).telephony.port;
+  if (!port) return 'no-telephony';
+  return typeof port.queueMembers === 'function' ? 'ok' : 'unsupported';
+}
+
 /** Re-applies the hold after the link to Asterisk comes back (an Asterisk restart forgets pauses). */
 export function onTelephonyLinkUp(app: FastifyInstance, listener: () => void): (() => void) | null {
   if (!app.hasDecorator('telephony')) return null;
