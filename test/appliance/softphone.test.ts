@@ -96,6 +96,16 @@ describe('softphone: issued SIP credentials and the SIP WebSocket proxy', () => 
     expect(await link.closed).to.equal(4403);
   });
 
+  it('closes the browser side with 1011 when Asterisk cannot be reached', async () => {
+    await peer.close();
+    const op = await t.userClient('operator');
+    await op.request('GET', '/api/v1/me/phone');
+    const link = await sipSocket(base, op);
+    link.ws.send(register(`cb-op-${op.userId}`, 'pbx.test', 1));
+    expect(await link.closed).to.equal(1011);
+    peer = await SipWsPeer.start({}, 'pbx.test');
+  });
+
   it('relays REGISTER with its digest to Asterisk, and refuses acting as another SIP user', async () => {
     const op = await t.userClient('operator');
     const { password } = (await op.request('GET', '/api/v1/me/phone')).json();
