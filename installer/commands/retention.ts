@@ -15,6 +15,7 @@ import { verifyFiles } from '../../appliance/retention/verify.js';
 import { formatDays, parseAsOf, parseDays } from '../../appliance/retention/policies.js';
 import type { RetentionService, RunReport } from '../../appliance/retention/service.js';
 import type { RetentionConfig } from '../../appliance/retention/policies.js';
+import { cliMailDeleter } from './retention-mail.js';
 
 /**
  * `contactbox retention show|set|run|verify`: the same policies, engine and journal as the
@@ -51,12 +52,14 @@ function open(options: Record<string, unknown>, deps: Deps): Opened {
   try {
     // The same migrations the appliance runs at start, so a CLI run after an upgrade sees the same tables.
     runMigrations(db, migrationsOf(capabilities));
+    const audit = new AuditLog(db, deps.clock);
     const { service, config: section } = createRetention({
       db,
       clock: deps.clock,
       dataDir,
-      audit: new AuditLog(db, deps.clock),
+      audit,
       config: config?.retention,
+      extra: { mailDeleter: cliMailDeleter(db, dataDir, deps.clock, audit) },
     });
     return { db, dataDir, service, config: section };
   } catch (err) {
