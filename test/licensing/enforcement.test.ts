@@ -229,3 +229,35 @@ describe('licensing: calls that ended while the appliance was down', () => {
     expect(h.app.licensing.status().inUse).to.equal(2);
   });
 });
+
+describe('licensing: through the telephony port', () => {
+  let h: LicensingHarness;
+  afterEach(async () => h.close());
+
+  it('pauses and unpauses queue members with QueuePause(queue, interface, paused, "licence") when the port can list members', async () => {
+    const calls: string[] = [];
+    const members = [
+      { queue: 'support', interface: 'PJSIP/op101', paused: false, pausedReason: null as string | null },
+      { queue: 'support', interface: 'PJSIP/op102', paused: true, pausedReason: 'break' as string | null },
+    ];
+    const port = Object.assign(linkOnlyPort(), {
+      queueMembers: async () => members.map((m) => ({ ...m })),
+      queuePause: async (queue: string | null, iface: string, paused: boolean, reason?: string) => {
+        calls.push(`${queue} ${iface} ${paused} ${reason}`);
+        const m = members.find((x) => x.interface === iface)!;
+        m.paused = paused;
+        m.pausedReason = paused ? (reason ?? null) : null;
+      },
+    });
+    h = licensingHarness({ extra: [telephonyCapability], otherOverrides: { telephony: { port } } });
+    writeFileSync(h.licenseFile, license({ sessions: 1 }));
+    await h.start();
+    expect(h.app.licensing.status().queueControl).to.equal(true);
+    h.publish('dialog.opened', { dialogId: 'one', kind: 'call', operatorId: 1, at: h.clock.now().toISOString() });
+    await waitFor(() => calls.length === 1, 'pause');
+    h.publish('dialog.closed', { dialogId: 'one', at: h.clock.now().toISOString() });
+    await waitFor(() => calls.length === 2, 'unpause');
+    expect(calls).to.deep.equal(['support PJSIP/op101 true licence', 'support PJSIP/op101 false licence']);
+    expect(members[1]).to.include({ paused: true, pausedReason: 'break' });
+  });
+});
