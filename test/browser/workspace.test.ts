@@ -171,6 +171,25 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await signOut();
   });
 
+  it('sends a user whose account is deactivated back to the login page at once', async () => {
+    const doomedId = await server.createUser('operator', 'doomed', PASSWORD, { displayName: 'Leaving Soon' });
+    const other = await browser.newContext({ locale: 'en-US' });
+    const page2 = await other.newPage();
+    await page2.goto(`${server.url}/login`);
+    await page2.locator('#username').fill('doomed');
+    await page2.locator('#password').fill(PASSWORD);
+    await page2.locator('#password').press('Enter');
+    await page2.locator('.live.online').waitFor();
+    const admin = await login(server.app, 'anna', PASSWORD);
+    const started = Date.now();
+    const res = await admin.request('POST', `/api/v1/users/${doomedId}/deactivate`, {});
+    expect(res.statusCode, res.body).to.equal(200);
+    await page2.locator('#username').waitFor({ timeout: 5000 });
+    console.log(`      login page shown ${Date.now() - started} ms after deactivation`);
+    expect(page2.url()).to.match(/\/login$/);
+    await other.close();
+  });
+
   it('self-test page: browser, secure page, WebRTC, microphone, latency and memory', async () => {
     await page.goto(`${server.url}/selftest`);
     const summary = page.getByTestId('selftest-summary');

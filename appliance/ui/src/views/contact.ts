@@ -22,10 +22,27 @@ export interface TimelineItem {
 }
 
 const STATUS_LABEL: Record<string, MessageKey> = { lead: 'contact.status.lead', client: 'contact.status.client' };
-const TYPE_LABEL: Record<string, MessageKey> = { email: 'timeline.email', chat: 'timeline.chat', note: 'timeline.note' };
+const TYPE_LABEL: Record<string, MessageKey> = { email: 'timeline.email', mail: 'timeline.email', chat: 'timeline.chat', note: 'timeline.note' };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** A party as sources give it: a string, or `{name, address}` (mail). */
+const party = (v: unknown): string | null => {
+  if (typeof v === 'string') return str(v);
+  if (v && typeof v === 'object') {
+    const o = v as { name?: unknown; address?: unknown };
+    return str(o.name) ?? str(o.address);
+  }
+  return null;
+};
+
+/** The audio URL of a call's recording: only our own API serves recordings. */
+function recordingSrc(item: TimelineItem): string | null {
+  const rec = item.recording as { id?: unknown } | null | undefined;
+  if (rec && typeof rec === 'object' && typeof rec.id === 'number') return `/api/v1/recordings/${rec.id}/audio`;
+  const url = str(item.recordingUrl);
+  return url && url.startsWith('/api/') ? url : null;
+}
 
 /** One line per timeline entry; every value goes in as text, whatever it contains. */
 function timelineEntry(ctx: Ctx, item: TimelineItem): HTMLElement {
@@ -34,24 +51,22 @@ function timelineEntry(ctx: Ctx, item: TimelineItem): HTMLElement {
     item.type === 'call'
       ? t('timeline.call', { direction: str(item.direction) ?? 'other' })
       : t(TYPE_LABEL[item.type] ?? 'timeline.other');
-  const details: (string | HTMLElement)[] = [];
-  const who = str(item.authorName) ?? str(item.operatorName) ?? str(item.from);
-  const counterpart = item.type === 'call' ? str(item.direction) === 'outbound' ? str(item.to) : str(item.from) : null;
-  if (counterpart) details.push(counterpart);
-  else if (who) details.push(who);
+  const details: string[] = [];
+  const counterpart = item.type === 'call' ? party(str(item.direction) === 'outbound' ? item.to : item.from) : null;
+  const who = counterpart ?? party(item.authorName) ?? party(item.operatorName) ?? party(item.from);
+  if (who) details.push(who);
   const talk = num(item.talkSec);
   if (talk !== null) details.push(t('timeline.duration', { minutes: Math.floor(talk / 60) }));
   const subject = str(item.subject);
   const body = str(item.body) ?? str(item.text) ?? str(item.snippet);
-  const recording = str(item.recordingUrl);
+  const recording = recordingSrc(item);
   return h(
     'li',
     { 'data-type': item.type },
     h('div', { class: 'when' }, ctx.i18n.dateTime(item.at), ' · ', h('strong', {}, title), details.length ? ` · ${details.join(' · ')}` : ''),
     subject ? h('div', { class: 'subject' }, subject) : null,
     body ? h('div', { class: 'body' }, body) : null,
-    // Only our own API serves recordings; anything else in that field is not followed.
-    recording && recording.startsWith('/api/') ? h('audio', { controls: true, preload: 'none', src: recording, 'aria-label': t('timeline.recording') }) : null,
+    recording ? h('audio', { controls: true, preload: 'none', src: recording, 'aria-label': t('timeline.recording') }) : null,
   );
 }
 
