@@ -63,7 +63,7 @@ export function oneOf<T extends string>(value: Raw, field: string, allowed: read
 }
 
 export function transport(value: Raw, field = 'transport'): SipTransport {
-  return oneOf(value, field, ['udp', 'tcp', 'tls'] as const, 'udp');
+  return oneOf(value, field, ['udp', 'tcp'] as const, 'udp');
 }
 
 /** Secrets are checked for strength because gateways and providers are reachable from the LAN or the internet. */

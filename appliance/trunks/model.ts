@@ -76,7 +76,8 @@ export interface TrunkRendering {
   internal: Extension[];
 }
 
-export type SipTransport = 'udp' | 'tcp' | 'tls';
+/** SIP over TLS to providers needs certificates on a TLS transport: not offered yet. */
+export type SipTransport = 'udp' | 'tcp';
 
 export type PublicValue = string | number | boolean | null;
 

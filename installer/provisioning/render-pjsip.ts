@@ -5,7 +5,6 @@ import type { OperatorEndpoint, ProvisioningModel } from './model.js';
 export const TRANSPORTS = {
   udp: 'cb-transport-udp',
   tcp: 'cb-transport-tcp',
-  tls: 'cb-transport-tls',
   ws: 'cb-transport-ws',
   wss: 'cb-transport-wss',
 } as const;

@@ -52,6 +52,15 @@ describe('trunk model: kinds, field checks and derived routes', () => {
     expect(fieldOf(() => parseTrunk({ ...base, auth: 'ip', channels: [{ port: 5070 }, { port: 5070 }] }, [], trunkKinds))).to.equal('TRUNK_INVALID channels.1');
   });
 
+  it('SIP over TCP uses the tcp transport and ;transport=tcp URIs; TLS is refused naming the field', () => {
+    const tcp = parseTrunk({ kind: 'sip', name: 'tcpprov', host: 'sip.tcp.example', transport: 'tcp', username: 'u1', secret: 'Provider-Secret-42' }, [], trunkKinds);
+    const files = renderAsterisk(defaultModel({ trunks: [tcp] }), { amiSecret: 'a', ariPassword: 'b' }, readTemplates(), trunkKinds);
+    const pjsip = files.find((x) => x.name === 'pjsip_contactbox.conf')!.content;
+    expect(pjsip).to.include('server_uri = sip:sip.tcp.example:5060;transport=tcp');
+    expect(pjsip).to.match(/\[tcpprov\]\ntype = endpoint\ntransport = cb-transport-tcp/);
+    expect(fieldOf(() => parseTrunk({ kind: 'sip', name: 'tlsprov', host: 'sip.tls.example', transport: 'tls', auth: 'ip' }, [], trunkKinds))).to.equal('TRUNK_INVALID transport');
+  });
+
   it('outbound routes: prefix → trunks in priority order, longest prefix first, then by prefix', () => {
     expect(outboundRoutes(sampleTrunks())).to.deep.equal([
       { prefix: '+', strip: 0, prepend: '', trunks: ['uplink'] },
