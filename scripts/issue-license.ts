@@ -140,7 +140,7 @@ function main(argv: string[]): number {
   }
   try {
     const { payload, text, out } = issueLicense(values, new Date());
-    writeFileAtomic(out, text, 0o644);
+    writeFileAtomic(out, text);
     process.stdout.write(`${JSON.stringify({ out, licenseId: payload.licenseId, fingerprint: payload.fingerprint, sessions: payload.sessions, modules: payload.modules, sites: payload.sites, expiresAt: payload.expiresAt, updatesUntil: payload.updatesUntil })}\n`);
     return 0;
   } catch (err) {
