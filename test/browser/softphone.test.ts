@@ -116,13 +116,42 @@ describe('browser: WebRTC softphone through the appliance SIP proxy', function (
     // The contact and its history are open while the phone is still ringing.
     await page.locator(`[data-testid=contact-card][data-contact-id="${contactId}"]`).waitFor();
     expect(await state().getAttribute('data-state')).to.equal('ringing');
+    expect(await page.getByTestId('phone').getAttribute('data-ringing')).to.equal('true');
     await page.getByTestId('incoming-answer').click();
     const ok = await call.answered;
     expect(ok.body).to.match(/a=setup:active/);
     await waitState('in-call');
     await card.waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('phone').getAttribute('data-ringing')).to.equal('false');
     await page.getByTestId('phone-hangup').click();
     await peer.waitFor((m) => m.method === 'BYE' && hdr(m, 'call-id') === call.callId);
     await waitState('registered');
+  });
+
+  it('never hands an intern’s browser the caller’s number, on the SIP socket or on screen', async () => {
+    const internId = await server.createUser('intern', 'ira', 'correct horse battery staple', { displayName: 'Ira Intern' });
+    const phone = server.app.phones.issue(internId);
+    peer.setUser(phone.sipUser, phone.sipPassword);
+    const context = await browser.newContext({ locale: 'en-US' });
+    const internPage = await context.newPage();
+    const frames: string[] = [];
+    internPage.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+    await internPage.goto(`${server.url}/login`);
+    await internPage.locator('#username').fill('ira');
+    await internPage.locator('#password').fill('correct horse battery staple');
+    await internPage.locator('#password').press('Enter');
+    await internPage.locator('[data-testid=phone-state][data-state=registered]').waitFor({ timeout: 15_000 });
+    const call = peer.call(phone.sipUser, { number: '+380671234545', name: '+380671234545' });
+    await internPage.locator('[data-testid=phone-state][data-state=ringing]').waitFor();
+    expect(await internPage.getByTestId('phone-state').textContent()).to.equal('Ringing: Unknown caller');
+    await internPage.getByTestId('phone-answer').click();
+    await call.answered;
+    await internPage.locator('[data-testid=phone-state][data-state=in-call]').waitFor();
+    expect(frames.some((f) => f.startsWith('INVITE'))).to.equal(true);
+    expect(frames.filter((f) => f.includes('380671234545'))).to.deep.equal([]);
+    expect(await internPage.content()).to.not.include('380671234545');
+    await internPage.getByTestId('phone-hangup').click();
+    await peer.waitFor((m) => m.method === 'BYE' && hdr(m, 'call-id') === call.callId);
+    await context.close();
   });
 });

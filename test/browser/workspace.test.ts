@@ -110,6 +110,8 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     expect(await page.getByTestId('who').textContent()).to.equal('Olga Operator · Оператор');
     expect(await page.locator('label[for=contact-search]').textContent()).to.equal('Знайти контакт');
     expect(await page.getByTestId('logout').textContent()).to.equal('Вийти');
+    expect(await page.getByTestId('phone-state').textContent()).to.equal('Готовий до дзвінків');
+    await page.screenshot({ path: screenshotPath('operator-workspace-uk'), fullPage: true });
     await page.waitForFunction(async () => (await (await fetch('/api/v1/me')).json()).language === 'uk');
     await page.reload();
     await page.getByRole('navigation').getByText('Робоче місце').waitFor();

@@ -52,6 +52,7 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
 
   const render = () => {
     if (phone.call) failure.hidden = true;
+    element.dataset.ringing = String(phone.ringing);
     const { state, text } = stateText();
     const call = phone.call;
     const status = h('p', { class: 'phone-state', role: 'status', 'data-testid': 'phone-state', 'data-state': state }, text);

@@ -64,6 +64,11 @@ export class Softphone {
     this.remoteAudio.autoplay = true;
   }
 
+  /** True while the ring tone plays (an incoming call not yet answered). */
+  get ringing(): boolean {
+    return this.ringer.ringing;
+  }
+
   get microphone(): string {
     return this.storage.getItem(MIC_KEY) ?? '';
   }
