@@ -45,10 +45,11 @@ describe('trunk model: kinds, field checks and derived routes', () => {
     expect(fieldOf(() => parseTrunk({ ...base, channels: 0 }, [], trunkKinds))).to.equal('TRUNK_INVALID channels');
     expect(fieldOf(() => parseTrunk({ ...base, channels: 64 }, [], trunkKinds))).to.equal('accepted');
     expect(fieldOf(() => parseTrunk({ ...base, channels: 2, dids: '380671110001,380671110002,380671110003' }, [], trunkKinds))).to.equal('TRUNK_INVALID dids');
-    const t = parseTrunk({ ...base, channels: [{ did: '380671110001', secret: 'Other-Sim-Secret-9' }, { username: 'goip2' }] }, [], trunkKinds);
+    expect(fieldOf(() => parseTrunk({ ...base, channels: [{}, { username: 'goip2' }] }, [], trunkKinds))).to.equal('TRUNK_INVALID channels.1.username');
+    const t = parseTrunk({ ...base, channels: [{ did: '380671110001', secret: 'Other-Sim-Secret-9' }, { username: 'gw-ch2' }] }, [], trunkKinds);
     expect(t.dids).to.deep.equal([{ did: '380671110001', target: { type: 'queue', name: 'support' }, channel: 1, field: 'channels.0.did' }]);
     const lines = (t.settings as { lines: { secret: string; username: string }[] }).lines;
-    expect(lines.map((l) => [l.username, l.secret])).to.deep.equal([['gw-ch1', 'Other-Sim-Secret-9'], ['goip2', 'Gsm-Lines-Secret-7']]);
+    expect(lines.map((l) => [l.username, l.secret])).to.deep.equal([['gw-ch1', 'Other-Sim-Secret-9'], ['gw-ch2', 'Gsm-Lines-Secret-7']]);
     expect(fieldOf(() => parseTrunk({ ...base, auth: 'ip', channels: [{ port: 5070 }, { port: 5070 }] }, [], trunkKinds))).to.equal('TRUNK_INVALID channels.1');
   });
 

@@ -51,6 +51,18 @@ export interface GatewayOptions {
 
 export const MAX_LINES = 64;
 
+/**
+ * A registering line's user name is its endpoint name: Asterisk finds the AOR of a REGISTER and
+ * the endpoint of an INVITE by that name, so any other name would leave the line unreachable.
+ */
+function lineUser(value: unknown, field: string, endpoint: string): string {
+  const given = f.username(value, field, false);
+  if (given !== undefined && given !== endpoint) {
+    throw new TrunkFieldError(field, `must be ${endpoint} (the gateway line registers as its endpoint name); set the gateway's line to register as ${endpoint}`);
+  }
+  return endpoint;
+}
+
 const takesCalls = (l: GatewayLine) => l.type !== 'fxs';
 
 export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
@@ -101,7 +113,7 @@ export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
         ...(did ? { didField } : {}),
         target: item.target === undefined ? null : f.targetText(f.target(item.target, `${at}.target`)),
         extension,
-        username: auth === 'register' ? (f.username(item.username, `${at}.username`, false) ?? endpointOf(name, i + 1)) : null,
+        username: auth === 'register' ? lineUser(item.username, `${at}.username`, endpointOf(name, i + 1)) : null,
         secret,
         port: auth === 'ip' ? f.port(item.port, `${at}.port`, basePort + i) : null,
       };
