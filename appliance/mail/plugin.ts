@@ -113,7 +113,13 @@ export const mailPlugin = fp(
       clock,
       dataDir,
       limits: { ...defaultSyncLimits, ...overrides.limits },
-      onProgress: (id, done, total) => mailboxes.setProgress(id, done, total),
+      onProgress: (id, done, total) => {
+        mailboxes.setProgress(id, done, total);
+        app.realtime.publish({
+          type: 'mail.sync.progress',
+          render: (viewer) => (viewer.role === 'admin' || viewer.role === 'supervisor' ? { mailboxId: id, done, total } : undefined),
+        });
+      },
       onStored: (mailbox, batch) => {
         for (const id of batch.stored) {
           const m = messages.get(id);

@@ -16,9 +16,17 @@ export interface Delegation {
 
 /** SQL of routing rules, round-robin cursors and delegations. */
 export class RoutingRepository {
+  /** Rules are read for every routed message and change rarely: kept until this repository changes them. */
+  private cached: RoutingRule[] | null = null;
+
   constructor(private readonly db: Db) {}
 
   rules(): RoutingRule[] {
+    this.cached ??= this.loadRules();
+    return this.cached;
+  }
+
+  private loadRules(): RoutingRule[] {
     return (this.db.prepare('SELECT * FROM mail_routing_rules ORDER BY position, id').all() as RuleRow[]).map((r) => ({
       id: r.id,
       position: r.position,
@@ -31,6 +39,7 @@ export class RoutingRepository {
 
   /** Inserts at `position` (1-based; default last), shifting the rules after it. */
   addRule(rule: { name: string; enabled: boolean; conditions: RuleConditions; action: RuleAction; position?: number }, at: string): number {
+    this.cached = null;
     return this.db.transaction(() => {
       const count = (this.db.prepare('SELECT COUNT(*) AS n FROM mail_routing_rules').get() as { n: number }).n;
       const position = Math.min(Math.max(rule.position ?? count + 1, 1), count + 1);
@@ -43,6 +52,7 @@ export class RoutingRepository {
   }
 
   deleteRule(id: number): boolean {
+    this.cached = null;
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT position FROM mail_routing_rules WHERE id = ?').get(id) as { position: number } | undefined;
       if (!row) return false;

@@ -162,6 +162,47 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     expect((await manager.request('DELETE', `/api/v1/delegations/${delegationId}`)).statusCode).to.equal(404);
   });
 
+  it('team rules hand out mail round-robin; replies thread by headers and by subject when headers are lost; writing to a contact by id', async () => {
+    const a = await client(m, 'operator', 'support-a');
+    const b = await client(m, 'operator', 'support-b');
+    const team = await admin.request('POST', '/api/v1/teams', { name: 'Support', memberIds: [a.userId, b.userId] });
+    expect(team.statusCode, team.body).to.equal(201);
+    const rule = await admin.request('POST', '/api/v1/routing-rules', {
+      name: 'support words', position: 1, conditions: { keywords: ['support'] }, action: { type: 'team', teamId: team.json().id, strategy: 'round_robin' },
+    });
+    expect(rule.statusCode, rule.body).to.equal(201);
+    expect((await admin.request('GET', '/api/v1/routing-rules')).json().items.map((r: { position: number; name: string }) => r.name)[0]).to.equal('support words');
+    const assignees: number[] = [];
+    const ids: { id: number; messageId: string; threadId: number }[] = [];
+    for (let i = 1; i <= 3; i++) {
+      await deliver(mailFrom('Pat <pat@people.test>', 'sales@corp.test', `Need support ${i}`));
+      const msg = await latest(admin);
+      assignees.push(msg.assigneeId);
+      ids.push(msg);
+    }
+    expect(assignees).to.deep.equal([a.userId, b.userId, a.userId]);
+    expect(new Set(ids.map((x) => x.threadId)).size).to.equal(3);
+
+    await deliver(mailFrom('Pat <pat@people.test>', 'sales@corp.test', 'Something else', [`In-Reply-To: <${ids[1]!.messageId}>`, `References: <${ids[1]!.messageId}>`]));
+    expect((await latest(admin)).threadId).to.equal(ids[1]!.threadId);
+    await deliver(mailFrom('Pat <pat@people.test>', 'sales@corp.test', 'RE: Need support 3'));
+    expect((await latest(admin)).threadId).to.equal(ids[2]!.threadId);
+    await deliver(mailFrom('Someone Else <else@people.test>', 'sales@corp.test', 'Re: Need support 3'));
+    expect((await latest(admin)).threadId).not.to.equal(ids[2]!.threadId); // no shared contact: not the same conversation
+
+    const before = smtp.received.length;
+    const sent = await admin.request('POST', '/api/v1/messages', { mailboxId, contactId: acmeId, subject: 'Our offer', text: 'Dear client' });
+    expect(sent.statusCode, sent.body).to.equal(201);
+    expect(sent.json()).to.include({ direction: 'out', subject: 'Our offer' });
+    expect(sent.json().contactIds).to.deep.equal([acmeId]);
+    const got = await smtp.waitFor(before + 1);
+    expect(got[before]!.to).to.deep.equal(['boss@acme.test']);
+    expect(got[before]!.from).to.equal('sales@corp.test');
+    const none = await admin.request('POST', '/api/v1/messages', { mailboxId, text: 'to nobody' });
+    expect(none.json().error.code).to.equal('MAIL_NO_RECIPIENT');
+    expect((await admin.request('DELETE', `/api/v1/routing-rules/${rule.json().id}`)).statusCode).to.equal(204);
+  });
+
   it('offboarding removes every mail access of a deactivated user at once', async () => {
     const helper = await client(m, 'operator', 'helper');
     const box = mailboxBody(dovecot, 'helper@corp.test', { folders: ['Helper'], ownerId: helper.userId });
