@@ -4,7 +4,7 @@ import { AppError } from '../core/errors.js';
 import { ErrorResponse } from '../core/route-policy.js';
 import { TrunkFieldError } from './model.js';
 import { TrunkNotFoundError, type TrunkService } from './service.js';
-import { TrunkBody, TrunkCreated, TrunkIdParams, TrunkList, TrunkViewSchema } from './schemas.js';
+import { TrunkBody, TrunkCreated, TrunkIdParams, TrunkList, TrunkSelector, TrunkViewSchema } from './schemas.js';
 import type { TrunkKind } from './model.js';
 import './errors.js';
 
@@ -54,6 +54,20 @@ export async function trunkRoutes(app: FastifyInstance, opts: { service: TrunkSe
       app.deps.audit.record({ actorId: currentUser(request).id, action: 'trunk.add', targetType: 'trunk', targetId: trunk.id, details: { name: trunk.name, kind: trunk.kind } });
       const asterisk = await applier.apply();
       return reply.code(201).send({ trunk: service.view(trunk), asterisk });
+    },
+  );
+
+  // `DELETE /api/v1/trunks?name=uplink` (or `?id=3`): the same as DELETE /api/v1/trunks/:id, by name.
+  app.delete(
+    '/api/v1/trunks',
+    { config: { access: ADMIN }, schema: { querystring: TrunkSelector, response: { 200: TrunkCreated, ...errors } } },
+    async (request) => {
+      const q = request.query as TrunkSelector;
+      const which = q.id ?? q.name;
+      if (which === undefined) throw new AppError('TRUNK_INVALID', { field: 'query.name', detail: 'give the trunk to remove as ?name=NAME or ?id=ID' });
+      const trunk = guard(() => service.remove(which));
+      app.deps.audit.record({ actorId: currentUser(request).id, action: 'trunk.remove', targetType: 'trunk', targetId: trunk.id, details: { name: trunk.name } });
+      return { trunk: service.view(trunk), asterisk: await applier.apply() };
     },
   );
 

@@ -29,6 +29,9 @@ export const TrunkList = Type.Object({
 export const TrunkIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type TrunkIdParams = Static<typeof TrunkIdParams>;
 
+export const TrunkSelector = Type.Object({ id: Type.Optional(Type.Integer({ minimum: 1 })), name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false });
+export type TrunkSelector = Static<typeof TrunkSelector>;
+
 const Text = (max: number) => Type.String({ maxLength: max });
 const TextList = Type.Union([Type.String({ maxLength: 4000 }), Type.Array(Type.Union([Type.String({ maxLength: 200 }), Type.Object({}, { additionalProperties: true })]), { maxItems: 200 })]);
 

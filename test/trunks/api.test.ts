@@ -56,9 +56,17 @@ describe('trunks API: admin only, validation naming the field, secrets never ret
       const del = await admin.request('DELETE', `/api/v1/trunks/${body.trunk.id}`);
       expect(del.statusCode).to.equal(200);
       expect((await admin.request('GET', `/api/v1/trunks/${body.trunk.id}`)).json().error.code).to.equal('TRUNK_NOT_FOUND');
-      expect(applied).to.equal(3);
+      expect((await admin.request('POST', '/api/v1/trunks', { ...SIP, name: 'second', dids: [] })).statusCode).to.equal(201);
+      const byName = await admin.request('DELETE', '/api/v1/trunks?name=second');
+      expect(byName.statusCode).to.equal(200);
+      expect(byName.json().trunk.name).to.equal('second');
+      const neither = await admin.request('DELETE', '/api/v1/trunks');
+      expect(neither.statusCode).to.equal(400);
+      expect(neither.json().error).to.include({ code: 'TRUNK_INVALID', field: 'query.name' });
+      expect((await admin.request('DELETE', '/api/v1/trunks?name=nope')).statusCode).to.equal(404);
+      expect(applied).to.equal(5);
       const audit = t.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'trunk.%' ORDER BY id").all();
-      expect(audit).to.deep.equal([{ action: 'trunk.add' }, { action: 'trunk.add' }, { action: 'trunk.remove' }]);
+      expect(audit).to.deep.equal([{ action: 'trunk.add' }, { action: 'trunk.add' }, { action: 'trunk.remove' }, { action: 'trunk.add' }, { action: 'trunk.remove' }]);
     });
 
     it('refuses operators and supervisors (403) and anonymous callers (401)', async () => {
