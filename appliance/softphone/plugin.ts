@@ -46,6 +46,20 @@ export const softphonePlugin = fp(
       phones.detach(userId);
       proxy.closeUser(userId);
     });
+    // Phones follow accounts: issued when a user with a phone role appears or gets such a role,
+    // so Asterisk's endpoints can be rendered before the operator first logs in.
+    const account = app.deps.db.prepare('SELECT role, active FROM users WHERE id = ?');
+    const eligible = (role: string) => (settings.roles as readonly string[]).includes(role);
+    const follow = ({ userId }: { userId: number }) => {
+      const user = account.get(userId) as { role: string; active: number } | undefined;
+      if (user && user.active && eligible(user.role)) phones.issue(userId);
+      else if (phones.detach(userId)) proxy.closeUser(userId);
+    };
+    for (const event of ['user.created', 'user.updated', 'user.reactivated'] as const) app.deps.bus.subscribe(event, follow);
+    app.addHook('onReady', async () => {
+      const active = app.deps.db.prepare('SELECT id, role FROM users WHERE active = 1').all() as { id: number; role: string }[];
+      for (const user of active) if (eligible(user.role)) phones.issue(user.id);
+    });
 
     const phoneFor = (user: { id: number; role: string }) => {
       if (!(settings.roles as readonly string[]).includes(user.role)) throw new AppError('PHONE_NOT_AVAILABLE', { role: user.role });

@@ -174,6 +174,17 @@ describe('softphone: issued SIP credentials and the SIP WebSocket proxy', () => 
     expect(t.app.phones.find(other.userId)).to.equal(null);
   });
 
+  it('issues a phone when a user with a phone role is created, and takes it back when the role changes', async () => {
+    const { insertUser } = await import('../../appliance/core/auth/plugin.js');
+    const id = await insertUser({ db: t.db, clock: t.clock }, { username: 'newbie', password: 'x'.repeat(12), displayName: 'Newbie', role: 'operator' });
+    expect(t.app.phones.find(id)).to.equal(null);
+    t.app.deps.bus.publish('user.created', { userId: id, actorId: null });
+    expect(t.app.phones.find(id)?.sipUser).to.equal(`cb-op-${id}`);
+    t.db.prepare("UPDATE users SET role = 'admin' WHERE id = ?").run(id);
+    t.app.deps.bus.publish('user.updated', { userId: id, actorId: null });
+    expect(t.app.phones.find(id)).to.equal(null);
+  });
+
   it('leaves in-dialog requests alone and masks only the name-addr of party headers', () => {
     const bye = 'BYE sip:x@y SIP/2.0\r\nFrom: <sip:someone@pbx>;tag=1\r\nTo: <sip:me@pbx>;tag=2\r\nCall-ID: 1\r\nCSeq: 2 BYE\r\n\r\n';
     expect(impersonates(bye, 'me')).to.equal(false);
