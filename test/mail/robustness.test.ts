@@ -169,3 +169,26 @@ describe('mail sync robustness (real Dovecot): IDLE, drops mid-fetch, quarantine
     expect(statSync(join(m.dataDir, msg.raw_path)).size).to.equal(msg.raw_bytes);
   });
 });
+
+describe('mail sync on a server without IDLE (real Dovecot)', function () {
+  this.timeout(60_000);
+  it('falls back to polling: state "polling", new mail arrives by the next poll', async () => {
+    const dovecot = await startDovecot({ extraConfig: 'imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE UIDPLUS' });
+    const data = tempDataDir();
+    const m = await openMailApp(data.dir, { mail: { pollSeconds: 5 } });
+    try {
+      const admin = await client(m, 'admin');
+      const id = (await admin.request('POST', '/api/v1/mailboxes', mailboxBody(dovecot, 'noidle@corp.test'))).json().id as number;
+      m.app.mail.start(id);
+      await until('the first pass', async () => (await admin.request('GET', `/api/v1/mailboxes/${id}`)).json().state === 'polling', 20_000);
+      const started = Date.now();
+      await dovecot.append('INBOX', [Buffer.from(makeMessage(9500, 7, { subject: 'Arrives by polling' }))]);
+      await until('the polled message', async () => (await admin.request('GET', `/api/v1/mailboxes/${id}`)).json().messageCount === 1, 15_000);
+      expect(Date.now() - started).to.be.below(8000);
+    } finally {
+      await m.close();
+      data.remove();
+      await dovecot.stop();
+    }
+  });
+});

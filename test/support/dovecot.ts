@@ -39,7 +39,7 @@ export async function freePort(): Promise<number> {
 
 const NOBODY = 65534;
 
-export async function startDovecot(options: { username?: string; password?: string } = {}): Promise<Dovecot> {
+export async function startDovecot(options: { username?: string; password?: string; extraConfig?: string } = {}): Promise<Dovecot> {
   const username = options.username ?? 'agent';
   const password = options.password ?? 'dovecot-test-password';
   const dir = mkdtempSync(join(tmpdir(), 'contactbox-dovecot-'));
@@ -92,6 +92,7 @@ service stats {
 protocol imap {
   mail_max_userip_connections = 100
 }
+${options.extraConfig ?? ''}
 `,
   );
   const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
