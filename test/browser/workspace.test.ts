@@ -104,6 +104,21 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
   });
 
+  it('operator: adds a contact; a malformed number is refused with the server’s message', async () => {
+    await page.getByText('New contact').click();
+    await page.locator('#nc-name').fill('Oksana Koval');
+    await page.locator('#nc-phones').fill('+380 67 123, 067 765 43 21');
+    await page.locator('#nc-tags').fill('wholesale, kyiv');
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const error = page.getByTestId('new-contact-error');
+    await error.waitFor();
+    expect(await error.textContent()).to.match(/phone number 1/i);
+    await page.locator('#nc-phones').fill('067 765 43 21');
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await page.getByTestId('contact-name').getByText('Oksana Koval').waitFor();
+    expect(await page.getByTestId('contact-phones').textContent()).to.equal('+380677654321');
+  });
+
   it('switches the language to Ukrainian, keeps it for the user, and back', async () => {
     await page.getByTestId('language').selectOption('uk');
     await page.getByRole('navigation').getByText('Робоче місце').waitFor();

@@ -2,6 +2,7 @@ import { h, replace } from '../dom.js';
 import type { Ctx, View } from '../context.js';
 import { contactCard, type Contact } from './contact.js';
 import { callBoard } from './call-board.js';
+import { newContactForm } from './new-contact.js';
 import { phonePanel } from '../softphone/panel.js';
 
 /**
@@ -86,7 +87,17 @@ export function workspacePage(ctx: Ctx): View {
     { class: 'workspace', 'data-testid': 'workspace' },
     h('h1', { class: 'visually-hidden' }, t('nav.workspace')),
     board.statusBar,
-    h('section', { class: 'panel search-pane' }, form, searchError, count, results),
+    h(
+      'section',
+      { class: 'panel search-pane' },
+      form,
+      searchError,
+      count,
+      results,
+      newContactForm(ctx, (id) => void openContact(id)),
+      // Served masked for masked roles, and audited.
+      h('p', {}, h('a', { href: '/api/v1/contacts/export.csv', download: 'contacts.csv' }, t('contact.export'))),
+    ),
     center,
     h('aside', { class: 'side' }, board.incoming, phone.element),
   );
