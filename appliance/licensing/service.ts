@@ -134,6 +134,8 @@ export class LicensingService {
     }
     this.recompute();
     this.deps.repo.recordPeak(hourOf(now), this.counter.inUse, this.state.sessions);
+    // Outbound holds expire silently; this also re-applies the hold if Asterisk lost it.
+    void this.enforcer.request();
   }
 
   current(): LicenseState {
@@ -209,7 +211,13 @@ export class LicensingService {
       this.deps.log.info({ direction, inUse: this.counter.inUse, sessions: this.state.sessions }, 'dialog refused: licensed sessions exhausted');
       throw new AppError('LICENSE_SESSIONS_EXHAUSTED', { sessions: this.state.sessions });
     }
-    return this.counter.reserve(options.operatorId ?? null, now.getTime());
+    const release = this.counter.reserve(options.operatorId ?? null, now.getTime());
+    // A held session counts for the queues too: an inbound call must not take it meanwhile.
+    void this.enforcer.request();
+    return () => {
+      release();
+      void this.enforcer.request();
+    };
   }
 
   assertModule(name: ModuleName): void {
@@ -285,7 +293,7 @@ export class LicensingService {
   }
 
   private atLimit(): boolean {
-    return this.counter.inUse >= this.state.sessions;
+    return this.counter.committed(this.deps.clock.now().getTime()) >= this.state.sessions;
   }
 
   private assertActive(): void {

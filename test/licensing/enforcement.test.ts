@@ -100,6 +100,18 @@ describe('licensing: concurrent-dialog enforcement', () => {
     expect(usage).to.deep.equal([{ hour: '2026-11-25T12:00:00.000Z', peak: 2, sessionLimit: 2, refused: 2 }]);
   });
 
+  it('a session held for an outbound call being set up also holds the queues; giving it back releases them', async () => {
+    queue.arrive('in-1');
+    await waitFor(() => h.app.licensing.status().inUse === 1, 'one call up');
+    const release = h.app.licensing.assertCanOpenDialog('outbound', { operatorId: 103 });
+    await waitFor(() => queue.members.every((m) => m.paused), 'queues held for the outbound call');
+    queue.arrive('in-2');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(queue.waiting).to.deep.equal(['in-2']);
+    release(); // the customer did not answer: no dialog opened
+    await waitFor(() => queue.answered.has('in-2'), 'the waiting call answered');
+  });
+
   it('a bigger licence activated by the CLI while calls are up raises the limit at once, without restart or dropped calls', async () => {
     queue.arrive('c1');
     queue.arrive('c2');
