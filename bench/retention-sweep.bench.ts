@@ -12,7 +12,7 @@ import { systemClock } from '../appliance/core/clock.js';
 
 /**
  * A backlog of RETENTION_BENCH_ITEMS (default 1,000,000) expired recordings — rows and small
- * files — swept by the appliance's retention engine while a separate thread keeps requesting
+ * files, two years of them as a customer has when first shortening "forever" to 7 days — swept by the appliance's retention engine while a separate thread keeps requesting
  * GET /healthz and an authenticated GET from the same running app on 127.0.0.1. Measured: the
  * sweep's duration and the UI's p99 latency during it, with the idle p99 of the same run as
  * baseline. Targets (issue 7): under 5 minutes, p99 under 100 ms.
@@ -68,10 +68,11 @@ function generateBacklog(dataDir: string, db: ReturnType<typeof openDatabase>, n
     const files: string[] = [];
     db.transaction(() => {
       for (let i = start; i < Math.min(ITEMS, start + chunk); i++) {
-        // Spread over days 8..730 before now: all older than the 7-day policy.
-        const at = new Date(now - (8 + ((i * 7919) % 722)) * DAY - (i % 86_400) * 1000).toISOString();
+        // Two years of calls, oldest first as the appliance stores them, from 730 to 8 days
+        // ago: all older than the 7-day policy.
+        const at = new Date(now - 730 * DAY + Math.floor((i * 722 * DAY) / ITEMS)).toISOString();
         const callId = Number(insertCall.run(`bench-${i}`, at, at).lastInsertRowid);
-        const path = `recordings/${at.slice(0, 7)}/${i % 100}/${i}.opus`;
+        const path = `recordings/${at.slice(0, 10).replace(/-/g, '/')}/${i}.opus`;
         insertRecording.run(callId, path, at);
         files.push(path);
       }

@@ -23,19 +23,27 @@ export function dataPath(dataDir: string, relative: string): string | null {
   return join(dataDir, clean);
 }
 
-/** Unlinks files in parallel; a file already gone counts as deleted (a resumed run meets those). */
+/**
+ * Unlinks in flight at once (each runs on libuv's thread pool): enough to keep its four threads
+ * busy between main-thread turns, without queueing a whole batch at once.
+ */
+const UNLINK_CONCURRENCY = 16;
+
+/** Unlinks files; a file already gone counts as deleted (a resumed run meets those). */
 export async function unlinkAll(dataDir: string, files: readonly string[]): Promise<void> {
-  await Promise.all(
-    files.map(async (rel) => {
-      const abs = dataPath(dataDir, rel);
-      if (!abs) return;
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const abs = dataPath(dataDir, files[next++]!);
+      if (!abs) continue;
       try {
         await unlink(abs);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UNLINK_CONCURRENCY, files.length) }, lane));
 }
 
 export function tableExists(db: Db, table: string): boolean {
