@@ -110,9 +110,9 @@ export class LicensingService {
 
   /** Re-reads the licence file (after it changed on disk); a new licence takes effect at once. */
   async reload(): Promise<LicenseState> {
-    // Facts are read again: a licence may have been issued after hardware changed.
-    this.fingerprint = null;
-    await this.ensureFingerprint();
+    // Facts are read again (a licence may have been issued after hardware changed), into a
+    // local first: a tick while they are read must still judge with the previous fingerprint.
+    this.fingerprint = fingerprintOf(await this.deps.facts());
     this.readLicenseFile();
     this.recompute();
     return this.state;
