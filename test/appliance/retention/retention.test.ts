@@ -64,6 +64,11 @@ describe('retention: policies, preview, legal holds, runs and the journal', () =
     const preview = await admin.request('POST', '/api/v1/retention/preview', { class: 'audit', days: 100 });
     expect(preview.json().classes[0].items).to.equal(expired);
     const saved = await admin.request('PUT', '/api/v1/retention/policies/audit', { days: 100 });
+    // Without a class: what a run would delete now, every class.
+    const all = await admin.request('POST', '/api/v1/retention/preview', { asOf: NOW.toISOString().slice(0, 10) });
+    expect(all.statusCode).to.equal(200);
+    const auditLine = all.json().classes.find((c: { class: string }) => c.class === 'audit');
+    expect(auditLine).to.deep.include({ policyDays: 100, registered: true, items: ats.filter((a) => a < new Date(new Date(NOW.toISOString().slice(0, 10)).getTime() - 100 * DAY).toISOString()).length });
     expect(saved.json().saved).to.equal(true);
     expect(t.db.prepare("SELECT days, source, updated_by AS by FROM retention_policies WHERE class='audit'").get()).to.deep.equal({ days: 100, source: 'admin', by: admin.userId });
     const audit = t.db.prepare("SELECT actor_id, target_id, details FROM audit_log WHERE action='retention.policy_set'").get() as { actor_id: number; target_id: string; details: string };
@@ -258,5 +263,29 @@ describe('retention: policies, preview, legal holds, runs and the journal', () =
     expect(existsSync(orphan)).to.equal(false);
     expect(existsSync(join(t.dataDir, 'quarantine/2026-06-01/recordings/2025/01/01/orphan.opus'))).to.equal(true);
     expect(readdirSync(join(t.dataDir, 'recordings/2026/06/01'))).to.deep.equal(['being-written.opus']);
+  });
+});
+
+describe('retention: the daily job inside the appliance', () => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('runs on its timer (journal trigger "schedule"), is listed by the journal API, and stops with the app', async () => {
+    t = await buildTestApp({
+      clock: new ManualClock(NOW),
+      overrides: { retention: { intervalMs: 60_000, firstRunDelayMs: 20, disk: () => ({ totalBytes: 100e9, freeBytes: 60e9 }) } as RetentionOverrides },
+    });
+    const ats = generateAudit(t.db, NOW, 200);
+    t.app.retention.service.setPolicy('audit', 100, { source: 'admin', actorId: null });
+    const expired = ats.filter((a) => a < new Date(NOW.getTime() - 100 * DAY).toISOString()).length;
+    const admin = await t.userClient('admin');
+    for (let i = 0; i < 200 && !t.db.prepare("SELECT 1 FROM retention_journal WHERE trigger = 'schedule' AND status = 'finished'").get(); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const journal = await admin.request('GET', '/api/v1/retention/journal?limit=5');
+    expect(journal.statusCode).to.equal(200);
+    const entry = journal.json().entries.find((e: { class: string }) => e.class === 'audit');
+    expect(entry).to.deep.include({ trigger: 'schedule', actor: 'schedule', status: 'finished', items: expired, policyDays: 100 });
+    expect((t.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'test.event'").get() as { n: number }).n).to.equal(ats.length - expired);
   });
 });
