@@ -173,6 +173,16 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByLabel('Team name').press('Enter');
     await page.getByTestId('admin-teams').getByRole('cell', { name: 'Sales' }).waitFor();
 
+    await page.getByRole('tab', { name: 'Users' }).click();
+    const ivan = page.locator('tr[data-username=ivan]');
+    await ivan.getByTestId('edit-user').click();
+    const editor = page.getByTestId('user-editor');
+    await editor.getByLabel('Full name').fill('Ivan Trainee');
+    await editor.getByLabel('Sales').check();
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('admin-message').getByText('User Ivan Intern saved.').waitFor();
+    expect(await page.locator('tr[data-username=ivan]').textContent()).to.include('Ivan Trainee').and.include('Sales');
+
     await page.getByRole('tab', { name: 'Trunks' }).click();
     await page.locator('[data-testid=admin-trunks], .admin-panel .error').first().waitFor();
 

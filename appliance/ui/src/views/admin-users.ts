@@ -2,6 +2,7 @@ import { h, option, replace } from '../dom.js';
 import type { Ctx } from '../context.js';
 import { LANGUAGES, LANGUAGE_NAMES } from '../i18n.js';
 import { ROLE_LABEL } from './shell.js';
+import { teamChecks, userEditor } from './admin-user-edit.js';
 
 interface User {
   id: number;
@@ -38,6 +39,7 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
   const password = h('input', { id: 'new-password', type: 'password', required: true, maxlength: 200, autocomplete: 'new-password' });
   const role = h('select', { id: 'new-role' }, ...ROLES.map((r) => option(r, t(ROLE_LABEL[r]!), r === 'operator')));
   const language = h('select', { id: 'new-language' }, option('', '—', true), ...LANGUAGES.map((l) => option(l, LANGUAGE_NAMES[l])));
+  const newTeams = teamChecks(teams.items, [], 'new');
   const form = h(
     'form',
     { class: 'inline-form', 'data-testid': 'user-form' },
@@ -46,6 +48,7 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
     h('div', { class: 'field' }, h('label', { for: password.id }, t('users.password')), password),
     h('div', { class: 'field' }, h('label', { for: role.id }, t('users.role')), role),
     h('div', { class: 'field' }, h('label', { for: language.id }, t('users.language')), language),
+    teams.items.length ? h('fieldset', {}, h('legend', {}, t('users.teams')), newTeams.element) : null,
     h('button', { type: 'submit', class: 'primary' }, t('users.create')),
   );
 
@@ -73,6 +76,7 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
         password: password.value,
         role: role.value,
         ...(language.value ? { language: language.value } : {}),
+        ...(newTeams.value().length ? { teamIds: newTeams.value() } : {}),
       });
       const name = displayName.value.trim();
       await ui.reload();
@@ -94,12 +98,35 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
       h('td', {}, t(user.active ? 'users.active' : 'users.inactive')),
       actions,
     );
+    if (user.active) {
+      const edit = h('button', { type: 'button', 'data-testid': 'edit-user' }, t('users.edit'));
+      edit.addEventListener('click', () => {
+        const editorRow = h('tr', { class: 'editor-row' });
+        const cell = h('td', { colspan: 6 });
+        cell.append(
+          userEditor(ctx, user, teams.items, async (saved, err) => {
+            if (err) return ui.fail(err);
+            editorRow.remove();
+            edit.disabled = false;
+            if (saved) {
+              await ui.reload();
+              ui.ok(t('users.saved', { name: user.displayName }));
+            }
+          }),
+        );
+        editorRow.append(cell);
+        row.after(editorRow);
+        edit.disabled = true;
+      });
+      actions.append(edit, ' ');
+    }
     if (user.active && user.id !== ctx.me.id) {
+      const slot = h('span', {});
       const start = h('button', { type: 'button', class: 'danger' }, t('users.deactivate'));
       start.addEventListener('click', () => {
         const handover = h('select', { id: `handover-${user.id}` }, option('', t('users.handoverNone'), true), ...users.items.filter((u) => u.active && u.id !== user.id).map((u) => option(String(u.id), u.displayName)));
         const confirm = h('button', { type: 'button', class: 'danger', 'data-testid': 'confirm-deactivate' }, t('users.deactivate'));
-        const cancel = h('button', { type: 'button', onclick: () => replace(actions, start) }, t('common.cancel'));
+        const cancel = h('button', { type: 'button', onclick: () => replace(slot, start) }, t('common.cancel'));
         confirm.addEventListener('click', async () => {
           try {
             await api.post(`/api/v1/users/${user.id}/deactivate`, handover.value ? { handoverTo: Number(handover.value) } : {});
@@ -109,10 +136,11 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
             ui.fail(err);
           }
         });
-        replace(actions, h('p', {}, t('users.confirmDeactivate', { name: user.displayName })), h('label', { for: handover.id }, t('users.handoverTo')), ' ', handover, ' ', confirm, ' ', cancel);
+        replace(slot, h('p', {}, t('users.confirmDeactivate', { name: user.displayName })), h('label', { for: handover.id }, t('users.handoverTo')), ' ', handover, ' ', confirm, ' ', cancel);
         handover.focus();
       });
-      actions.append(start);
+      slot.append(start);
+      actions.append(slot);
     } else if (!user.active) {
       actions.append(
         h('button', {
