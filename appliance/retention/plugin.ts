@@ -31,7 +31,7 @@ export interface RetentionOverrides {
 }
 
 const DAY = 86_400_000;
-const HOLD_TABLES: Partial<Record<HoldScope, string>> = { contact: 'contacts', call: 'calls' };
+const HOLD_TABLES: Partial<Record<HoldScope, string>> = { contact: 'contacts', call: 'calls', mail_thread: 'mail_threads' };
 
 export const retentionPlugin = fp(
   async function retention(app: FastifyInstance) {
@@ -67,6 +67,13 @@ export const retentionPlugin = fp(
       return existsStatements.get(scope)?.(targetId);
     };
     await retentionRoutes(app, { service, forecast, targetExists });
+
+    // A held contact merged into another: its calls and mail now carry the other id, so the
+    // hold follows them there (audited like any hold).
+    type Contacts = { onMerge(handler: (keptId: number, mergedId: number) => void): void };
+    if (app.hasDecorator('contacts')) {
+      (app as unknown as { contacts: Contacts }).contacts.onMerge((keptId, mergedId) => service.followMerge(keptId, mergedId));
+    }
 
     // The console and `status` show this; warnings at 80 % and 90 % disk use.
     app.addHook('onReady', async () => {

@@ -362,6 +362,13 @@ export class RetentionService {
     return this.repo.hold(id)!;
   }
 
+  /** Called inside the contacts capability's merge transaction. */
+  followMerge(keptId: number, mergedId: number): void {
+    const hold = this.repo.activeHold('contact', String(mergedId));
+    if (!hold || this.repo.activeHold('contact', String(keptId))) return;
+    this.placeHold('contact', String(keptId), `${hold.reason} (held contact ${mergedId} was merged into this one)`.slice(0, 500), null);
+  }
+
   countAll(asOf: Date): Record<string, Tally> {
     const policies = this.policyMap();
     return Object.fromEntries(this.classNames().map((n) => [n, this.count(n, policies, asOf)]));

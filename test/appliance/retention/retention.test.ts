@@ -266,6 +266,25 @@ describe('retention: policies, preview, legal holds, runs and the journal', () =
   });
 });
 
+describe('retention: legal holds follow merged contacts', () => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('a hold on a contact merged into another moves with its dialogs to the kept contact', async () => {
+    t = await appWith();
+    const add = t.db.prepare("INSERT INTO contacts (id, name, name_fold, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
+    add.run(10, 'Kept', 'kept', NOW.toISOString(), NOW.toISOString());
+    add.run(11, 'Held', 'held', NOW.toISOString(), NOW.toISOString());
+    const admin = await t.userClient('admin');
+    expect((await admin.request('POST', '/api/v1/legal-holds', { scope: 'contact', targetId: '11', reason: 'case 7' })).statusCode).to.equal(201);
+    const merged = await admin.request('POST', '/api/v1/contacts/10/merge', { otherId: 11 });
+    expect(merged.statusCode, merged.body).to.equal(200);
+    const holds = (await admin.request('GET', '/api/v1/legal-holds')).json().holds as { targetId: string; reason: string }[];
+    expect(holds.map((h) => h.targetId).sort()).to.deep.equal(['10', '11']);
+    expect(holds.find((h) => h.targetId === '10')!.reason).to.match(/^case 7 \(held contact 11 was merged/);
+  });
+});
+
 describe('retention: the daily job inside the appliance', () => {
   let t: TestApp;
   afterEach(async () => t?.close());
