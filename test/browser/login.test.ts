@@ -33,6 +33,17 @@ describe('browser: login page and shell (headless Chromium)', function () {
     expect(await page.getByLabel('Password').inputValue()).to.equal('');
   });
 
+  it('switches the login page to Ukrainian and shows the server’s error in Ukrainian', async () => {
+    await page.getByTestId('language').selectOption('uk');
+    await page.getByLabel('Ім’я користувача').fill('boss');
+    await page.getByLabel('Пароль').fill('still not the password');
+    await page.getByRole('button', { name: 'Увійти' }).click();
+    await page.getByTestId('login-error').getByText('Неправильне ім’я користувача або пароль.').waitFor();
+    expect(await page.locator('h1').textContent()).to.equal('Вхід до contactbox');
+    await page.getByTestId('language').selectOption('en');
+    await page.getByLabel('Username').waitFor();
+  });
+
   it('is usable from the keyboard: labelled fields in order, Enter submits', async () => {
     await page.goto(`${server.url}/login`);
     await page.locator('#username:focus').waitFor();
