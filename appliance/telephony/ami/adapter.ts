@@ -76,7 +76,7 @@ export class AmiTelephony implements TelephonyPort {
   }
 
   async channels() {
-    const items = await this.client.list({ Action: 'CoreShowChannels' });
+    const items = await this.client.list({ Action: 'CoreShowChannels' }, ['CoreShowChannel', 'CoreShowChannelsComplete']);
     return items.map(fromCoreShowChannel).filter((c): c is NonNullable<typeof c> => c !== null);
   }
 }

@@ -101,8 +101,9 @@ export class AmiClient {
     return response!;
   }
 
-  /** Sends a list action (CoreShowChannels…) and resolves with the list's items. */
-  async list(fields: Record<string, string | number | boolean | readonly string[] | undefined>): Promise<AmiMessage[]> {
+  /** Sends a list action (CoreShowChannels…) and resolves with the list's items (events named `itemEvents`). */
+  async list(fields: Record<string, string | number | boolean | readonly string[] | undefined>, itemEvents: readonly string[]): Promise<AmiMessage[]> {
+    this.parser.alsoKeep(itemEvents);
     return (await this.send(fields, true)).slice(1);
   }
 

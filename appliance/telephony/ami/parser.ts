@@ -19,7 +19,16 @@ export class AmiParser {
   /** Messages read, including skipped events (for throughput figures). */
   seen = 0;
 
-  constructor(private readonly options: AmiParserOptions) {}
+  private readonly keep: Set<string> | null;
+
+  constructor(options: AmiParserOptions) {
+    this.keep = options.events ? new Set(options.events) : null;
+  }
+
+  /** Also keep these events from now on (the items of a list action such as CoreShowChannels). */
+  alsoKeep(names: readonly string[]): void {
+    for (const n of names) this.keep?.add(n);
+  }
 
   /** Feeds bytes from the socket; returns the complete messages they finish. */
   push(chunk: string | Buffer): AmiMessage[] {
@@ -56,12 +65,11 @@ export class AmiParser {
   }
 
   private parseBlock(text: string, start: number, end: number): AmiMessage | null {
-    const events = this.options.events;
+    const events = this.keep;
     if (events && text.startsWith('Event: ', start)) {
       const eol = text.indexOf('\r\n', start);
       const name = text.slice(start + 7, eol < 0 || eol > end ? end : eol);
-      // Responses to our own list actions (CoreShowChannel…) carry an ActionID and are kept.
-      if (!events.has(name) && !hasActionId(text, start, end)) return null;
+      if (!events.has(name)) return null;
     }
     const message: AmiMessage = {};
     let pos = start;
@@ -80,11 +88,6 @@ export class AmiParser {
     }
     return message;
   }
-}
-
-function hasActionId(text: string, start: number, end: number): boolean {
-  const at = text.indexOf('\r\nActionID: ', start);
-  return at >= 0 && at < end;
 }
 
 /** Serialises an action; `Variable` may be given several times as an array. */
