@@ -9,6 +9,7 @@ import { Router, type TeamDirectory } from './router.js';
 import { Ingest, type ContactsPort, type LeadPolicy } from './ingest.js';
 import { FolderSync, defaultSyncLimits, type SyncLimits } from './sync.js';
 import { ParsePool, type MessageParser } from './parse/pool.js';
+import { sweepOrphans } from './parse/durable-file.js';
 import { openImapSession, type ImapSession } from './imap/session.js';
 import { nodemailerSmtp, type SmtpPort } from './smtp/sender.js';
 import { MailService } from './service.js';
@@ -171,8 +172,14 @@ export const mailPlugin = fp(
       return failing.length === 0 ? 'ok' : `error: ${failing.map((m) => `${m.address}: ${m.error}`).join('; ')}`;
     });
 
+    // File times are the file system's real clock, not the app's (possibly fixed) one.
+    const startedAt = new Date();
     app.addHook('onReady', async () => {
       if (settings.autoStart) service.startAll();
+      sweepOrphans(dataDir, startedAt).then(
+        (n) => n > 0 && app.log.info({ removed: n }, 'removed temporary mail files left by an earlier crash'),
+        (err) => app.log.warn({ err }, 'could not sweep temporary mail files'),
+      );
     });
     app.addHook('onClose', async () => {
       await service.stopAll();

@@ -21,6 +21,8 @@ export interface RunnerDeps {
  */
 export class MailboxRunner {
   private stopped = false;
+  /** Aborted on stop: a long first sync ends after its current batch instead of holding shutdown. */
+  private readonly halt = new AbortController();
   private wake = new AbortController();
   private waiters: { resolve: (r: SyncReport) => void; reject: (e: unknown) => void }[] = [];
   private requested = false;
@@ -48,6 +50,7 @@ export class MailboxRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     this.wake.abort();
     await this.loop;
     for (const w of this.waiters.splice(0)) w.reject(new Error('mail sync stopped'));
@@ -66,7 +69,7 @@ export class MailboxRunner {
           this.session = await this.deps.openSession(mailbox);
         }
         this.deps.setState('syncing', null);
-        const report = await this.deps.folderSync.syncMailbox(this.session, mailbox);
+        const report = await this.deps.folderSync.syncMailbox(this.session, mailbox, this.halt.signal);
         failures = 0;
         this.deps.setState(this.session.supportsIdle ? 'idle' : 'polling', null, true);
         for (const w of waiting) w.resolve(report);

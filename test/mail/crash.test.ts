@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -66,6 +66,10 @@ describe('mail sync survives crashes and server changes (real Dovecot)', functio
       expect(count(m.db, 'SELECT COUNT(*) AS n FROM (SELECT uid FROM mail_sightings GROUP BY folder_id, uid HAVING COUNT(*) > 1)')).to.equal(0);
       const rows = m.db.prepare('SELECT raw_path AS p, raw_bytes AS b FROM mail_messages UNION ALL SELECT path, bytes FROM mail_attachments').all() as { p: string; b: number }[];
       for (const r of rows) expect(statSync(join(data.dir, r.p)).size).to.equal(r.b);
+      // Temporary files the killed process left behind are swept after the restart.
+      await new Promise((r) => setTimeout(r, 500));
+      const tmp = readdirSync(join(data.dir, 'mail'), { recursive: true }).filter((f) => String(f).endsWith('.tmp'));
+      expect(tmp).to.deep.equal([]);
       await m.close();
     } finally {
       data.remove();

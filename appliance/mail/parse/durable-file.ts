@@ -95,3 +95,37 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) =
   });
   await Promise.all(lanes);
 }
+
+/**
+ * Removes temporary files a crash left under `<root>/mail/{raw,att}/*` — only those older than
+ * `before` (the process start), so files a running sync is writing are never touched.
+ */
+export async function sweepOrphans(root: string, before: Date): Promise<number> {
+  let removed = 0;
+  for (const kind of ['raw', 'att']) {
+    const base = join(root, 'mail', kind);
+    let shards: string[];
+    try {
+      shards = await fsp.readdir(base);
+    } catch {
+      continue;
+    }
+    for (const shard of shards) {
+      let names: string[];
+      try {
+        names = (await fsp.readdir(join(base, shard))).filter((n) => n.endsWith('.tmp'));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const file = join(base, shard, name);
+        const st = await fsp.stat(file).catch(() => null);
+        if (st && st.mtime < before) {
+          await fsp.rm(file, { force: true });
+          removed++;
+        }
+      }
+    }
+  }
+  return removed;
+}
