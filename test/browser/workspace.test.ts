@@ -153,6 +153,16 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
 
   it('admin: users, offboarding, teams, trunks, masking settings and the audit log', async () => {
     await signIn('anna');
+    await page.getByText('Import contacts (CSV)').click();
+    const csv = (text: string) => ({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page.locator('#import-file').setInputFiles(csv('name,phones,tags\nMaria Shevchenko,+380501112233,import\nBroken Number,12,import\n'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-result').locator('li').first().waitFor();
+    expect(await page.getByTestId('import-result').locator('li').first().textContent()).to.match(/^Line 3: /);
+    await page.locator('#import-file').setInputFiles(csv('name,phones,tags\nMaria Shevchenko,+380501112233,import\nTaras Bondar,0671112233,import\n'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-result').getByText('2 contacts imported').waitFor();
+
     await page.getByRole('navigation').getByText('Administration').click();
     await page.getByTestId('admin-users').waitFor();
     await page.getByLabel('Username', { exact: true }).fill('petro');

@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The whole error body, for routes that add details (e.g. CSV import's `rows`). */
+    readonly body: unknown = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -35,15 +37,15 @@ export class Api {
     private readonly onSessionLost: () => void,
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', 'accept-language': this.language() };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     if (STATE_CHANGING.has(method) && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
     const response = await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body),
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();
@@ -55,7 +57,7 @@ export class Api {
     }
     if (!response.ok) {
       const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-      const err = new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText);
+      const err = new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, data);
       if (response.status === 401 && path !== '/api/v1/auth/login') this.onSessionLost();
       throw err;
     }
@@ -68,6 +70,11 @@ export class Api {
 
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
+  }
+
+  /** A text body (CSV import) instead of JSON. */
+  postText<T>(path: string, text: string, contentType: string): Promise<T> {
+    return this.request<T>('POST', path, text, contentType);
   }
 
   patch<T>(path: string, body: unknown): Promise<T> {

@@ -3,6 +3,7 @@ import type { Ctx, View } from '../context.js';
 import { contactCard, type Contact } from './contact.js';
 import { callBoard } from './call-board.js';
 import { newContactForm } from './new-contact.js';
+import { importContacts } from './import-contacts.js';
 import { phonePanel } from '../softphone/panel.js';
 
 /**
@@ -97,6 +98,7 @@ export function workspacePage(ctx: Ctx): View {
       newContactForm(ctx, (id) => void openContact(id)),
       // Served masked for masked roles, and audited.
       h('p', {}, h('a', { href: '/api/v1/contacts/export.csv', download: 'contacts.csv' }, t('contact.export'))),
+      ctx.me.role === 'admin' || ctx.me.role === 'supervisor' ? importContacts(ctx) : null,
     ),
     center,
     h('aside', { class: 'side' }, board.incoming, phone.element),
