@@ -7,7 +7,8 @@ import { looksLikeReply, subjectKey } from '../../appliance/mail/threading.js';
 import { leastBusy, roundRobin, ruleMatches, ruleProblem } from '../../appliance/mail/routing.js';
 import { delegationState } from '../../appliance/mail/delegations.js';
 import { SecretBox } from '../../appliance/mail/secret-box.js';
-import { classifyConnectError } from '../../appliance/mail/failures.js';
+import { classifyConnectError, MailConnectError } from '../../appliance/mail/failures.js';
+import { testImap, type ImapSession } from '../../appliance/mail/imap/session.js';
 
 const settings = { host: 'imap.example.com', port: 993, security: 'tls' as const, username: 'u', password: 'p' };
 
@@ -97,5 +98,19 @@ describe('mail: pure rules (Message-IDs, content hash, threading keys, routing, 
     expect(code(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).to.equal('MAIL_TLS_FAILED');
     expect(code(Object.assign(new Error('Connection timed out'), { code: 'CONNECT_TIMEOUT' }))).to.equal('MAIL_TIMEOUT');
     expect(code(new Error('BAD something'))).to.equal('MAIL_SERVER_ERROR');
+  });
+
+  it('an account without INBOX fails the connection test with MAIL_NO_INBOX', async () => {
+    let closed = false;
+    const session = {
+      openFolder: () => Promise.reject(Object.assign(new Error('Mailbox does not exist'), { mailboxMissing: true })),
+      close: async () => {
+        closed = true;
+      },
+    } as unknown as ImapSession;
+    const err = await testImap(settings, {}, async () => session).then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(MailConnectError);
+    expect((err as MailConnectError).failure).to.deep.equal({ code: 'MAIL_NO_INBOX', params: { username: 'u', host: 'imap.example.com' } });
+    expect(closed).to.equal(true);
   });
 });

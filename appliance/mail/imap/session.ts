@@ -114,8 +114,12 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
 }
 
 /** Connection test for the admin: connect, log in, find INBOX, log out. */
-export async function testImap(settings: ServerSettings, options: ImapOptions = {}): Promise<{ folders: number }> {
-  const session = await openImapSession(settings, options);
+export async function testImap(
+  settings: ServerSettings,
+  options: ImapOptions = {},
+  open: (settings: ServerSettings, options: ImapOptions) => Promise<ImapSession> = openImapSession,
+): Promise<{ folders: number }> {
+  const session = await open(settings, options);
   try {
     try {
       await session.openFolder('INBOX');
