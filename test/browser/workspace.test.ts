@@ -53,6 +53,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     expect(created.statusCode, created.body).to.equal(201);
     contactId = created.json().id;
     await admin.request('POST', `/api/v1/contacts/${contactId}/notes`, { body: 'Asked for a callback about the invoice.' });
+    await admin.request('POST', '/api/v1/contacts', { name: 'O. Koval (duplicate)', phones: [], emails: ['oksana@koval.example'], tags: [] });
     await admin.request('POST', '/api/v1/contacts', { name: '<img src=x onerror="window.__xss=1">Evil & Co', phones: [], emails: [], tags: ['<b>bold</b>'] });
     browser = await launchChromium({ fakeMedia: true });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 800 } })).newPage();
@@ -104,7 +105,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
   });
 
-  it('operator: adds a contact; a malformed number is refused with the server’s message', async () => {
+  it('operator: adds a contact (a malformed number is refused with the server’s message) and merges a duplicate into it', async () => {
     await page.getByText('New contact').click();
     await page.locator('#nc-name').fill('Oksana Koval');
     await page.locator('#nc-phones').fill('+380 67 123, 067 765 43 21');
@@ -117,6 +118,13 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByRole('button', { name: 'Add contact' }).click();
     await page.getByTestId('contact-name').getByText('Oksana Koval').waitFor();
     expect(await page.getByTestId('contact-phones').textContent()).to.equal('+380677654321');
+
+    await page.getByText('Merge a duplicate into this contact').click();
+    await page.getByLabel('Find the duplicate').fill('Koval');
+    await page.getByLabel('Find the duplicate').press('Enter');
+    await page.getByRole('button', { name: 'Merge “O. Koval (duplicate)” into this contact' }).click();
+    await page.getByTestId('contact-emails').getByText('oksana@koval.example').waitFor();
+    expect(await page.getByTestId('contact-name').textContent()).to.equal('Oksana Koval');
   });
 
   it('switches the language to Ukrainian, keeps it for the user, and back', async () => {

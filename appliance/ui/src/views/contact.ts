@@ -1,6 +1,7 @@
 import { h, replace } from '../dom.js';
 import type { Ctx } from '../context.js';
 import type { MessageKey } from '../i18n.js';
+import { mergeContact } from './merge-contact.js';
 
 /** A contact as the API shows it to this viewer (phones and e-mails already masked for interns). */
 export interface Contact {
@@ -74,7 +75,7 @@ function timelineEntry(ctx: Ctx, item: TimelineItem): HTMLElement {
  * The contact card with its timeline. Loaded by id; used by search results and by the
  * incoming-call card (which opens it before the call is answered).
  */
-export async function contactCard(ctx: Ctx, id: number, actions: { call?: (contact: Contact) => void } = {}): Promise<HTMLElement> {
+export async function contactCard(ctx: Ctx, id: number, actions: { call?: (contact: Contact) => void; reopen?: (id: number) => void } = {}): Promise<HTMLElement> {
   const { t, api } = ctx;
   const [contact, timeline] = await Promise.all([
     api.get<Contact>(`/api/v1/contacts/${id}`),
@@ -136,5 +137,7 @@ export async function contactCard(ctx: Ctx, id: number, actions: { call?: (conta
     h('h3', {}, t('timeline.title')),
     list,
     noteForm,
+    // Interns may not merge (the server refuses them too).
+    ctx.me.role !== 'intern' && actions.reopen ? mergeContact(ctx, contact, () => actions.reopen!(contact.id)) : null,
   );
 }

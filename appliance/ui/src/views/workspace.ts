@@ -38,7 +38,7 @@ export function workspacePage(ctx: Ctx): View {
     if (pushUrl && location.pathname !== `/workspace/contacts/${id}`) history.pushState(null, '', `/workspace/contacts/${id}`);
     replace(center, h('p', { class: 'muted' }, t('common.loading')));
     try {
-      const card = await contactCard(ctx, id, { call: (c) => phone.dialContact(c) });
+      const card = await contactCard(ctx, id, { call: (c) => phone.dialContact(c), reopen: (cid) => void openContact(cid, false) });
       if (seq === openSeq) replace(center, card);
     } catch (err) {
       const p = h('p', { class: 'error', role: 'alert' });
