@@ -16,6 +16,7 @@ export const CallsErrors = defineErrors({
   NOT_YOUR_CALL: { status: 403, message: 'You may not act on call {id}.' },
   HOLD_NOT_SUPPORTED: { status: 501, message: 'Hold is done on the phone itself; the phone system reports it to this call.' },
   ENDPOINT_TAKEN: { status: 409, message: 'The phone {endpoint} is already linked to another user.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the recording ({size} bytes).' },
 });
 
 const t = (messages: Record<keyof typeof CallsErrors, string>) =>
@@ -36,6 +37,7 @@ registerMessages('en', t({
   NOT_YOUR_CALL: 'You may not act on call {id}.',
   HOLD_NOT_SUPPORTED: 'Hold is done on the phone itself; the phone system reports it to this call.',
   ENDPOINT_TAKEN: 'The phone {endpoint} is already linked to another user.',
+  RANGE_NOT_SATISFIABLE: 'The requested range is outside the recording ({size} bytes).',
 }));
 registerMessages('uk', t({
   CALL_NOT_FOUND: 'Дзвінка {id} немає.',
@@ -52,6 +54,7 @@ registerMessages('uk', t({
   NOT_YOUR_CALL: 'Ви не можете керувати дзвінком {id}.',
   HOLD_NOT_SUPPORTED: 'Утримання вмикається на самому телефоні; телефонна система повідомляє про нього в цьому дзвінку.',
   ENDPOINT_TAKEN: 'Телефон {endpoint} уже прив’язано до іншого користувача.',
+  RANGE_NOT_SATISFIABLE: 'Запитаний діапазон виходить за межі запису ({size} байт).',
 }));
 registerMessages('ru', t({
   CALL_NOT_FOUND: 'Звонка {id} нет.',
@@ -68,6 +71,7 @@ registerMessages('ru', t({
   NOT_YOUR_CALL: 'Вы не можете управлять звонком {id}.',
   HOLD_NOT_SUPPORTED: 'Удержание включается на самом телефоне; телефонная система сообщает о нём в этом звонке.',
   ENDPOINT_TAKEN: 'Телефон {endpoint} уже привязан к другому пользователю.',
+  RANGE_NOT_SATISFIABLE: 'Запрошенный диапазон выходит за пределы записи ({size} байт).',
 }));
 registerMessages('fr', t({
   CALL_NOT_FOUND: "L'appel {id} n'existe pas.",
@@ -84,6 +88,7 @@ registerMessages('fr', t({
   NOT_YOUR_CALL: "Vous ne pouvez pas agir sur l'appel {id}.",
   HOLD_NOT_SUPPORTED: "La mise en attente se fait sur le téléphone ; le système téléphonique la signale dans l'appel.",
   ENDPOINT_TAKEN: 'Le téléphone {endpoint} est déjà lié à un autre utilisateur.',
+  RANGE_NOT_SATISFIABLE: "La plage demandée dépasse l'enregistrement ({size} octets).",
 }));
 registerMessages('de', t({
   CALL_NOT_FOUND: 'Es gibt keinen Anruf {id}.',
@@ -100,6 +105,7 @@ registerMessages('de', t({
   NOT_YOUR_CALL: 'Sie dürfen Anruf {id} nicht steuern.',
   HOLD_NOT_SUPPORTED: 'Halten geschieht am Telefon selbst; die Telefonanlage meldet es zu diesem Anruf.',
   ENDPOINT_TAKEN: 'Das Telefon {endpoint} ist bereits mit einem anderen Benutzer verknüpft.',
+  RANGE_NOT_SATISFIABLE: 'Der angeforderte Bereich liegt außerhalb der Aufnahme ({size} Bytes).',
 }));
 registerMessages('es', t({
   CALL_NOT_FOUND: 'No existe la llamada {id}.',
@@ -116,6 +122,7 @@ registerMessages('es', t({
   NOT_YOUR_CALL: 'No puede actuar sobre la llamada {id}.',
   HOLD_NOT_SUPPORTED: 'La espera se activa en el propio teléfono; el sistema telefónico la indica en la llamada.',
   ENDPOINT_TAKEN: 'El teléfono {endpoint} ya está vinculado a otro usuario.',
+  RANGE_NOT_SATISFIABLE: 'El rango pedido está fuera de la grabación ({size} bytes).',
 }));
 registerMessages('pt', t({
   CALL_NOT_FOUND: 'Não existe a chamada {id}.',
@@ -132,4 +139,5 @@ registerMessages('pt', t({
   NOT_YOUR_CALL: 'Não pode atuar sobre a chamada {id}.',
   HOLD_NOT_SUPPORTED: 'A espera faz-se no próprio telefone; o sistema telefónico indica-a na chamada.',
   ENDPOINT_TAKEN: 'O telefone {endpoint} já está associado a outro utilizador.',
+  RANGE_NOT_SATISFIABLE: 'O intervalo pedido está fora da gravação ({size} bytes).',
 }));

@@ -52,11 +52,12 @@ export function recordingRoutes(app: FastifyInstance, repo: CallsRepository, may
         throw new AppError('RECORDING_FILE_MISSING', { id });
       }
       const range = parseRange(request.headers.range, size);
-      reply.header('accept-ranges', 'bytes').header('cache-control', 'private, no-store').type(MIME[rec.format] ?? 'application/octet-stream');
+      reply.header('accept-ranges', 'bytes').header('cache-control', 'private, no-store');
       if (range === 'bad') {
         reply.header('content-range', `bytes */${size}`);
-        return reply.code(416).send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: `The file has ${size} bytes.` } });
+        throw new AppError('RANGE_NOT_SATISFIABLE', { size });
       }
+      reply.type(MIME[rec.format] ?? 'application/octet-stream');
       if (!range || range.start === 0) {
         app.deps.audit.record({ actorId: request.user!.id, action: 'recording.listen', targetType: 'recording', targetId: id, details: { callId: rec.callId } });
       }
