@@ -105,7 +105,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);
   });
 
-  it('operator: adds a contact (a malformed number is refused with the server’s message) and merges a duplicate into it', async () => {
+  it('operator: adds a contact (a malformed number is refused with the server’s message) merges a duplicate into it, and edits it', async () => {
     await page.getByText('New contact').click();
     await page.locator('#nc-name').fill('Oksana Koval');
     await page.locator('#nc-phones').fill('+380 67 123, 067 765 43 21');
@@ -125,6 +125,14 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByRole('button', { name: 'Merge “O. Koval (duplicate)” into this contact' }).click();
     await page.getByTestId('contact-emails').getByText('oksana@koval.example').waitFor();
     expect(await page.getByTestId('contact-name').textContent()).to.equal('Oksana Koval');
+
+    await page.getByText('Edit contact').click();
+    const edit = page.getByTestId('edit-contact');
+    await edit.getByLabel('Status').selectOption('client');
+    await edit.getByLabel('Tags').fill('wholesale, kyiv, key-account');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('contact-card').locator('.tag', { hasText: 'key-account' }).waitFor();
+    expect(await page.getByTestId('contact-card').locator('.contact-fields').textContent()).to.include('Client');
   });
 
   it('switches the language to Ukrainian, keeps it for the user, and back', async () => {

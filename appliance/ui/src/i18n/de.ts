@@ -52,6 +52,8 @@ export const de: Record<MessageKey, string> = {
   'contact.owner': 'Kundenbetreuer',
   'contact.masked': 'Nummern und Adressen sind für Ihre Rolle teilweise verborgen.',
   'contact.call': 'Anrufen',
+  'contact.edit': 'Kontakt bearbeiten',
+  'contact.ownerNone': 'Niemand',
   'merge.title': 'Dublette in diesen Kontakt zusammenführen',
   'merge.search': 'Dublette suchen',
   'merge.into': '„{name}“ in diesen Kontakt übernehmen',

@@ -50,6 +50,8 @@ export const en = {
   'contact.owner': 'Account manager',
   'contact.masked': 'Numbers and addresses are partly hidden for your role.',
   'contact.call': 'Call',
+  'contact.edit': 'Edit contact',
+  'contact.ownerNone': 'Nobody',
   'merge.title': 'Merge a duplicate into this contact',
   'merge.search': 'Find the duplicate',
   'merge.into': 'Merge “{name}” into this contact',

@@ -52,6 +52,8 @@ export const es: Record<MessageKey, string> = {
   'contact.owner': 'Gestor de cuenta',
   'contact.masked': 'Los números y direcciones están parcialmente ocultos para su rol.',
   'contact.call': 'Llamar',
+  'contact.edit': 'Editar contacto',
+  'contact.ownerNone': 'Nadie',
   'merge.title': 'Fusionar un duplicado en este contacto',
   'merge.search': 'Buscar el duplicado',
   'merge.into': 'Fusionar «{name}» en este contacto',

@@ -52,6 +52,8 @@ export const fr: Record<MessageKey, string> = {
   'contact.owner': 'Chargé de compte',
   'contact.masked': 'Les numéros et adresses sont partiellement masqués pour votre rôle.',
   'contact.call': 'Appeler',
+  'contact.edit': 'Modifier le contact',
+  'contact.ownerNone': 'Personne',
   'merge.title': 'Fusionner un doublon dans ce contact',
   'merge.search': 'Trouver le doublon',
   'merge.into': 'Fusionner « {name} » dans ce contact',

@@ -52,6 +52,8 @@ export const pt: Record<MessageKey, string> = {
   'contact.owner': 'Gestor de conta',
   'contact.masked': 'Os números e endereços estão parcialmente ocultos para a sua função.',
   'contact.call': 'Ligar',
+  'contact.edit': 'Editar contacto',
+  'contact.ownerNone': 'Ninguém',
   'merge.title': 'Fundir um duplicado neste contacto',
   'merge.search': 'Procurar o duplicado',
   'merge.into': 'Fundir «{name}» neste contacto',

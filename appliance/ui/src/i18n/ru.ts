@@ -52,6 +52,8 @@ export const ru: Record<MessageKey, string> = {
   'contact.owner': 'Менеджер',
   'contact.masked': 'Для вашей роли номера и адреса частично скрыты.',
   'contact.call': 'Позвонить',
+  'contact.edit': 'Изменить контакт',
+  'contact.ownerNone': 'Никто',
   'merge.title': 'Объединить дубликат с этим контактом',
   'merge.search': 'Найти дубликат',
   'merge.into': 'Присоединить «{name}» к этому контакту',

@@ -52,6 +52,8 @@ export const uk: Record<MessageKey, string> = {
   'contact.owner': 'Менеджер',
   'contact.masked': 'Для вашої ролі номери та адреси частково приховані.',
   'contact.call': 'Подзвонити',
+  'contact.edit': 'Редагувати контакт',
+  'contact.ownerNone': 'Ніхто',
   'merge.title': 'Об’єднати дублікат із цим контактом',
   'merge.search': 'Знайти дублікат',
   'merge.into': 'Приєднати «{name}» до цього контакту',

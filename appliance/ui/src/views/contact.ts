@@ -2,6 +2,7 @@ import { h, replace } from '../dom.js';
 import type { Ctx } from '../context.js';
 import type { MessageKey } from '../i18n.js';
 import { mergeContact } from './merge-contact.js';
+import { editContact } from './edit-contact.js';
 
 /** A contact as the API shows it to this viewer (phones and e-mails already masked for interns). */
 export interface Contact {
@@ -134,6 +135,7 @@ export async function contactCard(ctx: Ctx, id: number, actions: { call?: (conta
     ),
     contact.masked ? h('p', { class: 'muted', 'data-testid': 'masked-notice' }, t('contact.masked')) : null,
     callButton,
+    actions.reopen ? await editContact(ctx, contact, () => actions.reopen!(contact.id)) : null,
     h('h3', {}, t('timeline.title')),
     list,
     noteForm,
