@@ -308,3 +308,73 @@ describe('retention: the daily job inside the appliance', () => {
     expect((t.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'test.event'").get() as { n: number }).n).to.equal(ats.length - expired);
   });
 });
+
+describe('retention: failures and concurrency', () => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('a batch that fails half-way is journaled as failed and the next run finishes it: same final state', async () => {
+    t = await appWith();
+    createTestItems(t.db);
+    const cls = testItemsClass(t.db, t.dataDir);
+    const realDelete = cls.deleteItems.bind(cls);
+    let calls = 0;
+    cls.deleteItems = async (items) => {
+      if (++calls === 3) {
+        // Half the batch's files are gone, then the disk "fails": rows stay, items stay marked.
+        const { unlinkSync } = await import('node:fs');
+        for (const i of items.slice(0, items.length / 2)) unlinkSync(join(t.dataDir, i.files[0]!));
+        throw new Error('EIO: i/o error');
+      }
+      return realDelete(items);
+    };
+    t.app.retention.register(cls);
+    const items = generateTestItems(t.db, t.dataDir, NOW, 1000, 17);
+    const svc = t.app.retention.service;
+    svc.setPolicy('testfiles', 90, { source: 'admin', actorId: null });
+    const expired = items.filter((i) => i.madeAt < new Date(NOW.getTime() - 90 * DAY).toISOString());
+    let failure: Error | null = null;
+    await svc.run({ batchSize: 50 }).catch((err: Error) => (failure = err));
+    expect(failure!.message).to.match(/EIO/);
+    expect(svc.repo.journal(1)[0]).to.deep.include({ class: 'testfiles', status: 'failed', items: 100 });
+    expect((t.db.prepare('SELECT count(*) AS n FROM retention_pending').get() as { n: number }).n).to.equal(50);
+    cls.deleteItems = realDelete;
+    const again = await svc.run({ batchSize: 50 });
+    expect(again.resumed.items).to.equal(50);
+    expect(again.classes.find((c) => c.class === 'testfiles')!.items).to.equal(expired.length - 150);
+    const left = new Set((t.db.prepare('SELECT id FROM test_items').all() as { id: number }[]).map((r) => r.id));
+    const gone = new Set(expired.map((i) => i.id));
+    for (const i of items) {
+      expect(left.has(i.id)).to.equal(!gone.has(i.id));
+      expect(existsSync(join(t.dataDir, i.path))).to.equal(!gone.has(i.id));
+    }
+    // Every deleted item is counted once across the two runs.
+    const counted = t.db.prepare("SELECT sum(items) AS n FROM retention_journal WHERE class = 'testfiles'").get() as { n: number };
+    expect(counted.n).to.equal(expired.length);
+  });
+
+  it('refuses a second run while one is in progress, here or in another live process', async () => {
+    t = await appWith();
+    createTestItems(t.db);
+    t.app.retention.register(testItemsClass(t.db, t.dataDir));
+    generateTestItems(t.db, t.dataDir, NOW, 3000, 19);
+    const svc = t.app.retention.service;
+    svc.setPolicy('testfiles', 30, { source: 'admin', actorId: null });
+    const first = svc.run({ batchSize: 20 });
+    let second: Error | null = null;
+    await svc.run({}).catch((err: Error) => (second = err));
+    expect((second as unknown as { code: string }).code).to.equal('RETENTION_RUN_IN_PROGRESS');
+    await first;
+    // A journal entry left running by another process that is still alive (this test's parent).
+    const { hostname } = await import('node:os');
+    t.db.prepare(`INSERT INTO retention_journal (run_id, class, policy_days, as_of, cutoff, trigger, actor, status, started_at, heartbeat_at, pid, host)
+      VALUES ('other', 'audit', 1, ?, ?, 'cli', 'cli', 'running', ?, ?, ?, ?)`).run(NOW.toISOString(), NOW.toISOString(), NOW.toISOString(), NOW.toISOString(), process.ppid, hostname());
+    let third: Error | null = null;
+    await svc.run({}).catch((err: Error) => (third = err));
+    expect((third as unknown as { code: string }).code).to.equal('RETENTION_RUN_IN_PROGRESS');
+    // Once that process is gone (a pid that does not exist), the entry is stale and the run goes ahead.
+    t.db.prepare("UPDATE retention_journal SET pid = 2147483646 WHERE run_id = 'other'").run();
+    await svc.run({});
+    expect(t.db.prepare("SELECT status FROM retention_journal WHERE run_id = 'other'").get()).to.deep.equal({ status: 'interrupted' });
+  });
+});
