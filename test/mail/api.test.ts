@@ -34,7 +34,7 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     const res = await viewer.request('GET', `/api/v1/messages?mailboxId=${mailboxId}&limit=200`);
     expect(res.statusCode, res.body).to.equal(200);
     const inbound = (res.json().items as { id: number; direction: string }[]).filter((i) => i.direction === 'in');
-    return inbound.sort((a, b) => b.id - a.id)[0] as any;
+    return inbound.sort((a, b) => b.id - a.id)[0] as unknown as { id: number; messageId: string; threadId: number; assigneeId: number | null; originalAssigneeId: number | null; contactIds: number[] };
   }
 
   before(async () => {
@@ -172,7 +172,7 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     });
     expect(rule.statusCode, rule.body).to.equal(201);
     expect((await admin.request('GET', '/api/v1/routing-rules')).json().items.map((r: { position: number; name: string }) => r.name)[0]).to.equal('support words');
-    const assignees: number[] = [];
+    const assignees: (number | null)[] = [];
     const ids: { id: number; messageId: string; threadId: number }[] = [];
     for (let i = 1; i <= 3; i++) {
       await deliver(mailFrom('Pat <pat@people.test>', 'sales@corp.test', `Need support ${i}`));
@@ -223,5 +223,19 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     expect((await admin.request('GET', `/api/v1/mailboxes/${own.json().id}`)).json().ownerId).to.equal(null);
     await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'Next one'));
     expect((await latest(admin)).assigneeId).to.equal(manager.userId);
+  });
+
+  it('merging two contacts brings their mail into one history', async () => {
+    await deliver(mailFrom('Kim <kim@one.test>', 'sales@corp.test', 'From the first address'));
+    const kim = (await latest(admin)).contactIds[0]!;
+    await deliver(mailFrom('Kim at home <kim@two.test>', 'sales@corp.test', 'From the second address'));
+    const kimToo = (await latest(admin)).contactIds[0]!;
+    expect(kimToo).not.to.equal(kim);
+    const merged = await admin.request('POST', `/api/v1/contacts/${kim}/merge`, { otherId: kimToo });
+    expect(merged.statusCode, merged.body).to.equal(200);
+    expect((await admin.request('GET', `/api/v1/messages?contactId=${kim}`)).json().total).to.equal(2);
+    expect((await admin.request('GET', `/api/v1/messages?contactId=${kimToo}`)).json().total).to.equal(2);
+    const timeline = (await admin.request('GET', `/api/v1/contacts/${kim}/timeline`)).json().items.filter((i: { type: string }) => i.type === 'mail');
+    expect(timeline).to.have.length(2);
   });
 });
