@@ -6,6 +6,7 @@ import { stderrProgress, table } from '../output/render.js';
 import { readAnswersFile, type Answers } from '../install/answers.js';
 import { readExistingConfig, resolveSettings, type InstallFlags, type InstallSettings } from '../install/settings.js';
 import { installRelease } from '../install/release.js';
+import { ensureTelephony } from '../install/telephony.js';
 import { chooseSupervisor, makeSupervisor } from '../install/supervisor.js';
 import {
   ensureCommandLink, ensureConfig, ensureDatabaseAndAdmin, ensureDirectories, ensureOwnership, ensureTls, ensureUser, waitForHealth, type StepOutcome,
@@ -108,7 +109,6 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     tlsFiles = r.files;
     return r.outcome;
   });
-  const config = await step('configuration', () => ensureConfig(host, paths, settings, tlsFiles!));
   let generatedPassword: string | null = null;
   let adminOutcome: StepOutcome | null = null;
   await step('database', async () => {
@@ -118,6 +118,12 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     return r.database;
   });
   await step('administrator', () => adminOutcome!);
+  await step('telephony', async () => {
+    const r = await ensureTelephony(deps, paths, answers, settings.telephony);
+    settings.telephony = r.section;
+    return r.outcome;
+  });
+  const config = await step('configuration', () => ensureConfig(host, paths, settings, tlsFiles!));
   await step('file ownership', () => ensureOwnership(host, paths, settings));
   const needsRestart = [release, tls, config].some((o) => o.status === 'changed') || before.state !== 'running';
   await step(`service (${supervisorKind})`, async () => {

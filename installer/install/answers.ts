@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { LANGUAGES } from '../../appliance/config.js';
 import { checkSchema } from '../../appliance/core/schema-check.js';
 import { usageError } from '../result.js';
+import { AnswersError, checkTelephonyAnswers, type TelephonyAnswers } from '../provisioning/answers.js';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 const Days = Type.Union([Type.Integer({ minimum: 1, maximum: 36500 }), Type.Literal('forever')], {
@@ -49,7 +50,10 @@ export const AnswersSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    telephony: Type.Optional(Type.Object({ mode: Type.Union([Type.Literal('none'), Type.Literal('local'), Type.Literal('remote')]) }, { additionalProperties: true })),
+    /** Checked in full by the provisioning's own schema (installer/provisioning/answers.ts). */
+    telephony: Type.Optional(Type.Unknown()),
+    /** Trunks to create (same fields as POST /api/v1/trunks); checked by the trunk model. */
+    trunks: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 500 })),
     retention: Type.Optional(
       Type.Object(
         {
@@ -66,7 +70,7 @@ export const AnswersSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type Answers = Static<typeof AnswersSchema>;
+export type Answers = Omit<Static<typeof AnswersSchema>, 'telephony'> & { telephony?: TelephonyAnswers };
 
 /** Reads and validates an answers file; `read` comes from the host port. */
 export function readAnswersFile(file: string, read: (f: string) => string): Answers {
@@ -91,8 +95,11 @@ export function readAnswersFile(file: string, read: (f: string) => string): Answ
     throw usageError(`the answers file ${file} has an unknown field "${unknown[0]}"`, `known fields: ${Object.keys(AnswersSchema.properties).join(', ')}`);
   }
   try {
-    return checkSchema(AnswersSchema, raw, 'answers');
+    const answers = checkSchema(AnswersSchema, raw, 'answers');
+    const telephony = answers.telephony === undefined ? undefined : checkTelephonyAnswers(answers.telephony);
+    return { ...answers, telephony } as Answers;
   } catch (err) {
-    throw usageError(`the answers file ${file} is not valid: ${(err as Error).message}`);
+    const message = err instanceof AnswersError ? `answers.${err.message}` : (err as Error).message.replace(/^telephony\./, 'answers.telephony.');
+    throw usageError(`the answers file ${file} is not valid: ${message}`);
   }
 }

@@ -129,7 +129,8 @@ export async function resolveSettings(
       displayName: answers.admin?.displayName ?? 'Administrator',
       language: answers.admin?.language ?? null,
     },
-    telephony: (answers.telephony as Record<string, unknown> | undefined) ?? existing?.telephony ?? { mode: 'none' },
+    // The installed section (with its generated credentials); the telephony step updates it.
+    telephony: existing?.telephony ?? { mode: 'none' },
     retention: answers.retention ?? existing?.retention,
     sizing: answers.sizing ?? {},
     runAs: system && host.isRoot() ? 'contactbox' : null,

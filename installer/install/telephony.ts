@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { openDatabase } from '../../appliance/core/db.js';
+import type { Deps } from '../ports/index.js';
+import { filesFromHost } from '../ports/asterisk.js';
+import type { InstallPaths } from '../paths.js';
+import { CliError } from '../result.js';
+import { AsteriskSourceError, ensureAsterisk } from '../provisioning/asterisk-source.js';
+import { addTrunksFromAnswers, asteriskChoice, baseFromAnswers, type TelephonyAnswers } from '../provisioning/answers.js';
+import { loadProvisioningBase, loadProvisioningModel, saveProvisioningBase } from '../provisioning/from-install.js';
+import { provisionAsterisk, ProvisioningError } from '../provisioning/provision.js';
+import type { StepOutcome } from './steps.js';
+
+/**
+ * The telephony part of an install: finds (or installs) Asterisk, stores the answers' network
+ * choices and trunks, renders and reloads our Asterisk configuration, and returns the
+ * `telephony` section for contactbox.yaml. The existing section's credentials are passed back
+ * in, so a re-run never rotates the AMI/ARI secrets.
+ */
+export async function ensureTelephony(
+  deps: Deps,
+  paths: InstallPaths,
+  answers: { telephony?: TelephonyAnswers; trunks?: unknown[] },
+  existing: Record<string, unknown>,
+): Promise<{ outcome: StepOutcome; section: Record<string, unknown> }> {
+  const wanted = answers.telephony ?? (existing.mode === 'local' || existing.mode === 'remote' ? ({ mode: existing.mode } as TelephonyAnswers) : null);
+  if (!wanted || wanted.mode === 'none') {
+    return { outcome: { status: 'skipped', detail: 'no telephony (telephony.mode none)' }, section: { mode: 'none' } };
+  }
+  if (!deps.asterisk || !deps.ami || !deps.random) throw new CliError('the Asterisk ports are not available');
+  let found;
+  try {
+    found = await ensureAsterisk(asteriskChoice(wanted), deps.asterisk);
+  } catch (err) {
+    if (err instanceof AsteriskSourceError) throw new CliError(err.message, err.exit === 2 ? 2 : 1, 'ASTERISK', err.hint);
+    throw err;
+  }
+  const db = openDatabase(paths.databaseFile);
+  let model;
+  let trunks;
+  try {
+    saveProvisioningBase(db, baseFromAnswers(wanted, loadProvisioningBase(db)), deps.clock.now());
+    try {
+      trunks = addTrunksFromAnswers(db, answers.trunks ?? [], deps.clock);
+    } catch (err) {
+      throw new CliError(`the answers file's trunks are not valid: ${(err as Error).message}`, 2, 'BAD_INPUT');
+    }
+    // Remote mode uses the credentials of the remote Asterisk's users exactly as given.
+    const credentials = wanted.mode === 'remote' ? { mode: 'remote', ami: wanted.ami, ari: wanted.ari } : { ...existing, mode: wanted.mode };
+    model = loadProvisioningModel(db, { telephony: credentials });
+  } finally {
+    db.close();
+  }
+  try {
+    const result = await provisionAsterisk(
+      model,
+      {
+        files: filesFromHost(deps.host),
+        asteriskEtcDir: paths.asteriskEtcDir,
+        bundleDir: join(paths.etcDir, 'asterisk-remote'),
+        ami: deps.ami,
+        asterisk: deps.asterisk,
+        clock: deps.clock,
+        random: deps.random,
+      },
+      { reload: 'if-running' },
+    );
+    const changed = result.files.some((f) => f.action !== 'unchanged');
+    const section = {
+      mode: wanted.mode,
+      ami: wanted.mode === 'remote' ? wanted.ami : result.amiCredentials,
+      ari: wanted.mode === 'remote' ? wanted.ari : result.ariCredentials,
+      outboundContext: result.dialplan.outboundContext,
+      dialPrefix: result.dialplan.dialPrefix,
+      recordingsSpool: result.dialplan.recordingsSpool,
+    };
+    const where = wanted.mode === 'remote' ? `bundle for the remote Asterisk in ${join(paths.etcDir, 'asterisk-remote')}` : `Asterisk ${found.version ?? ''} ${result.verification.detail}`;
+    const added = trunks.added.length ? `; trunks added: ${trunks.added.join(', ')}` : '';
+    return { outcome: { status: changed || trunks.added.length ? 'changed' : 'unchanged', detail: `${where}${added}` }, section };
+  } catch (err) {
+    if (err instanceof ProvisioningError) {
+      throw new CliError(`Asterisk refused the new configuration: ${err.message}${err.rolledBack ? ' (the previous files were put back)' : ''}`, 1, 'ASTERISK');
+    }
+    throw err;
+  }
+}
