@@ -151,7 +151,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await signOut();
   });
 
-  it('intern: finds the contact by its full number and sees only masked values', async () => {
+  it('intern: finds the contact by its full number, sees only masked values, calls by contact id', async () => {
     await signIn('ivan');
     await page.locator('#contact-search').fill(RAW_PHONE);
     await page.locator('#contact-search').press('Enter');
@@ -159,6 +159,13 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     expect(await page.getByTestId('contact-phones').textContent()).to.equal('+380 67 *** ** 45');
     expect(await page.getByTestId('contact-emails').textContent()).to.equal('i***@example.com');
     await page.getByTestId('masked-notice').waitFor();
+    // An intern calls by contact id: the number never leaves the server.
+    const placed = page.waitForRequest((r) => r.url().endsWith('/api/v1/calls') && r.method() === 'POST');
+    await page.getByTestId('contact-card').getByRole('button', { name: 'Call', exact: true }).click();
+    expect((await placed).postDataJSON()).to.deep.equal({ contactId });
+    await page.getByTestId('phone-error').waitFor();
+    server.app.realtime.publish({ type: 'call.originate_failed', userIds: [ids.intern], render: () => ({ callRef: 'x', reason: 'Busy' }) });
+    await page.getByTestId('phone-error').getByText('The call could not be placed: Busy').waitFor();
     await page.locator('#contact-search').fill('');
     const html = await page.content();
     expect(html).to.not.include('380671234545');

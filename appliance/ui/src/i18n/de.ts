@@ -106,6 +106,7 @@ export const de: Record<MessageKey, string> = {
   'phone.microphone': 'Mikrofon',
   'phone.micDefault': 'Systemstandard',
   'phone.micDenied': 'Der Browser hat das Mikrofon verweigert. Erlauben Sie es für diese Seite und laden Sie neu.',
+  'phone.originateFailed': 'Der Anruf konnte nicht aufgebaut werden: {reason}',
 
   'admin.title': 'Verwaltung',
   'admin.users': 'Benutzer',

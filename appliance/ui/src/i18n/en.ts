@@ -104,6 +104,7 @@ export const en = {
   'phone.microphone': 'Microphone',
   'phone.micDefault': 'System default',
   'phone.micDenied': 'The browser refused the microphone. Allow it for this site and reload.',
+  'phone.originateFailed': 'The call could not be placed: {reason}',
 
   'admin.title': 'Administration',
   'admin.users': 'Users',

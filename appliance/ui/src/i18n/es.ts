@@ -106,6 +106,7 @@ export const es: Record<MessageKey, string> = {
   'phone.microphone': 'Micrófono',
   'phone.micDefault': 'Predeterminado del sistema',
   'phone.micDenied': 'El navegador denegó el micrófono. Permítalo para este sitio y recargue la página.',
+  'phone.originateFailed': 'No se pudo realizar la llamada: {reason}',
 
   'admin.title': 'Administración',
   'admin.users': 'Usuarios',

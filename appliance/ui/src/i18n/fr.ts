@@ -106,6 +106,7 @@ export const fr: Record<MessageKey, string> = {
   'phone.microphone': 'Microphone',
   'phone.micDefault': 'Par défaut du système',
   'phone.micDenied': 'Le navigateur a refusé le microphone. Autorisez-le pour ce site et rechargez la page.',
+  'phone.originateFailed': 'L’appel n’a pas pu être passé : {reason}',
 
   'admin.title': 'Administration',
   'admin.users': 'Utilisateurs',

@@ -106,6 +106,7 @@ export const pt: Record<MessageKey, string> = {
   'phone.microphone': 'Microfone',
   'phone.micDefault': 'Predefinido do sistema',
   'phone.micDenied': 'O navegador recusou o microfone. Permita-o para este site e recarregue a página.',
+  'phone.originateFailed': 'Não foi possível fazer a chamada: {reason}',
 
   'admin.title': 'Administração',
   'admin.users': 'Utilizadores',

@@ -106,6 +106,7 @@ export const ru: Record<MessageKey, string> = {
   'phone.microphone': 'Микрофон',
   'phone.micDefault': 'Системный по умолчанию',
   'phone.micDenied': 'Браузер не дал доступ к микрофону. Разрешите его для этого сайта и обновите страницу.',
+  'phone.originateFailed': 'Не удалось совершить звонок: {reason}',
 
   'admin.title': 'Администрирование',
   'admin.users': 'Пользователи',

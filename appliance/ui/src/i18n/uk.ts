@@ -106,6 +106,7 @@ export const uk: Record<MessageKey, string> = {
   'phone.microphone': 'Мікрофон',
   'phone.micDefault': 'Системний за замовчуванням',
   'phone.micDenied': 'Браузер не дав доступу до мікрофона. Дозвольте його для цього сайту й оновіть сторінку.',
+  'phone.originateFailed': 'Не вдалося здійснити дзвінок: {reason}',
 
   'admin.title': 'Адміністрування',
   'admin.users': 'Користувачі',

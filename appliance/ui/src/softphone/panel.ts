@@ -116,6 +116,12 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
   const onDevices = () => void refreshMicrophones();
   navigator.mediaDevices?.addEventListener('devicechange', onDevices);
   const stop = phone.onChange(render);
+  // Click-to-call (by contact id) is placed by the server; it tells only this user when Asterisk refuses it.
+  const stopOriginate = ctx.live.on('call.originate_failed', (message) => {
+    const reason = (message.data as { reason?: unknown } | null)?.reason;
+    failure.textContent = t('phone.originateFailed', { reason: typeof reason === 'string' ? reason : '?' });
+    failure.hidden = false;
+  });
   render();
   void refreshMicrophones();
 
@@ -133,6 +139,7 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
     },
     dispose() {
       stop();
+      stopOriginate();
       navigator.mediaDevices?.removeEventListener('devicechange', onDevices);
     },
   };
