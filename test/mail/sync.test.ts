@@ -76,4 +76,21 @@ describe('mail sync against a real Dovecot', function () {
     expect(count(m.db, 'SELECT COUNT(*) AS n FROM mail_sightings')).to.equal(3);
     expect(count(m.db, "SELECT COUNT(*) AS n FROM mail_messages WHERE message_id = 'same-id@client.test'")).to.equal(1);
   });
+
+  it('the same message delivered to two mailboxes (different Received headers) is one message seen twice', async () => {
+    const body = makeMessage(6001, 1, { messageId: '<both@client.test>' });
+    await dovecot.append('CopyA', [Buffer.from(`Received: from mx1.corp.test by a\r\nDelivered-To: sales@corp.test\r\n${body}`)]);
+    await dovecot.append('CopyB', [Buffer.from(`Received: from mx2.corp.test by b\r\nDelivered-To: support@corp.test\r\n${body}`)]);
+    const m = await freshApp();
+    const admin = await client(m, 'admin');
+    const a = (await admin.request('POST', '/api/v1/mailboxes', mailboxBody(dovecot, 'sales@corp.test', { folders: ['CopyA'] }))).json().id;
+    const b = (await admin.request('POST', '/api/v1/mailboxes', mailboxBody(dovecot, 'support@corp.test', { folders: ['CopyB'] }))).json().id;
+    await m.app.mail.syncNow(a);
+    await m.app.mail.syncNow(b);
+    expect(count(m.db, 'SELECT COUNT(*) AS n FROM mail_messages')).to.equal(1);
+    expect(count(m.db, 'SELECT COUNT(DISTINCT mailbox_id) AS n FROM mail_sightings')).to.equal(2);
+    expect((await admin.request('GET', `/api/v1/mailboxes/${a}`)).json().messageCount).to.equal(1);
+    expect((await admin.request('GET', `/api/v1/mailboxes/${b}`)).json().messageCount).to.equal(1);
+    expect((await admin.request('GET', `/api/v1/messages?mailboxId=${b}`)).json().items[0].attachments).to.have.length(1);
+  });
 });
