@@ -186,6 +186,14 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByTestId('import-result').getByText('2 contacts imported').waitFor();
 
+    // A supervisor's or admin's status bar lists every call in progress, live.
+    await page.locator('.live.online').waitFor();
+    server.app.realtime.publish({
+      type: 'call.updated',
+      render: () => ({ id: 78, direction: 'inbound', from: RAW_PHONE, queue: 'sales', operatorId: ids.operator, contactId, answeredAt: new Date().toISOString(), endedAt: null }),
+    });
+    await page.getByTestId('live-calls').getByText(`Incoming call · ${RAW_PHONE} · sales · talking`).waitFor();
+
     await page.getByRole('navigation').getByText('Administration').click();
     await page.getByTestId('admin-users').waitFor();
     await page.getByLabel('Username', { exact: true }).fill('petro');

@@ -37,6 +37,9 @@ export const de: Record<MessageKey, string> = {
   'queue.title': 'Warteschlange',
   'queue.waiting': '{count, plural, =0 {Niemand wartet} one {# Anrufer wartet} other {# Anrufer warten}}',
   'queue.active': '{count, plural, =0 {Keine laufenden Gespräche} one {# laufendes Gespräch} other {# laufende Gespräche}}',
+  'live.title': 'Aktuelle Anrufe',
+  'live.waiting': 'wartet',
+  'live.talking': 'im Gespräch',
 
   'search.label': 'Kontakt suchen',
   'search.placeholder': 'Name, Teil einer Nummer, E-Mail oder Schlagwort',

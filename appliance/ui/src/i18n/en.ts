@@ -35,6 +35,9 @@ export const en = {
   'queue.title': 'Queue',
   'queue.waiting': '{count, plural, =0 {No callers waiting} one {# caller waiting} other {# callers waiting}}',
   'queue.active': '{count, plural, =0 {No calls in progress} one {# call in progress} other {# calls in progress}}',
+  'live.title': 'Calls now',
+  'live.waiting': 'waiting',
+  'live.talking': 'talking',
 
   'search.label': 'Find a contact',
   'search.placeholder': 'Name, part of a number, e-mail or tag',

@@ -37,6 +37,9 @@ export const es: Record<MessageKey, string> = {
   'queue.title': 'Cola',
   'queue.waiting': '{count, plural, =0 {Nadie espera} one {# llamante en espera} other {# llamantes en espera}}',
   'queue.active': '{count, plural, =0 {Ninguna llamada en curso} one {# llamada en curso} other {# llamadas en curso}}',
+  'live.title': 'Llamadas ahora',
+  'live.waiting': 'en espera',
+  'live.talking': 'hablando',
 
   'search.label': 'Buscar un contacto',
   'search.placeholder': 'Nombre, parte de un número, e-mail o etiqueta',

@@ -37,6 +37,9 @@ export const fr: Record<MessageKey, string> = {
   'queue.title': 'File d’attente',
   'queue.waiting': '{count, plural, =0 {Aucun appelant en attente} one {# appelant en attente} other {# appelants en attente}}',
   'queue.active': '{count, plural, =0 {Aucun appel en cours} one {# appel en cours} other {# appels en cours}}',
+  'live.title': 'Appels en cours',
+  'live.waiting': 'en attente',
+  'live.talking': 'en communication',
 
   'search.label': 'Trouver un contact',
   'search.placeholder': 'Nom, partie d’un numéro, e-mail ou étiquette',

@@ -37,6 +37,9 @@ export const pt: Record<MessageKey, string> = {
   'queue.title': 'Fila',
   'queue.waiting': '{count, plural, =0 {Ninguém em espera} one {# chamador em espera} other {# chamadores em espera}}',
   'queue.active': '{count, plural, =0 {Nenhuma chamada em curso} one {# chamada em curso} other {# chamadas em curso}}',
+  'live.title': 'Chamadas agora',
+  'live.waiting': 'em espera',
+  'live.talking': 'em conversa',
 
   'search.label': 'Procurar um contacto',
   'search.placeholder': 'Nome, parte de um número, e-mail ou etiqueta',

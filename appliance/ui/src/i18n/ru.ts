@@ -37,6 +37,9 @@ export const ru: Record<MessageKey, string> = {
   'queue.title': 'Очередь',
   'queue.waiting': '{count, plural, =0 {Никто не ждёт} one {# абонент ждёт} few {# абонента ждут} many {# абонентов ждут} other {# абонента ждут}}',
   'queue.active': '{count, plural, =0 {Нет разговоров} one {# разговор идёт} few {# разговора идут} many {# разговоров идут} other {# разговора идут}}',
+  'live.title': 'Звонки сейчас',
+  'live.waiting': 'ожидает',
+  'live.talking': 'разговор',
 
   'search.label': 'Найти контакт',
   'search.placeholder': 'Имя, часть номера, e-mail или тег',

@@ -37,6 +37,9 @@ export const uk: Record<MessageKey, string> = {
   'queue.title': 'Черга',
   'queue.waiting': '{count, plural, =0 {Ніхто не чекає} one {# абонент чекає} few {# абоненти чекають} many {# абонентів чекають} other {# абонента чекають}}',
   'queue.active': '{count, plural, =0 {Немає розмов} one {# розмова триває} few {# розмови тривають} many {# розмов тривають} other {# розмови тривають}}',
+  'live.title': 'Дзвінки зараз',
+  'live.waiting': 'очікує',
+  'live.talking': 'розмова',
 
   'search.label': 'Знайти контакт',
   'search.placeholder': 'Ім’я, частина номера, e-mail або тег',

@@ -38,10 +38,28 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
   const statusBar = h('section', { class: 'panel statusbar', 'aria-label': t('queue.title') }, h('strong', {}, t('queue.title')), waiting, active);
   const incoming = h('section', { class: 'panel incoming', role: 'alert', 'data-testid': 'incoming-call', hidden: true });
 
+  // Supervisors and admins see every call as it happens (the server sends them all, masked per viewer).
+  const watchAll = me.role === 'admin' || me.role === 'supervisor';
+  const board = h('ul', { class: 'live-calls', 'data-testid': 'live-calls', 'aria-label': t('live.title') });
+  if (watchAll) statusBar.append(board);
   const renderStatus = () => {
     const live = [...calls.values()].filter((c) => !c.endedAt);
     waiting.textContent = t('queue.waiting', { count: live.filter((c) => !c.answeredAt && c.queue).length });
     active.textContent = t('queue.active', { count: live.filter((c) => c.answeredAt).length });
+    if (watchAll) {
+      replace(
+        board,
+        ...live.map((c) =>
+          h(
+            'li',
+            {},
+            t('timeline.call', { direction: c.direction === 'inbound' || c.direction === 'outbound' ? c.direction : 'other' }),
+            ` · ${c.from ?? '—'}${c.queue ? ` · ${c.queue}` : ''} · `,
+            t(c.answeredAt ? 'live.talking' : 'live.waiting'),
+          ),
+        ),
+      );
+    }
   };
 
   let shownKey: string | null = null;
