@@ -34,7 +34,6 @@ export class CallTracker {
   /** Linkedids of calls already ended, so a late event does not start a second record. */
   private readonly ended = new Set<string>();
   private readonly dirty = new Set<string>();
-  private readonly endedNow: Array<{ live: Live; summary: CallSummary }> = [];
   private flushScheduled = false;
   private linkDownAt: Date | null = null;
 
@@ -81,6 +80,8 @@ export class CallTracker {
   reconcile(channels: ReadonlyArray<ChannelRef & { durationSec: number | null }>): void {
     const at = this.linkDownAt ?? this.now();
     const alive = new Set(channels.map((c) => c.uniqueId));
+    // Calls an earlier run of the appliance left in progress are judged the same way.
+    for (const linkedId of this.repo.openLinkedIds()) this.liveFor(linkedId, at);
     for (const live of [...this.live.values()]) {
       const { call, effects } = closeMissingLegs(live.call, alive, at);
       live.call = call;
@@ -95,23 +96,6 @@ export class CallTracker {
     }
     this.linkDownAt = null;
     this.scheduleFlush();
-  }
-
-  /** Calls left "in progress" by an earlier run of the appliance: end them at once. */
-  closeStale(linkedIds: readonly string[], at: Date): void {
-    for (const linkedId of linkedIds) {
-      if (this.live.has(linkedId)) continue;
-      const { id } = this.repo.ensure(linkedId, at.toISOString(), this.now().toISOString());
-      const row = this.repo.get(id);
-      if (!row || row.endedAt) continue;
-      const call: CallState = { ...newCall(linkedId, new Date(row.startedAt)), legs: row.legs, queue: row.queue };
-      const live: Live = { id, call, dialogOpen: false, contactId: row.contactId };
-      this.live.set(linkedId, live);
-      const r = closeMissingLegs(call, new Set(), at);
-      live.call = r.call;
-      this.apply(live, r.effects);
-    }
-    this.flush();
   }
 
   private adoptMovedLeg(ch: ChannelRef): void {
@@ -149,7 +133,19 @@ export class CallTracker {
       return null;
     }
     const live: Live = { id, call: newCall(linkedId, at), dialogOpen: false, contactId: null };
+    // A row already there (stored by an earlier run of the appliance) carries the call so far.
+    const stored = this.repo.get(id);
+    if (stored && stored.legs.length > 0) {
+      live.call = { ...live.call, startedAt: stored.startedAt, legs: stored.legs, queue: stored.queue };
+      live.contactId = stored.contactId;
+      const operatorUp = stored.legs.find((l) => l.role === 'operator' && l.upAt && !l.endedAt);
+      if (operatorUp) {
+        live.dialogOpen = true;
+        this.notify.dialogOpened(`call-${linkedId}`, operatorUp.operatorId, operatorUp.upAt!);
+      }
+    }
     this.live.set(linkedId, live);
+    for (const leg of live.call.legs) this.legOwner.set(leg.uniqueId, linkedId);
     return live;
   }
 

@@ -87,3 +87,52 @@ describe('telephony: the AMI link (login, drop, Asterisk restart, reconcile)', f
     expect(rows[1]).to.include({ disposition: 'answered', reconciled: 0 });
   });
 });
+
+describe('telephony: the appliance itself restarting mid-call', function () {
+  this.timeout(30_000);
+  it('picks the call up where the previous run left it: one record, true start time, ended by the real hang-up', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { buildApp } = await import('../../appliance/app.js');
+    const { defaultConfig } = await import('../../appliance/config.js');
+    const { openDatabase } = await import('../../appliance/core/db.js');
+    const { AmiStandin, ScaledClock } = await import('../support/asterisk-standin/index.js');
+    const { CALL_CAPABILITIES, insertOperator } = await import('../calls/helpers.js');
+    const standin = new AmiStandin();
+    const port = await standin.start();
+    const dir = mkdtempSync(join(tmpdir(), 'cb-restart-'));
+    const db = openDatabase(join(dir, 'contactbox.sqlite'));
+    const clock = new ScaledClock(SPEED);
+    const config = defaultConfig(dir, { telephony: { mode: 'local', ami: { host: '127.0.0.1', port, username: 'crm', secret: 'crmsecret' } } });
+    const build = async () => {
+      const app = await buildApp({ config, db, clock, capabilities: CALL_CAPABILITIES, uiDir: null, overrides: { telephony: { amiBackoff: { initialMs: 50, maxMs: 200 } } } });
+      await app.ready();
+      await waitFor(() => app.telephony.port!.status() === 'connected', 3000, 'login');
+      return app;
+    };
+    try {
+      const first = await build();
+      const op101 = insertOperator(db, 'op101');
+      first.calls.repo.setEndpoint(op101, 'PJSIP/op101');
+      first.calls.refreshEndpoints();
+      const playing = standin.play(scenario('ami-10-inbound-queue-answered'), SPEED);
+      await sleepTrace(4.5);
+      await first.close();
+      expect(callRows(db)).to.have.length(1);
+      expect(callRows(db)[0]!.ended_at).to.equal(null);
+      const second = await build();
+      await playing;
+      await waitFor(() => callRows(db)[0]?.ended_at, 3000, 'call end');
+      const rows = callRows(db);
+      expect(rows).to.have.length(1);
+      expect(rows[0]).to.include({ disposition: 'answered', operator_id: op101, reconciled: 0 });
+      expect(rows[0]!.wait_sec).to.be.within(1, 3);
+      expect(rows[0]!.talk_sec).to.be.within(4, 6);
+      await second.close();
+    } finally {
+      await standin.stop();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
