@@ -38,13 +38,16 @@ export function readStart(text: string): SipStart {
 }
 
 /**
- * A request that would act as someone else's phone: a REGISTER or a new INVITE whose From is not
- * this user's own SIP user. In-dialog requests and responses are not judged here; Asterisk
- * authenticates every request anyway, this only stops a logged-in user borrowing another's line.
+ * A request that would act as someone else's phone: a REGISTER, or any request outside a dialog
+ * (INVITE, MESSAGE, SUBSCRIBE, OPTIONS…, i.e. no To tag), whose From is not this user's own SIP
+ * user. In-dialog requests and responses are not judged here (their From is the dialog's, which
+ * for a call Asterisk placed names Asterisk's side); Asterisk authenticates every request anyway,
+ * this only stops a logged-in user borrowing another's line.
  */
 export function impersonates(text: string, ownUser: string): boolean {
   const start = readStart(text);
-  if (start.method !== 'REGISTER' && !(start.method === 'INVITE' && !start.toTag)) return false;
+  if (start.method === null) return false;
+  if (start.method !== 'REGISTER' && start.toTag) return false;
   return start.fromUser !== ownUser;
 }
 

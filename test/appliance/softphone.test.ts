@@ -190,6 +190,8 @@ describe('softphone: issued SIP credentials and the SIP WebSocket proxy', () => 
     expect(impersonates(bye, 'me')).to.equal(false);
     expect(impersonates('INVITE sip:1@pbx SIP/2.0\r\nFrom: <sip:me@pbx>;tag=1\r\nTo: <sip:1@pbx>\r\n\r\n', 'me')).to.equal(false);
     expect(impersonates('INVITE sip:1@pbx SIP/2.0\r\nf: <sip:you@pbx>;tag=1\r\nt: <sip:1@pbx>\r\n\r\n', 'me')).to.equal(true);
+    expect(impersonates('MESSAGE sip:1@pbx SIP/2.0\r\nFrom: <sip:you@pbx>;tag=1\r\nTo: <sip:1@pbx>\r\n\r\n', 'me')).to.equal(true);
+    expect(impersonates('SIP/2.0 200 OK\r\nFrom: <sip:you@pbx>;tag=1\r\nTo: <sip:me@pbx>;tag=2\r\n\r\n', 'me')).to.equal(false);
     const mask = new SipNumberMask();
     const msg = 'INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/WS 10.0.0.1;branch=z9hG4bK12345678901\r\nFrom: "0671234545" <sip:0671234545@pbx>;tag=99999999999\r\nCall-ID: 12345678901@pbx\r\n\r\nv=0\r\no=- 12345678901 1 IN IP4 1.2.3.4\r\n';
     const hidden = mask.hide(msg);
