@@ -52,6 +52,8 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
     .option('--no-http-redirect', 'do not redirect plain HTTP (port 80) to HTTPS')
     .option('--hostname <name...>', 'names or addresses operators use to reach the server (added to the certificate)')
+    .option('--asterisk-debs <dir>', 'install Asterisk from this folder of .deb files (Debian 10–13 archives have none)')
+    .option('--node-runtime <dir>', 'run the service on the Node.js in DIR/bin/node (Debian 8/9: a build for their glibc)')
     .addOption(json())
     .action((options) => run(() => import('./commands/install.js'), options));
 

@@ -24,6 +24,14 @@ export function publicUrl(settings: Pick<InstallSettings, 'hostnames' | 'port' |
   return `https://${host}${settings.port === 443 ? '' : `:${settings.port}`}`;
 }
 
+/** A supplied Node runtime (Debian 8/9) must exist and be Node 20 or newer. */
+async function checkNodeRuntime(host: Deps['host'], node: string): Promise<void> {
+  const r = await host.run(node, ['--version'], { timeoutMs: 10_000 });
+  const major = Number(/^v(\d+)\./.exec(r.stdout.trim())?.[1] ?? 0);
+  if (r.code !== 0) throw new CliError(`--node-runtime: cannot run ${node}: ${r.stderr.trim() || `exit ${r.code}`}`, 2, 'BAD_INPUT', 'give the folder that holds bin/node of a Node.js build for this system');
+  if (major < 20) throw new CliError(`--node-runtime: ${node} is ${r.stdout.trim()}; contactbox needs Node.js 20 or newer`, 2, 'BAD_INPUT');
+}
+
 /**
  * `contactbox install`: checks the server, then brings each part of the installation to the
  * wanted state. Every step is idempotent, so a re-run repairs what is missing, changes nothing
@@ -42,8 +50,13 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   if (!flags.prefix && !host.isRoot()) {
     throw new CliError('a system install needs root', 1, 'FAILED', 'run it with sudo, or give --prefix DIR for an install inside a folder');
   }
+  if (flags.asteriskDebs) {
+    // The flag is short for the answers' telephony section with a folder of .deb files.
+    answers.telephony = { ...(answers.telephony ?? {}), mode: 'local', asterisk: 'debs', asteriskDebs: flags.asteriskDebs };
+  }
   const interactive = deps.interactive && !flags.yes && !flags.answers;
   const settings = await resolveSettings(flags, answers, readExistingConfig(host, paths), host, interactive ? deps.prompts : null);
+  if (flags.nodeRuntime) await checkNodeRuntime(host, settings.nodeBinary);
   const supervisorKind = chooseSupervisor(settings.supervisor, host);
   const supervisor = makeSupervisor(supervisorKind, host, paths);
 
@@ -102,7 +115,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     const r = await installRelease(host, paths, VERSION);
     return { status: r.changed ? 'changed' : 'unchanged', detail: `${r.dir} (current)` };
   });
-  await step('command on the PATH', () => ensureCommandLink(host, paths));
+  await step('command on the PATH', () => ensureCommandLink(host, paths, settings.nodeBinary));
   let tlsFiles: ReturnType<typeof ensureTls>['files'] | null = null;
   const tls = await step('TLS certificate', () => {
     const r = ensureTls(host, paths, settings, clock);

@@ -18,6 +18,8 @@ export interface InstallFlags {
   tlsKey?: string;
   httpRedirect?: boolean;
   hostname?: string[];
+  asteriskDebs?: string;
+  nodeRuntime?: string;
   json?: boolean;
 }
 
@@ -37,9 +39,12 @@ export interface InstallSettings {
   sizing: { recordedMinutesPerDay?: number; retentionDays?: number; sessions?: number };
   /** The system install runs the service as this user; a --prefix install as whoever installs it. */
   runAs: string | null;
+  /** The Node.js binary the service runs on (Debian 8/9: one built for their glibc). */
+  nodeBinary: string;
 }
 
 type ExistingConfig = {
+  nodeBinary?: string;
   server?: { host?: string; port?: number; httpRedirectPort?: number | null; publicNames?: string[] };
   language?: Language;
   profile?: 'production' | 'evaluation';
@@ -134,6 +139,7 @@ export async function resolveSettings(
     retention: answers.retention ?? existing?.retention,
     sizing: answers.sizing ?? {},
     runAs: system && host.isRoot() ? 'contactbox' : null,
+    nodeBinary: flags.nodeRuntime ? `${flags.nodeRuntime.replace(/\/+$/, '')}/bin/node` : (existing?.nodeBinary ?? process.execPath),
   };
 }
 
@@ -151,6 +157,7 @@ export function renderConfig(settings: InstallSettings, paths: InstallPaths, tls
     paths: { data: paths.dataDir, config: paths.etcDir, logs: paths.logDir },
     language: settings.language,
     profile: settings.profile,
+    nodeBinary: settings.nodeBinary,
     organisation: settings.organisation,
     session: { idleMinutes: 30, absoluteHours: 12 },
     telephony: settings.telephony,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { HostPort } from '../ports/host.js';
 import type { InstallPaths } from '../paths.js';
 import { CliError } from '../result.js';
@@ -34,6 +35,17 @@ export function chooseSupervisor(requested: 'auto' | SupervisorKind, host: HostP
   return requested;
 }
 
+/** The Node.js the service runs on: `nodeBinary` in the config (install --node-runtime), else this one. */
+export function serviceNode(host: HostPort, paths: InstallPaths): string {
+  try {
+    const config = parseYaml(host.readFile(paths.configFile) ?? '') as { nodeBinary?: unknown } | null;
+    if (config && typeof config.nodeBinary === 'string' && config.nodeBinary) return config.nodeBinary;
+  } catch {
+    // an unreadable config is reported by the appliance itself
+  }
+  return process.execPath;
+}
+
 export function makeSupervisor(kind: SupervisorKind, host: HostPort, paths: InstallPaths): Supervisor {
   return kind === 'systemd' ? systemdSupervisor(host, paths) : pm2Supervisor(host, paths);
 }
@@ -58,7 +70,7 @@ function pm2Supervisor(host: HostPort, paths: InstallPaths): Supervisor {
       script: join(paths.currentLink, 'dist/appliance/server.js'),
       args: [paths.configFile],
       cwd: paths.currentLink,
-      interpreter: process.execPath,
+      interpreter: serviceNode(host, paths),
       env: { NODE_ENV: 'production', CONTACTBOX_CONFIG: paths.configFile },
       out_file: join(paths.logDir, 'appliance.out.log'),
       error_file: join(paths.logDir, 'appliance.err.log'),
@@ -122,7 +134,7 @@ function systemdSupervisor(host: HostPort, paths: InstallPaths): Supervisor {
     async start() {
       const template = host.readFile(join(paths.currentLink, 'systemd/contactbox.service'));
       if (!template) throw new CliError('the systemd unit is missing from the installed release');
-      host.writeFileAtomic(paths.systemdUnitFile, renderUnit(template, paths, process.execPath), 0o644);
+      host.writeFileAtomic(paths.systemdUnitFile, renderUnit(template, paths, serviceNode(host, paths)), 0o644);
       for (const args of [['daemon-reload'], ['enable', SERVICE_NAME], ['restart', SERVICE_NAME]]) {
         const r = await systemctl(...args);
         if (r.code !== 0) throw new CliError(`systemctl ${args.join(' ')} failed: ${lastLines(r.stderr)}`);

@@ -139,6 +139,18 @@ describe('installer: install, status, re-install, uninstall into a prefix', func
     expect(missing.json<{ error: { message: string } }>().error.message).to.match(/cannot read the answers file .*ENOENT/);
   });
 
+  it('refuses a --node-runtime that is missing or older than Node 20', async () => {
+    const runtime = join(prefix, 'old-node');
+    mkdirSync(join(runtime, 'bin'), { recursive: true });
+    writeFileSync(join(runtime, 'bin/node'), '#!/bin/sh\necho v16.20.2\n', { mode: 0o755 });
+    const old = await runCli(['install', '--prefix', prefix, '--answers', answers, '--yes', '--node-runtime', runtime, '--json']);
+    expect(old.code).to.equal(2);
+    expect(old.json<{ error: { message: string } }>().error.message).to.match(/is v16\.20\.2; contactbox needs Node\.js 20 or newer/);
+    const missing = await runCli(['install', '--prefix', prefix, '--answers', answers, '--yes', '--node-runtime', join(prefix, 'nowhere'), '--json']);
+    expect(missing.code).to.equal(2);
+    expect(missing.json<{ error: { message: string } }>().error.message).to.match(/--node-runtime: cannot run/);
+  });
+
   it('refuses a port that another program holds, saying which port', async () => {
     const other = mkdtempSync(join(tmpdir(), 'contactbox-busy-'));
     const busyPort = await freePort();
