@@ -132,6 +132,39 @@ export class MailboxRepository {
     ).map((r) => r.id);
   }
 
+  /** Changes what the admin sent; passwords are sealed again. */
+  update(id: number, patch: Partial<Omit<NewMailbox, 'address'>> & { enabled?: boolean }): void {
+    const sets: string[] = [];
+    const values: (string | number | null)[] = [];
+    const put = (column: string, value: string | number | null) => {
+      sets.push(`${column} = ?`);
+      values.push(value);
+    };
+    for (const side of ['imap', 'smtp'] as const) {
+      const s = patch[side];
+      if (!s) continue;
+      put(`${side}_host`, s.host);
+      put(`${side}_port`, s.port);
+      put(`${side}_security`, s.security);
+      put(`${side}_username`, s.username);
+      put(`${side}_password_enc`, this.box.seal(s.password));
+    }
+    if (patch.teamId !== undefined) put('team_id', patch.teamId);
+    if (patch.ownerId !== undefined) put('owner_id', patch.ownerId);
+    if (patch.folders !== undefined) put('folders', JSON.stringify(patch.folders));
+    if (patch.enabled !== undefined) put('enabled', patch.enabled ? 1 : 0);
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE mail_mailboxes SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  revokeAccess(mailboxId: number, userId: number): boolean {
+    return this.db.prepare('DELETE FROM mail_access WHERE mailbox_id = ? AND user_id = ?').run(mailboxId, userId).changes > 0;
+  }
+
+  accessList(mailboxId: number): number[] {
+    return (this.db.prepare('SELECT user_id FROM mail_access WHERE mailbox_id = ? ORDER BY user_id').all(mailboxId) as { user_id: number }[]).map((r) => r.user_id);
+  }
+
   /** Offboarding: the user loses ownership and every grant at once. */
   removeUserAccess(userId: number): void {
     this.db.prepare('UPDATE mail_mailboxes SET owner_id = NULL WHERE owner_id = ?').run(userId);

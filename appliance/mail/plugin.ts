@@ -187,7 +187,7 @@ export const mailPlugin = fp(
     });
 
     await app.register(async (scope) => {
-      await mailboxRoutes(scope, { service, access, mailboxes, autoStart: settings.autoStart, leadPolicy });
+      await mailboxRoutes(scope, { service, access, mailboxes, autoStart: settings.autoStart, leadPolicy, isActive });
       await messageRoutes(scope, {
         messages, access, send, masking,
         resolveContact: (id) => (app.hasDecorator('contacts') ? app.contacts.get(id)?.id ?? id : id),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../core/errors.js';
 import { MailConnectError } from './failures.js';
-import { CreateMailboxBody, Created, Errors, IdParams, MailboxView, MailSettings } from './schemas.js';
+import { AccessBody, AccessList, AccessParams, CreateMailboxBody, Created, Errors, IdParams, MailboxView, MailSettings, PatchMailboxBody } from './schemas.js';
 import type { MailService } from './service.js';
 import type { MailAccess } from './access.js';
 import type { MailboxRepository } from './mailbox-repository.js';
@@ -14,6 +14,7 @@ export interface MailboxRouteDeps {
   mailboxes: MailboxRepository;
   autoStart: boolean;
   leadPolicy: { get(): LeadPolicy; set(p: LeadPolicy): void };
+  isActive: (userId: number) => boolean;
 }
 
 /** Mailboxes: added and tested by admins; passwords go in and never come out. */
@@ -25,6 +26,7 @@ export async function mailboxRoutes(app: FastifyInstance, deps: MailboxRouteDeps
     { config: { access: ['admin'] }, schema: { body: CreateMailboxBody, response: { 201: Created, ...Errors } } },
     async (request, reply) => {
       const b = request.body;
+      if (b.ownerId != null && !deps.isActive(b.ownerId)) throw new AppError('USER_NOT_FOUND_FOR_MAIL', { id: b.ownerId });
       const id = service.createMailbox(
         { address: b.address, imap: b.imap, smtp: b.smtp, teamId: b.teamId ?? null, ownerId: b.ownerId ?? null, folders: b.folders ?? ['INBOX'] },
         request.user!.id,
@@ -50,6 +52,45 @@ export async function mailboxRoutes(app: FastifyInstance, deps: MailboxRouteDeps
       const view = service.view(request.params.id);
       if (!access.canUseMailbox(request.user!, view.id)) throw new AppError('MAIL_NO_ACCESS');
       return view;
+    },
+  );
+
+  app.patch<{ Params: { id: number }; Body: PatchMailboxBody }>(
+    '/api/v1/mailboxes/:id',
+    { config: { access: ['admin'] }, schema: { params: IdParams, body: PatchMailboxBody, response: { 200: MailboxView, ...Errors } } },
+    async (request) => {
+      const b = request.body;
+      if (b.ownerId != null && !deps.isActive(b.ownerId)) throw new AppError('USER_NOT_FOUND_FOR_MAIL', { id: b.ownerId });
+      await service.update(request.params.id, b, request.user!.id);
+      return service.view(request.params.id);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/mailboxes/:id/access',
+    { config: { access: ['admin', 'supervisor'] }, schema: { params: IdParams, response: { 200: AccessList, ...Errors } } },
+    async (request) => {
+      service.require(request.params.id);
+      return { userIds: deps.mailboxes.accessList(request.params.id) };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { userId: number } }>(
+    '/api/v1/mailboxes/:id/access',
+    { config: { access: ['admin'] }, schema: { params: IdParams, body: AccessBody, response: { 200: AccessList, ...Errors } } },
+    async (request) => {
+      if (!deps.isActive(request.body.userId)) throw new AppError('USER_NOT_FOUND_FOR_MAIL', { id: request.body.userId });
+      service.grant(request.params.id, request.body.userId, request.user!.id);
+      return { userIds: deps.mailboxes.accessList(request.params.id) };
+    },
+  );
+
+  app.delete<{ Params: { id: number; userId: number } }>(
+    '/api/v1/mailboxes/:id/access/:userId',
+    { config: { access: ['admin'] }, schema: { params: AccessParams, response: { 200: AccessList, ...Errors } } },
+    async (request) => {
+      service.revoke(request.params.id, request.params.userId, request.user!.id);
+      return { userIds: deps.mailboxes.accessList(request.params.id) };
     },
   );
 

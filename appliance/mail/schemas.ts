@@ -28,6 +28,23 @@ export const CreateMailboxBody = Type.Object(
 );
 export type CreateMailboxBody = Static<typeof CreateMailboxBody>;
 
+export const PatchMailboxBody = Type.Object(
+  {
+    imap: Type.Optional(ServerSettings),
+    smtp: Type.Optional(ServerSettings),
+    teamId: Type.Optional(Type.Union([Id, Type.Null()])),
+    ownerId: Type.Optional(Type.Union([Id, Type.Null()])),
+    folders: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 20, uniqueItems: true })),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchMailboxBody = Static<typeof PatchMailboxBody>;
+
+export const AccessBody = Type.Object({ userId: Id }, { additionalProperties: false });
+export const AccessParams = Type.Object({ id: Type.Integer({ minimum: 1 }), userId: Type.Integer({ minimum: 1 }) });
+export const AccessList = Type.Object({ userIds: Type.Array(Type.Integer()) });
+
 export const MailboxView = Type.Object({
   id: Type.Integer(),
   address: Type.String(),

@@ -101,6 +101,35 @@ export class MailService {
     for (const m of this.deps.mailboxes.list()) if (m.enabled) this.start(m.id);
   }
 
+  /**
+   * Admin changes: stored, audited (without secrets), and a running sync restarted so it uses
+   * the new server settings at once.
+   */
+  async update(id: number, patch: Partial<Omit<NewMailbox, 'address'>> & { enabled?: boolean }, actorId: number): Promise<void> {
+    this.require(id);
+    this.deps.mailboxes.update(id, patch);
+    this.deps.audit.record({ actorId, action: 'mail.mailbox.update', targetType: 'mailbox', targetId: id, details: { fields: Object.keys(patch) } });
+    const runner = this.runners.get(id);
+    if (runner?.running) {
+      await runner.stop();
+      this.runners.delete(id);
+      if (patch.enabled !== false) this.start(id);
+    }
+  }
+
+  grant(mailboxId: number, userId: number, actorId: number): void {
+    this.require(mailboxId);
+    this.deps.mailboxes.grantAccess(mailboxId, userId);
+    this.deps.audit.record({ actorId, action: 'mail.access.grant', targetType: 'mailbox', targetId: mailboxId, details: { userId } });
+  }
+
+  revoke(mailboxId: number, userId: number, actorId: number): boolean {
+    this.require(mailboxId);
+    const removed = this.deps.mailboxes.revokeAccess(mailboxId, userId);
+    if (removed) this.deps.audit.record({ actorId, action: 'mail.access.revoke', targetType: 'mailbox', targetId: mailboxId, details: { userId } });
+    return removed;
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
     this.runners.clear();

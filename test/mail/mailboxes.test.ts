@@ -101,4 +101,27 @@ describe('mailboxes: setup, precise connection errors, passwords sealed at rest'
     expect((await op.request('GET', '/api/v1/mailboxes/1')).statusCode).to.equal(403);
     expect((await admin.request('GET', '/api/v1/mailboxes/999')).json().error.code).to.equal('MAILBOX_NOT_FOUND');
   });
+
+  it('an admin fixes a wrong password with PATCH, and grants and revokes a user’s access to a mailbox', async () => {
+    const wrong = await testWith((b) => (b.imap.password = 'typo'));
+    expect(wrong.json().error.code).to.equal('MAIL_AUTH_FAILED');
+    const id = n;
+    const fix = await admin.request('PATCH', `/api/v1/mailboxes/${id}`, { imap: { host: '127.0.0.1', port: dovecot.port, security: 'none', username: dovecot.username, password: dovecot.password } });
+    expect(fix.statusCode, fix.body).to.equal(200);
+    expect(fix.body).not.to.include(dovecot.password);
+    expect((await admin.request('POST', `/api/v1/mailboxes/${id}/test`)).statusCode).to.equal(200);
+    expect((await admin.request('PATCH', `/api/v1/mailboxes/${id}`, {})).statusCode).to.equal(400);
+    const ghost = await admin.request('PATCH', `/api/v1/mailboxes/${id}`, { ownerId: 9999 });
+    expect(ghost.json().error.code).to.equal('USER_NOT_FOUND_FOR_MAIL');
+
+    const op = await client(m, 'operator');
+    expect((await op.request('GET', `/api/v1/mailboxes/${id}`)).statusCode).to.equal(403);
+    const granted = await admin.request('POST', `/api/v1/mailboxes/${id}/access`, { userId: op.userId });
+    expect(granted.json()).to.deep.equal({ userIds: [op.userId] });
+    expect((await op.request('GET', `/api/v1/mailboxes/${id}`)).statusCode).to.equal(200);
+    expect((await op.request('GET', '/api/v1/mailboxes')).json().items.map((b: { id: number }) => b.id)).to.deep.equal([id]);
+    const revoked = await admin.request('DELETE', `/api/v1/mailboxes/${id}/access/${op.userId}`);
+    expect(revoked.json()).to.deep.equal({ userIds: [] });
+    expect((await op.request('GET', `/api/v1/mailboxes/${id}`)).statusCode).to.equal(403);
+  });
 });
