@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import fp from 'fastify-plugin';
+import { AppError } from '../../appliance/core/errors.js';
 import { join } from 'node:path';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { loadAmiScenario, tracesDir, type AmiScenario } from '../support/asterisk-standin/index.js';
@@ -135,6 +137,31 @@ describe('calls API: with the stand-in Asterisk', function () {
     expect((await op.request('POST', '/api/v1/calls', { contactId: 3 })).json().error.code).to.equal('CONTACTS_UNAVAILABLE');
   });
 
+  it('hangs up and blind-transfers a live call through AMI; refuses on ended calls and for other operators', async () => {
+    const op = await operatorOn('PJSIP/op101');
+    const other = await operatorOn('PJSIP/op201');
+    const playing = rig.standin.play(scenario('ami-13-inbound-queue-agent-hangs-up'), SPEED);
+    const id = await waitFor(() => {
+      const row = rig.t.db.prepare("SELECT id, answered_at FROM calls WHERE linked_id = '1795599192.29'").get() as { id: number; answered_at: string | null } | undefined;
+      return row?.answered_at ? row.id : undefined;
+    }, 3000, 'answered call');
+    expect((await other.request('POST', `/api/v1/calls/${id}/hangup`)).statusCode).to.equal(404);
+    const transfer = await op.request('POST', `/api/v1/calls/${id}/transfer`, { exten: '102' });
+    expect(transfer.statusCode).to.equal(200);
+    expect(rig.standin.actions.filter((a) => a.Action === 'Redirect').at(-1)).to.include({ Channel: 'PJSIP/gsm-gw-0000001b', Context: 'from-operators', Exten: '102' });
+    expect((await op.request('POST', `/api/v1/calls/${id}/transfer`, { exten: '10 2' })).statusCode).to.equal(400);
+    const hold = await op.request('POST', `/api/v1/calls/${id}/hold`);
+    expect(hold.statusCode).to.equal(501);
+    expect(hold.json().error.code).to.equal('HOLD_NOT_SUPPORTED');
+    expect((await op.request('POST', `/api/v1/calls/${id}/hangup`)).statusCode).to.equal(200);
+    expect(rig.standin.actions.filter((a) => a.Action === 'Hangup').at(-1)).to.include({ Channel: 'PJSIP/gsm-gw-0000001b' });
+    await playing;
+    await waitFor(() => rig.t.app.calls.tracker.liveCount === 0, 3000, 'call end');
+    const after = await op.request('POST', `/api/v1/calls/${id}/hangup`);
+    expect(after.statusCode).to.equal(409);
+    expect(after.json().error.code).to.equal('CALL_NOT_IN_PROGRESS');
+  });
+
   it('queue log-in and pause go to Asterisk as QueueAdd/QueuePause for the operator phone', async () => {
     const op = await operatorOn('PJSIP/op201');
     expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'login', queue: 'support' })).statusCode).to.equal(200);
@@ -143,5 +170,51 @@ describe('calls API: with the stand-in Asterisk', function () {
     expect(add).to.include({ Queue: 'support', Interface: 'PJSIP/op201' });
     expect(rig.standin.actions.find((a) => a.Action === 'QueuePause')).to.include({ Interface: 'PJSIP/op201', Paused: 'true', Reason: 'break' });
     expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'pause', queue: 'bad queue' })).statusCode).to.equal(400);
+  });
+});
+
+describe('calls API: click-to-call asks licensing first', function () {
+  this.timeout(30_000);
+  it('does not originate when licensing refuses, and gives the held session back when Asterisk refuses', async () => {
+    const asked: string[] = [];
+    let refuse = true;
+    let released = 0;
+    const fakeLicensing = {
+      name: 'licensing-fake',
+      migrations: [],
+      plugin: fp(async (app) => {
+        app.decorate('licensing', {
+          assertCanOpenDialog(direction: string) {
+            asked.push(direction);
+            if (refuse) throw new AppError('FORBIDDEN');
+            return () => void released++;
+          },
+        });
+      }, { name: 'licensing' }),
+    };
+    const rig = await startRig({ capabilities: [fakeLicensing, ...CALL_CAPABILITIES] });
+    try {
+      await waitFor(() => rig.t.app.telephony.port!.status() === 'connected', 3000, 'login');
+      const op = await rig.t.userClient('operator');
+      rig.t.app.calls.repo.setEndpoint(rig.users.op101!, null);
+      rig.t.app.calls.repo.setEndpoint(op.userId, 'PJSIP/op101');
+      rig.t.app.calls.refreshEndpoints();
+      const refused = await op.request('POST', '/api/v1/calls', { number: '+380671234567' });
+      expect(refused.json().error.code).to.equal('FORBIDDEN');
+      expect(asked).to.deep.equal(['outbound']);
+      expect(rig.standin.actions.filter((a) => a.Action === 'Originate')).to.have.length(0);
+      refuse = false;
+      rig.standin.onAction = (f, reply) => {
+        if (f.Action !== 'Originate') return false;
+        reply(`Response: Error\r\nActionID: ${f.ActionID}\r\nMessage: Originate failed\r\n\r\n`);
+        return true;
+      };
+      const failed = await op.request('POST', '/api/v1/calls', { number: '+380671234567' });
+      expect(failed.statusCode).to.equal(502);
+      expect(failed.json().error.code).to.equal('TELEPHONY_REJECTED');
+      expect(released).to.equal(1);
+    } finally {
+      await rig.close();
+    }
   });
 });
