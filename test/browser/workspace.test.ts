@@ -271,6 +271,32 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.screenshot({ path: screenshotPath('selftest'), fullPage: true });
   });
 
+  it('self-test judges memory by the FAQ’s figures for the PC’s system (Windows 3 GB, Linux 2 GB)', async () => {
+    const judge = async (platform: string, gb: number) => {
+      const context = await browser.newContext({ locale: 'en-US' });
+      // As text: the test runner's transpiler would add helpers a function cannot carry into the page.
+      await context.addInitScript({
+        content: `Object.defineProperty(navigator, 'userAgentData', { get: () => ({ platform: ${JSON.stringify(platform)} }), configurable: true });
+          Object.defineProperty(navigator, 'deviceMemory', { get: () => ${gb}, configurable: true });`,
+      });
+      const p = await context.newPage();
+      await p.goto(`${server.url}/selftest`);
+      const memory = p.getByTestId('selftest-memory');
+      await memory.waitFor();
+      const result = { status: await memory.getAttribute('data-status'), text: await memory.textContent() };
+      await context.close();
+      return result;
+    };
+    expect(await judge('Windows', 4)).to.include({ status: 'pass' });
+    const windows2 = await judge('Windows', 2);
+    expect(windows2.status).to.equal('warn');
+    expect(windows2.text).to.include('About 2 GB; Windows needs at least 3 GB.');
+    expect(await judge('Windows', 1)).to.include({ status: 'fail' });
+    expect(await judge('Linux', 2)).to.include({ status: 'pass' });
+    expect(await judge('Linux', 1)).to.include({ status: 'fail' });
+    expect(await judge('macOS', 2)).to.include({ status: 'pass' });
+  });
+
   it('measures the workspace’s JavaScript heap in Chromium (for a 2 GB operator PC)', async () => {
     await signIn('olga');
     await page.locator('[data-testid=phone-state][data-state=registered]').waitFor({ timeout: 15_000 });

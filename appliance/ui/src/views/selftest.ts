@@ -74,7 +74,8 @@ async function latency(i18n: I18n): Promise<Check> {
 function memory(i18n: I18n): Check {
   const os = osName();
   const need = MEMORY_NEED_GB[os] ?? 2;
-  // Chrome reports RAM rounded to a power of two and capped at 8, so a 3 GB PC reads as 2 or 4.
+  // Chrome reports RAM rounded to a power of two (and capped), so a 3 GB PC reads as 2 or 4:
+  // below the need but at its power of two is a warning, below that a failure.
   const gb = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
   if (gb === undefined) return { id: 'memory', label: 'selftest.memory', status: 'warn', text: i18n.t('selftest.memory.unknown', { os, need }) };
   const roundedNeed = 2 ** Math.floor(Math.log2(need));
