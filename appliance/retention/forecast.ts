@@ -1,5 +1,5 @@
 import { statfsSync } from 'node:fs';
-import type { RetentionClass } from './types.js';
+import type { ClassStats } from './types.js';
 import { BYTES_PER_RECORDED_MINUTE, DEFAULT_RECORDED_MINUTES_PER_DAY } from './policies.js';
 
 const DAY = 86_400_000;
@@ -49,10 +49,14 @@ export interface StorageForecast {
   warnings: string[];
 }
 
+/** The start of the growth window for a forecast made at `asOf`. */
+export const windowStart = (asOf: Date) => new Date(asOf.getTime() - WINDOW_DAYS * DAY).toISOString();
+
 export interface ForecastInput {
   asOf: Date;
   dataDir: string;
-  classes: RetentionClass[];
+  /** Each registered class's size and recent growth (`RetentionClass.stats(since)` with `windowStart`). */
+  stats: Map<string, ClassStats>;
   classNames: string[];
   policies: Map<string, number | null>;
   recordedMinutesPerDay?: number;
@@ -65,13 +69,10 @@ export interface ForecastInput {
  * without a cap. Warnings at 80 % and 90 % disk use, now or once policies reach steady state.
  */
 export function forecastStorage(input: ForecastInput): StorageForecast {
-  const since = new Date(input.asOf.getTime() - WINDOW_DAYS * DAY).toISOString();
-  const byName = new Map(input.classes.map((c) => [c.name, c]));
   const classes: ClassForecast[] = input.classNames.map((name) => {
-    const cls = byName.get(name);
+    const s = input.stats.get(name);
     const policyDays = input.policies.get(name) ?? null;
-    if (!cls) return { class: name, policyDays, registered: false, items: 0, bytes: 0, oldest: null, dailyGrowthBytes: 0, growthSource: 'none', neededBytes: 0 };
-    const s = cls.stats(since);
+    if (!s) return { class: name, policyDays, registered: false, items: 0, bytes: 0, oldest: null, dailyGrowthBytes: 0, growthSource: 'none', neededBytes: 0 };
     const historyDays = s.oldest ? Math.min(WINDOW_DAYS, Math.max(1, (input.asOf.getTime() - new Date(s.oldest).getTime()) / DAY)) : 0;
     let dailyGrowthBytes = historyDays > 0 ? s.recentBytes / historyDays : 0;
     let growthSource: ClassForecast['growthSource'] = s.recentItems > 0 ? 'history' : 'none';

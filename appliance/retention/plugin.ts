@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { RetentionService } from './service.js';
 import type { RetentionClass, HoldScope } from './types.js';
-import { createRetention, forecastOf } from './setup.js';
+import { createRetention, forecastAsync } from './setup.js';
+import { startReader } from './reader.js';
 import { retentionRoutes } from './routes.js';
 import { registerRetentionMessages } from './errors.js';
 import { statfsProbe, type DiskProbe, type StorageForecast } from './forecast.js';
@@ -48,12 +49,13 @@ export const retentionPlugin = fp(
             await mail.deleteMessages(ids, 'retention');
           } : null;
     };
-    const { service, config: section } = createRetention({ db, clock, dataDir, audit, config: config.retention, log: app.log, extra: { mailDeleter } });
+    const reader = startReader(db);
+    const { service, config: section } = createRetention({ db, clock, dataDir, audit, config: config.retention, log: app.log, reader, extra: { mailDeleter } });
     const disk = own.disk ?? statfsProbe;
     // The forecast scans every class's table, so health probes read the last one computed (at
     // start, by the schedule, or by an admin opening it) instead of scanning on every /healthz.
     let lastForecast: StorageForecast | null = null;
-    const forecast = () => (lastForecast = forecastOf(service, dataDir, clock, section, disk));
+    const forecast = async () => (lastForecast = await forecastAsync(service, dataDir, clock, section, disk));
 
     app.decorate('retention', { register: (cls: RetentionClass) => service.register(cls), service } satisfies RetentionApi);
 
@@ -83,7 +85,7 @@ export const retentionPlugin = fp(
       return facts.totalBytes > 0 ? ((facts.totalBytes - facts.freeBytes) / facts.totalBytes) * 100 : 0;
     };
     app.addHook('onReady', async () => {
-      forecast();
+      await forecast();
     });
     health.register('storage', () => {
       const used = diskNow();
@@ -108,7 +110,7 @@ export const retentionPlugin = fp(
         if (due && !service.running) {
           lastRun = clock.now().getTime();
           await service.run({ trigger: 'schedule', actor: 'schedule' });
-          const f = forecast();
+          const f = await forecast();
           if (f.level !== 'ok') app.log.warn({ warnings: f.warnings }, 'retention: storage forecast warning');
         }
       } catch (err) {
@@ -126,7 +128,8 @@ export const retentionPlugin = fp(
     app.addHook('onClose', async () => {
       closing = true;
       if (timer) clearTimeout(timer);
-      service.stop();
+      await service.stop();
+      await reader?.close();
     });
   },
   { name: 'retention', dependencies: ['deps', 'auth'] },

@@ -10,7 +10,7 @@ import * as S from './schemas.js';
 
 export interface RouteDeps {
   service: RetentionService;
-  forecast(): StorageForecast;
+  forecast(): Promise<StorageForecast>;
   /** Whether a hold's target exists, for scopes whose table is known; undefined = cannot tell. */
   targetExists(scope: HoldScope, targetId: string): boolean | undefined;
 }
@@ -42,12 +42,9 @@ export async function retentionRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       const { class: name } = request.params as { class: string };
       const { days } = request.body as { days: number | null };
       const { dryRun } = request.query as { dryRun?: boolean };
-      if (dryRun) {
-        const preview = service.preview(name, days);
-        return { saved: false, asOf: preview.asOf, preview: line(preview) };
-      }
-      const preview = service.setPolicy(name, days, { source: 'admin', actorId: currentUser(request).id });
-      return { saved: true, asOf: preview.asOf, preview: line(preview) };
+      const preview = await service.previewAsync(name, days);
+      if (!dryRun) service.setPolicy(name, days, { source: 'admin', actorId: currentUser(request).id });
+      return { saved: !dryRun, asOf: preview.asOf, preview: line(preview) };
     },
   );
 
@@ -59,7 +56,7 @@ export async function retentionRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       const asOf = asOfOf(body.asOf, clock.now());
       if (body.class !== undefined || body.days !== undefined) {
         if (body.class === undefined || body.days === undefined) throw new AppError('RETENTION_PREVIEW_NEEDS_DAYS');
-        const preview = service.preview(body.class, body.days, asOf);
+        const preview = await service.previewAsync(body.class, body.days, asOf);
         return { asOf: preview.asOf, classes: [line(preview)] };
       }
       const report = await service.run({ dryRun: true, asOf });

@@ -5,9 +5,10 @@ import type { Clock } from '../core/clock.js';
 import type { AuditLog } from '../core/audit.js';
 import { AppError } from '../core/errors.js';
 import { RetentionRepository, type LegalHold, type PolicySource } from './repository.js';
-import { POLICY_CLASSES, type RetentionClass, type SweepContext, type HoldScope, type Tally } from './types.js';
+import { POLICY_CLASSES, type ClassStats, type RetentionClass, type SweepContext, type HoldScope, type Tally } from './types.js';
 import { DEFAULT_POLICY_DAYS, cutoffFor, formatDays, isPolicyClass, policyConflict, seedEntries, type RetentionConfig } from './policies.js';
 import './errors.js';
+import type { Reader } from './reader.js';
 import { startCheckpointer } from './checkpointer.js';
 import { WRITE_CHUNK, yieldToLoop } from './classes/shared.js';
 
@@ -46,6 +47,8 @@ export interface RetentionServiceDeps {
   clock: Clock;
   dataDir: string;
   audit: AuditLog | null;
+  /** Where whole-table counts run (a worker thread in the appliance); null: on this thread. */
+  reader?: Reader | null;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -69,6 +72,7 @@ export class RetentionService {
   readonly repo: RetentionRepository;
   private readonly classes = new Map<string, RetentionClass>();
   private active: { startedAt: string } | null = null;
+  private current: Promise<RunReport> | null = null;
   private stopping = false;
   private readonly pid = process.pid;
   private readonly host = hostname();
@@ -139,18 +143,30 @@ export class RetentionService {
     if (conflict) throw new AppError('RETENTION_POLICY_CONFLICT', { recordings: formatDays(conflict.recordings), calls: formatDays(conflict.calls) });
   }
 
-  /** What a policy of `days` would delete as of `asOf` (default now), without changing anything. */
-  preview(name: string, days: number | null, asOf: Date = this.deps.clock.now()) {
+  private previewInput(name: string, days: number | null) {
     this.checkClass(name);
     this.checkConflict(name, days);
     const policies = this.policyMap();
+    const currentPolicyDays = policies.get(name) ?? null;
     policies.set(name, days);
-    const tally = this.count(name, policies, asOf);
-    return { class: name, policyDays: days, currentPolicyDays: this.policyMap().get(name) ?? null, asOf: asOf.toISOString(), registered: this.classes.has(name), ...tally };
+    return { policies, currentPolicyDays };
   }
 
-  setPolicy(name: string, days: number | null, by: { source: PolicySource; actorId: number | null }) {
-    const preview = this.preview(name, days);
+  /** What a policy of `days` would delete as of `asOf` (default now), without changing anything; counted on this thread. */
+  preview(name: string, days: number | null, asOf: Date = this.deps.clock.now()) {
+    const { policies, currentPolicyDays } = this.previewInput(name, days);
+    return { class: name, policyDays: days, currentPolicyDays, asOf: asOf.toISOString(), registered: this.classes.has(name), ...this.count(name, policies, asOf) };
+  }
+
+  /** The same, counted on the reader thread when there is one (API requests). */
+  async previewAsync(name: string, days: number | null, asOf: Date = this.deps.clock.now()) {
+    const { policies, currentPolicyDays } = this.previewInput(name, days);
+    return { class: name, policyDays: days, currentPolicyDays, asOf: asOf.toISOString(), registered: this.classes.has(name), ...(await this.countAsync(name, policies, asOf)) };
+  }
+
+  /** Saves a policy (after the caller has shown its preview); refused when it conflicts. */
+  setPolicy(name: string, days: number | null, by: { source: PolicySource; actorId: number | null }): { class: string; policyDays: number | null; currentPolicyDays: number | null } {
+    const { currentPolicyDays } = this.previewInput(name, days);
     this.deps.db.transaction(() => {
       this.repo.setPolicy(name, days, by.source, this.deps.clock.now().toISOString(), by.actorId);
       this.deps.audit?.record({
@@ -158,10 +174,28 @@ export class RetentionService {
         action: 'retention.policy_set',
         targetType: 'retention_class',
         targetId: name,
-        details: { from: preview.currentPolicyDays, to: days, source: by.source },
+        details: { from: currentPolicyDays, to: days, source: by.source },
       });
     })();
-    return preview;
+    return { class: name, policyDays: days, currentPolicyDays };
+  }
+
+  /** Every registered class's size and growth since `since`, read on the reader thread when there is one. */
+  async statsAll(since: string): Promise<Map<string, ClassStats>> {
+    const out = new Map<string, ClassStats>();
+    for (const cls of this.classes.values()) {
+      const reader = this.deps.reader;
+      out.set(cls.name, reader && cls.queries ? await reader.get<ClassStats>(cls.queries.stats(since)) : cls.stats(since));
+    }
+    return out;
+  }
+
+  private async countAsync(name: string, policies: Map<string, number | null>, asOf: Date): Promise<Tally> {
+    const cls = this.classes.get(name);
+    const ctx = this.context(name, policies, asOf);
+    if (!cls || !ctx) return { items: 0, bytes: 0 };
+    const reader = this.deps.reader;
+    return reader && cls.queries ? reader.get<Tally>(cls.queries.count(ctx)) : cls.countExpired(ctx);
   }
 
   private context(name: string, policies: Map<string, number | null>, asOf: Date): SweepContext | null {
@@ -184,9 +218,10 @@ export class RetentionService {
     return cls.countExpired(ctx);
   }
 
-  /** Asks a run in progress to stop after its current batch (the app is closing). */
-  stop(): void {
+  /** Asks a run in progress to stop after its current batch (the app is closing) and waits for it. */
+  async stop(): Promise<void> {
     this.stopping = true;
+    await this.current?.catch(() => undefined);
   }
 
   get running(): boolean {
@@ -200,20 +235,18 @@ export class RetentionService {
     if (!dryRun && asOf.getTime() > now.getTime()) throw new AppError('RETENTION_AS_OF_IN_FUTURE', { asOf: asOf.toISOString() });
     const policies = this.policyMap();
     if (dryRun) {
-      return {
-        asOf: asOf.toISOString(),
-        dryRun: true,
-        runId: null,
-        classes: this.classNames().map((name) => this.reportLine(name, policies, this.count(name, policies, asOf))),
-        resumed: { items: 0, bytes: 0 },
-      };
+      const classes: ClassReport[] = [];
+      for (const name of this.classNames()) classes.push(this.reportLine(name, policies, await this.countAsync(name, policies, asOf)));
+      return { asOf: asOf.toISOString(), dryRun: true, runId: null, classes, resumed: { items: 0, bytes: 0 } };
     }
     this.claim();
     const checkpointer = startCheckpointer(this.deps.db);
     try {
-      return await this.sweepAll(asOf, policies, options);
+      this.current = this.sweepAll(asOf, policies, options);
+      return await this.current;
     } finally {
       this.active = null;
+      this.current = null;
       await checkpointer?.stop();
     }
   }

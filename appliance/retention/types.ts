@@ -1,3 +1,5 @@
+import type { SqlQuery } from './reader.js';
+
 /**
  * The data classes a retention policy can be set for. `chats` may have no registered source yet:
  * its policy can still be set and a run reports it as `registered: false`.
@@ -71,6 +73,11 @@ export interface RetentionClass {
   selectExpired(ctx: SweepContext, limit: number): ExpiredItem[];
   deleteItems(items: readonly ExpiredItem[]): Promise<void> | void;
   stats(since: string): ClassStats;
+  /**
+   * The same two reads as SQL (results shaped like `Tally` and `ClassStats`), so the appliance
+   * can run them on its reader thread instead of the event loop.
+   */
+  queries?: { count(ctx: SweepContext): SqlQuery; stats(since: string): SqlQuery };
   /** Largest batch this class deletes at once, when its deletion is one synchronous step. */
   maxBatch?: number;
   /** Folders under the data dir whose files this class owns (for `retention verify`). */

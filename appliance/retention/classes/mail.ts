@@ -17,13 +17,15 @@ export function mailClass(db: Db, deleter: () => MailDeleter): RetentionClass {
     AND t.thread_id NOT IN (SELECT value FROM json_each(?))
     AND NOT EXISTS (SELECT 1 FROM mail_message_contacts mc WHERE mc.message_id = t.id AND mc.contact_id IN (SELECT value FROM json_each(?)))`;
   const params = (ctx: SweepContext) => [ctx.cutoff, JSON.stringify(ctx.holds.mail_thread), JSON.stringify(ctx.holds.contact)];
-  const count = db.prepare(`SELECT count(*) AS items, coalesce(sum(${BYTES}), 0) AS bytes FROM mail_messages t WHERE ${where}`);
+  const countSql = `SELECT count(*) AS items, coalesce(sum(${BYTES}), 0) AS bytes FROM mail_messages t WHERE ${where}`;
+  const count = db.prepare(countSql);
   const select = db.prepare(`SELECT t.id, ${BYTES} AS bytes, t.raw_path AS raw,
       (SELECT json_group_array(a.path) FROM mail_attachments a WHERE a.message_id = t.id) AS attachments
     FROM mail_messages t WHERE ${where} ORDER BY t.received_at, t.id LIMIT ?`);
-  const stats = db.prepare(`SELECT count(*) AS items, coalesce(sum(${BYTES}), 0) AS bytes, min(t.received_at) AS oldest,
+  const statsSql = `SELECT count(*) AS items, coalesce(sum(${BYTES}), 0) AS bytes, min(t.received_at) AS oldest,
     coalesce(sum(CASE WHEN t.received_at >= ? THEN 1 ELSE 0 END), 0) AS recentItems,
-    coalesce(sum(CASE WHEN t.received_at >= ? THEN ${BYTES} ELSE 0 END), 0) AS recentBytes FROM mail_messages t`);
+    coalesce(sum(CASE WHEN t.received_at >= ? THEN ${BYTES} ELSE 0 END), 0) AS recentBytes FROM mail_messages t`;
+  const stats = db.prepare(statsSql);
   const refs = db.prepare('SELECT raw_path AS path FROM mail_messages UNION SELECT path FROM mail_attachments');
   return {
     name: 'mail',
@@ -41,6 +43,7 @@ export function mailClass(db: Db, deleter: () => MailDeleter): RetentionClass {
     // The mail service deletes a batch in one synchronous call (files and rows): keep it small.
     maxBatch: 50,
     stats: (since) => stats.get(since, since) as ClassStats,
+    queries: { count: (ctx) => ({ sql: countSql, params: params(ctx) }), stats: (since) => ({ sql: statsSql, params: [since, since] }) },
     fileRoots: ['mail'],
     *fileRefs() {
       for (const row of refs.iterate() as Iterable<{ path: string }>) yield row.path;

@@ -37,11 +37,13 @@ export function tableClass(spec: TableClassSpec): RetentionClass {
   const where = [`${age} < ?`, spec.notHeld?.sql, spec.extra?.sql].filter(Boolean).join(' AND ');
   const params = (ctx: SweepContext) => [ctx.cutoff, ...(spec.notHeld?.params(ctx.holds) ?? []), ...(spec.extra?.params(ctx) ?? [])];
 
-  const count = db.prepare(`SELECT count(*) AS items, coalesce(sum(${bytes}), 0) AS bytes FROM ${table} t WHERE ${where}`);
+  const countSql = `SELECT count(*) AS items, coalesce(sum(${bytes}), 0) AS bytes FROM ${table} t WHERE ${where}`;
+  const count = db.prepare(countSql);
   const select = db.prepare(`SELECT ${id} AS id, ${bytes} AS bytes, ${path} AS path FROM ${table} t WHERE ${where} ORDER BY ${age}, ${id} LIMIT ?`);
-  const stats = db.prepare(`SELECT count(*) AS items, coalesce(sum(${bytes}), 0) AS bytes, min(${age}) AS oldest,
+  const statsSql = `SELECT count(*) AS items, coalesce(sum(${bytes}), 0) AS bytes, min(${age}) AS oldest,
     coalesce(sum(CASE WHEN ${age} >= ? THEN 1 ELSE 0 END), 0) AS recentItems,
-    coalesce(sum(CASE WHEN ${age} >= ? THEN ${bytes} ELSE 0 END), 0) AS recentBytes FROM ${table} t`);
+    coalesce(sum(CASE WHEN ${age} >= ? THEN ${bytes} ELSE 0 END), 0) AS recentBytes FROM ${table} t`;
+  const stats = db.prepare(statsSql);
   const refs = spec.pathColumn ? db.prepare(`SELECT ${path} AS path FROM ${table} t WHERE ${path} IS NOT NULL`) : null;
 
   return {
@@ -63,6 +65,7 @@ export function tableClass(spec: TableClassSpec): RetentionClass {
       else await deleteByIds(db, table, spec.idColumn ?? 'id', ids);
     },
     stats: (since) => stats.get(since, since) as ClassStats,
+    queries: { count: (ctx) => ({ sql: countSql, params: params(ctx) }), stats: (since) => ({ sql: statsSql, params: [since, since] }) },
     ...(spec.fileRoots ? { fileRoots: spec.fileRoots } : {}),
     ...(refs
       ? {

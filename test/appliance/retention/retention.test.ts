@@ -225,11 +225,11 @@ describe('retention: policies, preview, legal holds, runs and the journal', () =
 
   it('uses the 120 KB per recorded minute sizing when a class has no history, and says critical at 90 %', async () => {
     t = await appWith({ disk: fixedDisk(1e12, 0.05e12), retention: { recordedMinutesPerDay: 500 } });
-    const { forecastStorage } = await import('../../../appliance/retention/forecast.js');
+    const { forecastStorage, windowStart } = await import('../../../appliance/retention/forecast.js');
     const { tableClass } = await import('../../../appliance/retention/classes/table-class.js');
     createTestItems(t.db);
     const recordings = tableClass({ name: 'recordings', describe: 'test recordings', db: t.db, dataDir: t.dataDir, table: 'test_items', ageColumn: 'made_at', bytesExpr: 't.bytes' });
-    const f = forecastStorage({ asOf: NOW, dataDir: t.dataDir, classes: [recordings], classNames: ['recordings'], policies: new Map([['recordings', 365]]), recordedMinutesPerDay: 500, disk: () => ({ totalBytes: 1e12, freeBytes: 0.05e12 }) });
+    const f = forecastStorage({ asOf: NOW, dataDir: t.dataDir, stats: new Map([['recordings', recordings.stats(windowStart(NOW))]]), classNames: ['recordings'], policies: new Map([['recordings', 365]]), recordedMinutesPerDay: 500, disk: () => ({ totalBytes: 1e12, freeBytes: 0.05e12 }) });
     expect(f.classes[0]).to.include({ growthSource: 'sizing', dailyGrowthBytes: 500 * 120 * 1024, neededBytes: 500 * 120 * 1024 * 365 });
     expect(f.level).to.equal('critical');
     expect(f.warnings[0]).to.match(/95\.0 % full\. New recordings are still kept/);
@@ -292,13 +292,13 @@ describe('retention: the daily job inside the appliance', () => {
   it('runs on its timer (journal trigger "schedule"), is listed by the journal API, and stops with the app', async () => {
     t = await buildTestApp({
       clock: new ManualClock(NOW),
-      overrides: { retention: { intervalMs: 60_000, firstRunDelayMs: 20, disk: () => ({ totalBytes: 100e9, freeBytes: 60e9 }) } as RetentionOverrides },
+      config: { retention: { audit: 100 } } as never,
+      overrides: { retention: { intervalMs: 60_000, firstRunDelayMs: 1500, disk: () => ({ totalBytes: 100e9, freeBytes: 60e9 }) } as RetentionOverrides },
     });
     const ats = generateAudit(t.db, NOW, 200);
-    t.app.retention.service.setPolicy('audit', 100, { source: 'admin', actorId: null });
     const expired = ats.filter((a) => a < new Date(NOW.getTime() - 100 * DAY).toISOString()).length;
     const admin = await t.userClient('admin');
-    for (let i = 0; i < 200 && !t.db.prepare("SELECT 1 FROM retention_journal WHERE trigger = 'schedule' AND status = 'finished'").get(); i++) {
+    for (let i = 0; i < 400 && !t.db.prepare("SELECT 1 FROM retention_journal WHERE trigger = 'schedule' AND status = 'finished'").get(); i++) {
       await new Promise((r) => setTimeout(r, 25));
     }
     const journal = await admin.request('GET', '/api/v1/retention/journal?limit=5');
