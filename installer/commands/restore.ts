@@ -4,7 +4,7 @@ import { installPaths } from '../paths.js';
 import { CliError, usageError, type Result } from '../result.js';
 import { openDatabase } from '../../appliance/core/db.js';
 import { readManifest } from '../maintenance/backup.js';
-import { makeSupervisor } from '../install/supervisor.js';
+import { serviceUser, makeSupervisor } from '../install/supervisor.js';
 
 /**
  * `contactbox restore BACKUP_DIR`: stops the service, keeps the current database aside
@@ -50,8 +50,8 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
       if (text !== null) host.writeFileAtomic(join(paths.etcDir, file), text, 0o640);
     }
   }
-  const owner = host.readFile(paths.configFile)?.match(/^\s*runAs:\s*(\S+)/m)?.[1];
-  if (owner && owner !== 'null') await host.chown(paths.dataDir, owner, owner, true);
+  const owner = serviceUser(host, paths);
+  if (owner) await host.chown(paths.dataDir, owner, owner, true);
   if (wasRunning) await supervisor.start();
   const data = { status: 'restored', from: source, createdAt: manifest.createdAt, previousDatabase: host.exists(aside) ? aside : null, restarted: wasRunning };
   return { exit: 0, data, human: `Restored the backup of ${manifest.createdAt} from ${source}.${data.previousDatabase ? ` The previous database is kept at ${aside}.` : ''}` };

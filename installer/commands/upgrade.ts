@@ -8,7 +8,7 @@ import { installPaths, type InstallPaths } from '../paths.js';
 import { CliError, type Result } from '../result.js';
 import { stderrProgress } from '../output/render.js';
 import { installRelease } from '../install/release.js';
-import { makeSupervisor, type Supervisor } from '../install/supervisor.js';
+import { serviceUser, makeSupervisor, type Supervisor } from '../install/supervisor.js';
 import { readExistingConfig } from '../install/settings.js';
 import { waitForHealth } from '../install/steps.js';
 import { createBackup } from '../maintenance/backup.js';
@@ -70,8 +70,8 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     db.close();
   }
   progress.done(applied.length ? `applied ${applied.join(', ')}` : 'schema is current');
-  const owner = host.readFile(paths.configFile)?.match(/^\s*runAs:\s*(\S+)/m)?.[1];
-  if (owner && owner !== 'null') await host.chown(paths.dataDir, owner, owner, true);
+  const owner = serviceUser(host, paths);
+  if (owner) await host.chown(paths.dataDir, owner, owner, true);
   progress.step('restart');
   await restart(supervisor);
   const problem = await healthy(host, paths);
@@ -80,7 +80,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     host.symlinkAtomic(previous, paths.currentLink);
     await host.run('cp', [join(backup.dir, 'contactbox.sqlite'), paths.databaseFile]);
     for (const ext of ['-wal', '-shm']) host.remove(`${paths.databaseFile}${ext}`);
-    if (owner && owner !== 'null') await host.chown(paths.databaseFile, owner, owner);
+    if (owner) await host.chown(paths.databaseFile, owner, owner);
     await restart(supervisor);
     throw new CliError(`the new release did not start (${problem}); the previous release and database were put back`, 1, 'UPGRADE_ROLLED_BACK', `the backup is at ${backup.dir}`);
   }

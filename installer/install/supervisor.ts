@@ -35,15 +35,25 @@ export function chooseSupervisor(requested: 'auto' | SupervisorKind, host: HostP
   return requested;
 }
 
-/** The Node.js the service runs on: `nodeBinary` in the config (install --node-runtime), else this one. */
-export function serviceNode(host: HostPort, paths: InstallPaths): string {
+function installedConfig(host: HostPort, paths: InstallPaths): { nodeBinary?: unknown; server?: { runAs?: unknown } } {
   try {
-    const config = parseYaml(host.readFile(paths.configFile) ?? '') as { nodeBinary?: unknown } | null;
-    if (config && typeof config.nodeBinary === 'string' && config.nodeBinary) return config.nodeBinary;
+    return (parseYaml(host.readFile(paths.configFile) ?? '') as ReturnType<typeof installedConfig> | null) ?? {};
   } catch {
     // an unreadable config is reported by the appliance itself
+    return {};
   }
-  return process.execPath;
+}
+
+/** The Node.js the service runs on: `nodeBinary` in the config (install --node-runtime), else this one. */
+export function serviceNode(host: HostPort, paths: InstallPaths): string {
+  const node = installedConfig(host, paths).nodeBinary;
+  return typeof node === 'string' && node ? node : process.execPath;
+}
+
+/** The user the service runs as (system installs), or null when it runs as the installing user. */
+export function serviceUser(host: HostPort, paths: InstallPaths): string | null {
+  const user = installedConfig(host, paths).server?.runAs;
+  return typeof user === 'string' && user ? user : null;
 }
 
 export function makeSupervisor(kind: SupervisorKind, host: HostPort, paths: InstallPaths): Supervisor {
