@@ -90,4 +90,30 @@ describe('browser: login page and shell (headless Chromium)', function () {
     const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
     expect(me).to.equal(401);
   });
+
+  it('works over HTTPS as installed: Secure cookie, live events over wss, the CA page', async () => {
+    const secure = await startBrowserServer({ https: true });
+    try {
+      await secure.createUser('operator', 'tls-op', 'correct horse battery staple', { displayName: 'TLS Operator' });
+      const tlsContext = await browser.newContext({ locale: 'en-US', ignoreHTTPSErrors: true });
+      const p = await tlsContext.newPage();
+      const sockets: string[] = [];
+      p.on('websocket', (ws) => sockets.push(ws.url()));
+      await p.goto(`${secure.url}/login`);
+      await p.getByLabel('Username').fill('tls-op');
+      await p.getByLabel('Password').fill('correct horse battery staple');
+      await p.getByLabel('Password').press('Enter');
+      await p.getByTestId('who').waitFor();
+      await p.locator('.live.online').waitFor({ timeout: 10_000 });
+      expect(sockets.some((u) => u.startsWith('wss://localhost:') && u.endsWith('/api/v1/events'))).to.equal(true);
+      const cookie = (await tlsContext.cookies()).find((c) => c.name === 'cb_session')!;
+      expect(cookie).to.include({ secure: true, httpOnly: true, sameSite: 'Strict' });
+      expect(await p.evaluate(() => window.isSecureContext)).to.equal(true);
+      const ca = await p.evaluate(async () => (await fetch('/ca.crt')).status);
+      expect(ca).to.equal(200);
+      await tlsContext.close();
+    } finally {
+      await secure.close();
+    }
+  });
 });

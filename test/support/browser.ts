@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { openDatabase, type Db } from '../../appliance/core/db.js';
 import { systemClock } from '../../appliance/core/clock.js';
 import { insertUser } from '../../appliance/core/auth/plugin.js';
 import type { Role } from '../../appliance/core/auth/sessions.js';
+import { createCa, createServerCert } from '../../installer/install/tls.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const uiSourceDir = join(repoRoot, 'appliance/ui');
@@ -84,20 +85,34 @@ export interface BrowserServer {
  * real clock (a browser's session lives in real time).
  */
 export async function startBrowserServer(
-  options: Partial<Omit<AppDeps, 'config' | 'db'>> & { config?: Partial<Config> } = {},
+  options: Partial<Omit<AppDeps, 'config' | 'db' | 'https'>> & { config?: Partial<Config>; https?: boolean } = {},
 ): Promise<BrowserServer> {
   const uiDir = ensureUiBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'contactbox-browser-'));
-  const config = defaultConfig(dataDir, options.config ?? {});
+  const { https: useHttps, ...rest } = options;
+  let config = defaultConfig(dataDir, options.config ?? {});
+  let tls: { key: Buffer; cert: Buffer } | null = null;
+  if (useHttps) {
+    // As the installer does it: a local CA and a server certificate for the server's names.
+    const now = new Date();
+    const ca = createCa('Test', now);
+    const server = createServerCert(ca, ['localhost', '127.0.0.1'], now);
+    const files = { cert: join(dataDir, 'server.crt'), key: join(dataDir, 'server.key'), ca: join(dataDir, 'ca.crt') };
+    writeFileSync(files.cert, server.cert);
+    writeFileSync(files.key, server.key);
+    writeFileSync(files.ca, ca.cert);
+    config = { ...config, server: { ...config.server, tls: files } };
+    tls = { key: Buffer.from(server.key), cert: Buffer.from(server.cert) };
+  }
   const db = openDatabase(join(dataDir, 'contactbox.sqlite'));
-  const app = await buildApp({ clock: systemClock, ...options, uiDir, config, db });
+  const app = await buildApp({ clock: systemClock, ...rest, uiDir, config, db, https: tls });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {
     app,
     db,
     config,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https://localhost' : 'http://127.0.0.1'}:${port}`,
     createUser: (role, username, password, extra = {}) =>
       insertUser({ db, clock: systemClock }, { username, password, role, displayName: extra.displayName ?? username, language: extra.language ?? null }),
     async close() {
