@@ -35,6 +35,8 @@ export interface MailServiceDeps {
  */
 export class MailService {
   private readonly runners = new Map<number, MailboxRunner>();
+  /** A one-off pass per mailbox at a time: a second request joins the one under way. */
+  private readonly passes = new Map<number, Promise<SyncReport>>();
 
   constructor(private readonly deps: MailServiceDeps) {}
 
@@ -140,14 +142,32 @@ export class MailService {
     const mailbox = this.require(id);
     const runner = this.runners.get(id);
     if (runner?.running) return runner.requestSync();
-    const session = await this.deps.openSession(mailbox);
+    const current = this.passes.get(id);
+    if (current) return current;
+    const pass = this.onePass(mailbox).finally(() => this.passes.delete(id));
+    this.passes.set(id, pass);
+    return pass;
+  }
+
+  private async onePass(mailbox: Mailbox): Promise<SyncReport> {
+    const id = mailbox.id;
+    const failed = (err: unknown) =>
+      this.deps.mailboxes.setState(id, 'error', (err instanceof MailConnectError ? err.failure.code : (err as Error).message).slice(0, 500));
+    this.deps.mailboxes.setState(id, 'connecting', null);
+    let session: ImapSession;
+    try {
+      session = await this.deps.openSession(mailbox);
+    } catch (err) {
+      failed(err);
+      throw err;
+    }
     try {
       this.deps.mailboxes.setState(id, 'syncing', null);
       const report = await this.deps.folderSync.syncMailbox(session, mailbox);
       this.deps.mailboxes.setState(id, 'synced', null, true);
       return report;
     } catch (err) {
-      this.deps.mailboxes.setState(id, 'error', err instanceof MailConnectError ? err.failure.code : (err as Error).message);
+      failed(err);
       throw err;
     } finally {
       await session.close();
