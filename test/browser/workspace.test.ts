@@ -174,6 +174,18 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await signOut();
   });
 
+  it('opens a bookmarked contact after the login page', async () => {
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/workspace/contacts/${contactId}`);
+    await page.waitForURL(/\/login$/);
+    await page.locator('#username').fill('olga');
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('#password').press('Enter');
+    await page.getByTestId('contact-name').getByText('Ivan Petrenko').waitFor();
+    expect(page.url()).to.match(new RegExp(`/workspace/contacts/${contactId}$`));
+    await signOut();
+  });
+
   it('admin: users, offboarding, teams, trunks, masking settings and the audit log', async () => {
     await signIn('anna');
     await page.getByText('Import contacts (CSV)').click();

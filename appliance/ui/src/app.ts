@@ -22,6 +22,8 @@ export class App {
   private me: Me | null = null;
   private phone: Softphone | null = null;
   private view: View | null = null;
+  /** Where the user was going when the login page came up (a bookmarked contact, say). */
+  private afterLogin: string | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -64,13 +66,16 @@ export class App {
       this.storage.setItem(LANGUAGE_KEY, me.language);
     }
     if (fromLoginPage || location.pathname === '/login' || location.pathname === '/') {
-      history.replaceState(null, '', this.pages[0]!.path);
+      history.replaceState(null, '', this.afterLogin ?? this.pages[0]!.path);
     }
+    this.afterLogin = null;
     this.render();
   }
 
   private sessionLost(): void {
     if (!this.me) return;
+    // After logging in again the user is back where the session ended.
+    this.afterLogin = location.pathname + location.search;
     this.me = null;
     this.api.csrfToken = null;
     this.live.stop();
@@ -120,7 +125,10 @@ export class App {
       if (path === '/selftest') {
         this.view = standaloneSelfTest(this.i18n, (l) => this.setLanguage(l, false), (p) => this.navigate(p));
       } else {
-        if (path !== '/login') history.replaceState(null, '', '/login');
+        if (path !== '/login') {
+          if (path !== '/') this.afterLogin = path + location.search;
+          history.replaceState(null, '', '/login');
+        }
         this.view = {
           element: loginView({
             api: this.api,
