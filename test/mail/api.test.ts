@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import type { TestClient } from '../support/test-app.js';
@@ -237,5 +239,30 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     expect((await admin.request('GET', `/api/v1/messages?contactId=${kimToo}`)).json().total).to.equal(2);
     const timeline = (await admin.request('GET', `/api/v1/contacts/${kim}/timeline`)).json().items.filter((i: { type: string }) => i.type === 'mail');
     expect(timeline).to.have.length(2);
+  });
+
+  it('live events about new mail reach the assignee masked for an intern', async () => {
+    await m.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = m.app.server.address() as AddressInfo;
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events`, { headers: { cookie: intern.cookie } });
+    const messages: string[] = [];
+    socket.on('message', (data) => messages.push(String(data)));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    const del = (await manager.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: intern.userId })).json();
+    try {
+      await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'Live one, call +380671234545'));
+      const mail = () => messages.map((x) => JSON.parse(x)).filter((e: { type: string }) => e.type === 'mail.message');
+      for (let i = 0; i < 100 && mail().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(mail()).to.have.length(1);
+      expect(mail()[0].data.from.address).to.equal('b***@acme.test');
+      expect(mail()[0].data.subject).not.to.include('1234545');
+      for (const x of messages) expect(x).not.to.include('boss@acme.test');
+    } finally {
+      socket.close();
+      await manager.request('DELETE', `/api/v1/delegations/${del.id}`);
+    }
   });
 });
