@@ -5,9 +5,10 @@ import type { Clock } from '../core/clock.js';
 import type { AuditLog } from '../core/audit.js';
 import { AppError } from '../core/errors.js';
 import { RetentionRepository, type LegalHold, type PolicySource } from './repository.js';
-import { POLICY_CLASSES, type ClassStats, type RetentionClass, type SweepContext, type HoldScope, type Tally } from './types.js';
+import { type ClassStats, type RetentionClass, type SweepContext, type HoldScope, type Tally } from './types.js';
 import { DEFAULT_POLICY_DAYS, cutoffFor, formatDays, isPolicyClass, policyConflict, seedEntries, type RetentionConfig } from './policies.js';
 import './errors.js';
+import { LegalHolds } from './holds.js';
 import type { Reader } from './reader.js';
 import { startCheckpointer } from './checkpointer.js';
 import { WRITE_CHUNK, yieldToLoop } from './classes/shared.js';
@@ -70,6 +71,7 @@ async function inChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => 
  */
 export class RetentionService {
   readonly repo: RetentionRepository;
+  readonly holds: LegalHolds;
   private readonly classes = new Map<string, RetentionClass>();
   private active: { startedAt: string } | null = null;
   private current: Promise<RunReport> | null = null;
@@ -79,6 +81,7 @@ export class RetentionService {
 
   constructor(private readonly deps: RetentionServiceDeps) {
     this.repo = new RetentionRepository(deps.db);
+    this.holds = new LegalHolds(deps.db, deps.clock, deps.audit, this.repo);
   }
 
   register(cls: RetentionClass): void {
@@ -370,41 +373,17 @@ export class RetentionService {
     return tally;
   }
 
-  // ---- legal holds -------------------------------------------------------------------------
-
+  // Legal holds live in holds.ts; these keep one entry point for callers.
   placeHold(scope: HoldScope, targetId: string, reason: string, actorId: number | null): LegalHold {
-    const existing = this.repo.activeHold(scope, targetId);
-    if (existing) throw new AppError('LEGAL_HOLD_EXISTS', { scope, id: existing.id });
-    const at = this.deps.clock.now().toISOString();
-    const id = this.deps.db.transaction(() => {
-      const newId = this.repo.insertHold(scope, targetId, reason, at, actorId);
-      // The reason stays in legal_holds; the audit log never holds free text about customers.
-      this.deps.audit?.record({ actorId, action: 'retention.hold_placed', targetType: `legal_hold:${scope}`, targetId, details: { holdId: newId } });
-      return newId;
-    })();
-    return this.repo.hold(id)!;
+    return this.holds.place(scope, targetId, reason, actorId);
   }
 
   releaseHold(id: number, actorId: number | null): LegalHold {
-    const hold = this.repo.hold(id);
-    if (!hold || hold.releasedAt) throw new AppError('LEGAL_HOLD_NOT_FOUND', { id });
-    this.deps.db.transaction(() => {
-      this.repo.releaseHold(id, this.deps.clock.now().toISOString(), actorId);
-      this.deps.audit?.record({ actorId, action: 'retention.hold_released', targetType: `legal_hold:${hold.scope}`, targetId: hold.targetId, details: { holdId: id } });
-    })();
-    return this.repo.hold(id)!;
+    return this.holds.release(id, actorId);
   }
 
-  /** Called inside the contacts capability's merge transaction. */
   followMerge(keptId: number, mergedId: number): void {
-    const hold = this.repo.activeHold('contact', String(mergedId));
-    if (!hold || this.repo.activeHold('contact', String(keptId))) return;
-    this.placeHold('contact', String(keptId), `${hold.reason} (held contact ${mergedId} was merged into this one)`.slice(0, 500), null);
-  }
-
-  countAll(asOf: Date): Record<string, Tally> {
-    const policies = this.policyMap();
-    return Object.fromEntries(this.classNames().map((n) => [n, this.count(n, policies, asOf)]));
+    this.holds.followMerge(keptId, mergedId);
   }
 }
 
@@ -417,4 +396,3 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export { POLICY_CLASSES };
