@@ -265,4 +265,19 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
       await manager.request('DELETE', `/api/v1/delegations/${del.id}`);
     }
   });
+
+  it('lead creation follows the setting; a folder missing on the server is named in the mailbox error', async () => {
+    expect((await admin.request('GET', '/api/v1/mail/settings')).json()).to.deep.equal({ createLeads: 'senders' });
+    expect((await admin.request('PUT', '/api/v1/mail/settings', { createLeads: 'off' })).json()).to.deep.equal({ createLeads: 'off' });
+    await deliver(mailFrom('Nobody Known <unknown@nowhere.test>', 'sales@corp.test', 'No lead for me'));
+    expect((await latest(admin)).contactIds).to.deep.equal([]);
+    expect((await admin.request('PUT', '/api/v1/mail/settings', { createLeads: 'sometimes' })).statusCode).to.equal(400);
+    await admin.request('PUT', '/api/v1/mail/settings', { createLeads: 'senders' });
+
+    const box = mailboxBody(dovecot, 'typo@corp.test', { folders: ['Inbx'] });
+    const id = (await admin.request('POST', '/api/v1/mailboxes', box)).json().id;
+    const sync = await admin.request('POST', `/api/v1/mailboxes/${id}/sync`);
+    expect(sync.statusCode).to.equal(422);
+    expect((await admin.request('GET', `/api/v1/mailboxes/${id}`)).json()).to.include({ state: 'error', error: 'the folder "Inbx" does not exist on the IMAP server' });
+  });
 });

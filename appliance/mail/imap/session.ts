@@ -65,8 +65,14 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
       return closedFlag || !client.usable;
     },
     async openFolder(path) {
-      const box = await client.mailboxOpen(path);
-      return { uidvalidity: String(box.uidValidity), exists: box.exists };
+      try {
+        const box = await client.mailboxOpen(path);
+        return { uidvalidity: String(box.uidValidity), exists: box.exists };
+      } catch (err) {
+        // The admin's folder list names a folder the account does not have: say which one.
+        if ((err as { mailboxMissing?: boolean }).mailboxMissing) throw new Error(`the folder "${path}" does not exist on the IMAP server`, { cause: err });
+        throw err;
+      }
     },
     async listAfter(lastUid) {
       const out: { uid: number; size: number }[] = [];
