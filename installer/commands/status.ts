@@ -55,6 +55,8 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     'running version': data.versions.running ?? (healthError ? `not answering (${healthError})` : '-'),
     telephony: (health?.telephony as string | undefined) ?? '-',
     mail: (health?.mail as string | undefined) ?? '-',
+    // The retention capability's disk warning (80 % / 90 %, or the forecast's fill date).
+    storage: (health?.components as Record<string, string> | undefined)?.storage ?? '-',
     database: `${paths.databaseFile} (${(dbBytes / 1e6).toFixed(1)} MB)`,
     disk: disk ? `${gb(disk.free)} free of ${gb(disk.total)} (${data.disk!.usedPercent}% used) at ${paths.dataDir}` : '-',
     logs: data.logs,
