@@ -18,6 +18,8 @@ export interface VerifyReport {
   orphanFiles: { count: number; bytes: number; sample: string[] };
   missingFiles: { count: number; sample: { class: string; path: string }[] };
   youngFiles: number;
+  /** Rows marked by an interrupted run (their files may be gone already); the next run deletes them. */
+  pendingDeletion: number;
   quarantined: number;
   quarantineDir: string | null;
 }
@@ -59,6 +61,7 @@ export async function verifyFiles(input: { service: RetentionService; dataDir: s
     orphanFiles: { count: 0, bytes: 0, sample: [] },
     missingFiles: { count: 0, sample: [] },
     youngFiles: 0,
+    pendingDeletion: 0,
     quarantined: 0,
     quarantineDir: null,
   };
@@ -90,9 +93,17 @@ export async function verifyFiles(input: { service: RetentionService; dataDir: s
       }
     }
   }
+  const pending = new Set<string>();
+  for (const row of service.repo.db.prepare('SELECT files FROM retention_pending').iterate() as Iterable<{ files: string }>) {
+    for (const f of JSON.parse(row.files) as string[]) pending.add(normalize(f));
+  }
   const underRoot = (rel: string) => roots.some((r) => rel === r || rel.startsWith(`${r}${sep}`));
   for (const [rel, cls] of refs) {
     if (seen.has(rel)) continue;
+    if (pending.has(rel)) {
+      report.pendingDeletion++;
+      continue;
+    }
     // A reference outside the scanned roots is checked on its own.
     if (!underRoot(rel) && (await stat(join(dataDir, rel)).catch(() => null))) continue;
     report.missingFiles.count++;

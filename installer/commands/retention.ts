@@ -202,6 +202,7 @@ async function verify({ service, dataDir }: Opened, options: Record<string, unkn
       'files with no row': `${report.orphanFiles.count} (${mb(report.orphanFiles.bytes)})`,
       'rows with no file': report.missingFiles.count,
       'recent files skipped': report.youngFiles,
+      'marked for deletion': report.pendingDeletion ? `${report.pendingDeletion} (an interrupted run; 'contactbox retention run' finishes it)` : 0,
       quarantined: report.quarantined ? `${report.quarantined} file(s) moved to ${report.quarantineDir}` : 0,
     }),
     ...report.orphanFiles.sample.slice(0, 20).map((f) => `orphan: ${f}`),

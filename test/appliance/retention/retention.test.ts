@@ -338,6 +338,10 @@ describe('retention: failures and concurrency', () => {
     expect(failure!.message).to.match(/EIO/);
     expect(svc.repo.journal(1)[0]).to.deep.include({ class: 'testfiles', status: 'failed', items: 100 });
     expect((t.db.prepare('SELECT count(*) AS n FROM retention_pending').get() as { n: number }).n).to.equal(50);
+    // verify does not call the half-deleted batch's rows broken: they are marked for deletion.
+    const v = await verifyFiles({ service: svc, dataDir: t.dataDir, clock: t.clock, repair: false });
+    expect(v.missingFiles.count).to.equal(0);
+    expect(v.pendingDeletion).to.equal(25);
     cls.deleteItems = realDelete;
     const again = await svc.run({ batchSize: 50 });
     expect(again.resumed.items).to.equal(50);
