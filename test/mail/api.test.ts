@@ -202,7 +202,31 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     expect(got[before]!.from).to.equal('sales@corp.test');
     const none = await admin.request('POST', '/api/v1/messages', { mailboxId, text: 'to nobody' });
     expect(none.json().error.code).to.equal('MAIL_NO_RECIPIENT');
+    // Least busy: b has had fewer messages than a this week.
+    const busy = await admin.request('POST', '/api/v1/routing-rules', {
+      name: 'least busy', position: 1, conditions: { keywords: ['overloaded'] }, action: { type: 'team', teamId: team.json().id, strategy: 'least_busy' },
+    });
+    await deliver(mailFrom('Pat <pat@people.test>', 'sales@corp.test', 'We are overloaded'));
+    expect((await latest(admin)).assigneeId).to.equal(b.userId);
+    expect((await admin.request('DELETE', `/api/v1/routing-rules/${busy.json().id}`)).statusCode).to.equal(204);
     expect((await admin.request('DELETE', `/api/v1/routing-rules/${rule.json().id}`)).statusCode).to.equal(204);
+    expect((await admin.request('DELETE', `/api/v1/routing-rules/${rule.json().id}`)).json().error.code).to.equal('ROUTING_RULE_NOT_FOUND');
+  });
+
+  it('delegations check their dates: "until" in the past refused, a future one is scheduled and routes nothing yet', async () => {
+    const past = await manager.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: intern.userId, until: '2020-01-01T00:00:00Z' });
+    expect(past.statusCode).to.equal(400);
+    expect(past.json().error.code).to.equal('DELEGATION_INVALID');
+    const self = await manager.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: manager.userId });
+    expect(self.json().error.code).to.equal('DELEGATION_INVALID');
+    const foreign = await intern.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: intern.userId });
+    expect(foreign.statusCode).to.equal(403);
+    const later = await manager.request('POST', '/api/v1/delegations', { fromUserId: manager.userId, toUserId: intern.userId, from: '2099-01-01T00:00:00Z', until: '2099-02-01T00:00:00Z' });
+    expect(later.statusCode, later.body).to.equal(201);
+    expect(later.json()).to.include({ state: 'scheduled', until: '2099-02-01T00:00:00.000Z' });
+    await deliver(mailFrom('Acme Boss <boss@acme.test>', 'sales@corp.test', 'Not delegated yet'));
+    expect((await latest(admin)).assigneeId).to.equal(manager.userId);
+    expect((await manager.request('DELETE', `/api/v1/delegations/${later.json().id}`)).json()).to.deep.equal({ id: later.json().id, returned: 0 });
   });
 
   it('offboarding removes every mail access of a deactivated user at once', async () => {
