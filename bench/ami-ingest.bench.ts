@@ -101,7 +101,7 @@ async function ingestRate(bytes: Buffer, events: number): Promise<{ rate: number
   const tracker = new CallTracker(
     repo,
     { operatorOf: () => null, isOperator: (e) => operators.has(e), dialPrefix: '9' },
-    { changed() {}, dialogOpened() {}, dialogClosed() {}, ended() {}, contactOf: () => null },
+    { changed() {}, dialogOpened() {}, dialogClosed() {}, dialogSnapshot() {}, ended() {}, contactOf: () => null },
     () => new Date(),
   );
   const { server, port } = await serve(bytes);

@@ -74,6 +74,7 @@ export const callsPlugin = fp(
         },
         dialogOpened: (dialogId, operatorId, at) => app.deps.bus.publish('dialog.opened', { dialogId, kind: 'call', operatorId, at }),
         dialogClosed: (dialogId, at) => app.deps.bus.publish('dialog.closed', { dialogId, at }),
+        dialogSnapshot: (dialogs) => app.deps.bus.publish('dialog.snapshot', { kind: 'call', dialogs, at: app.deps.clock.now().toISOString() }),
         ended: (callId, call) => {
           service.pendingOriginates.delete(call.linkedId);
           if (call.recordingFiles.length > 0) recordings.enqueue(callId, call.recordingFiles);

@@ -8,6 +8,8 @@ export interface TrackerNotifier {
   changed(callId: number, call: CallState, summary: CallSummary): void;
   dialogOpened(dialogId: string, operatorId: number | null, at: string): void;
   dialogClosed(dialogId: string, at: string): void;
+  /** After a reconnect: the call dialogs open now (licensing replaces its count with it). */
+  dialogSnapshot(dialogs: Array<{ dialogId: string; operatorId: number | null; at: string }>): void;
   ended(callId: number, call: CallState, summary: CallSummary): void;
   /** Customer number → contact id, or null. */
   contactOf(call: CallState, summary: CallSummary): number | null;
@@ -95,7 +97,14 @@ export class CallTracker {
       if (ch.state === 'up') this.handle({ type: 'channel.state', at: now, channel: ch });
     }
     this.linkDownAt = null;
-    this.scheduleFlush();
+    this.flush();
+    const dialogs = [...this.live.values()]
+      .filter((l) => l.dialogOpen)
+      .map((l) => {
+        const op = l.call.legs.find((leg) => leg.role === 'operator' && leg.upAt && !leg.endedAt);
+        return { dialogId: `call-${l.call.linkedId}`, operatorId: op?.operatorId ?? null, at: op?.upAt ?? l.call.startedAt };
+      });
+    this.notify.dialogSnapshot(dialogs);
   }
 
   private adoptMovedLeg(ch: ChannelRef): void {

@@ -63,6 +63,14 @@ export interface QueueMemberRequest {
   paused?: boolean;
 }
 
+export interface QueueMemberState {
+  queue: string;
+  /** `PJSIP/op101` */
+  interface: string;
+  paused: boolean;
+  pausedReason: string | null;
+}
+
 export type LinkState = { up: true } | { up: false; reason: string };
 
 export interface TelephonyPort {
@@ -75,6 +83,8 @@ export interface TelephonyPort {
   queueAdd(request: QueueMemberRequest): Promise<void>;
   queueRemove(queue: string, iface: string): Promise<void>;
   queuePause(queue: string | null, iface: string, paused: boolean, reason?: string): Promise<void>;
+  /** Every member of every queue with its pause state (AMI QueueStatus). */
+  queueMembers?(): Promise<QueueMemberState[]>;
   /** The channels Asterisk has right now; `durationSec` is how long each exists. */
   channels(): Promise<Array<ChannelRef & { durationSec: number | null }>>;
   on(listener: (event: TelephonyEvent) => void): () => void;

@@ -170,6 +170,9 @@ describe('calls API: with the stand-in Asterisk', function () {
     expect(add).to.include({ Queue: 'support', Interface: 'PJSIP/op201' });
     expect(rig.standin.actions.find((a) => a.Action === 'QueuePause')).to.include({ Interface: 'PJSIP/op201', Paused: 'true', Reason: 'break' });
     expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'pause', queue: 'bad queue' })).statusCode).to.equal(400);
+    const members = await rig.t.app.telephony.port!.queueMembers!();
+    expect(members).to.deep.include({ queue: 'support', interface: 'PJSIP/op201', paused: true, pausedReason: 'break' });
+    expect(members).to.deep.include({ queue: 'support', interface: 'PJSIP/op101', paused: false, pausedReason: null });
   });
 });
 

@@ -38,10 +38,16 @@ describe('telephony: the AMI link (login, drop, Asterisk restart, reconcile)', f
     await waitFor(() => rig!.t.app.telephony.port!.status() === 'connected', 3000, 'login');
     const playing = rig.standin.play(scenario('ami-10-inbound-queue-answered'), SPEED);
     await sleepTrace(4.5); // talking since 3.2 (trace time after login 2.9)
+    const snapshots: unknown[] = [];
+    rig.t.app.deps.bus.subscribe('dialog.snapshot', (s) => void snapshots.push(s));
     rig.standin.dropClients();
     await waitFor(() => rig!.t.app.telephony.port!.status() !== 'connected', 2000, 'drop seen');
     await waitFor(() => rig!.t.app.telephony.port!.status() === 'connected', 3000, 'reconnect');
     expect(rig.standin.actions.filter((a) => a.Action === 'CoreShowChannels')).to.have.length.at.least(2);
+    // Licensing hears which call dialogs are still open after the reconnect.
+    const snapshot = await waitFor(() => snapshots[0] as { kind: string; dialogs: Array<{ dialogId: string; operatorId: number }> } | undefined, 2000, 'snapshot');
+    expect(snapshot.kind).to.equal('call');
+    expect(snapshot.dialogs.map((d) => [d.dialogId, d.operatorId])).to.deep.equal([['call-1795599145.23', rig.users.op101]]);
     await playing;
     await waitFor(() => callRows(rig!.t.db)[0]?.ended_at, 3000, 'call end');
     const rows = callRows(rig.t.db);

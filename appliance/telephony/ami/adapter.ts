@@ -1,6 +1,6 @@
 import { AmiClient, type AmiClientOptions } from './client.js';
 import { SUBSCRIBED_EVENTS, fromCoreShowChannel, toTelephonyEvent } from './events.js';
-import type { OriginateRequest, QueueMemberRequest, TelephonyEvent, TelephonyPort } from '../port.js';
+import type { OriginateRequest, QueueMemberRequest, QueueMemberState, TelephonyEvent, TelephonyPort } from '../port.js';
 
 /** `TelephonyPort` over AMI: events from the AMI stream, commands as AMI actions. */
 export class AmiTelephony implements TelephonyPort {
@@ -73,6 +73,18 @@ export class AmiTelephony implements TelephonyPort {
 
   async queuePause(queue: string | null, iface: string, paused: boolean, reason?: string): Promise<void> {
     await this.client.action({ Action: 'QueuePause', Queue: queue ?? undefined, Interface: iface, Paused: paused ? 'true' : 'false', Reason: reason });
+  }
+
+  async queueMembers(): Promise<QueueMemberState[]> {
+    const items = await this.client.list({ Action: 'QueueStatus' }, ['QueueParams', 'QueueMember', 'QueueEntry', 'QueueStatusComplete']);
+    return items
+      .filter((m) => m.Event === 'QueueMember' && m.Queue && (m.Location || m.StateInterface))
+      .map((m) => ({
+        queue: m.Queue!,
+        interface: m.Location || m.StateInterface!,
+        paused: m.Paused === '1',
+        pausedReason: m.PausedReason ? m.PausedReason : null,
+      }));
   }
 
   async channels() {

@@ -23,6 +23,16 @@ export class AmiStandin {
   private readonly clients = new Set<Socket>();
   private readonly loggedIn = new Set<Socket>();
   readonly channels = new Map<string, StandinChannel>();
+  /** Queue members (`support` has op101 and op102 as in the lab), changed by QueueAdd/Remove/Pause. */
+  readonly queues = new Map<string, Map<string, { name: string; membership: 'static' | 'dynamic'; paused: boolean; reason: string }>>([
+    [
+      'support',
+      new Map([
+        ['PJSIP/op101', { name: 'Operator 101', membership: 'static' as const, paused: false, reason: '' }],
+        ['PJSIP/op102', { name: 'Operator 102', membership: 'static' as const, paused: false, reason: '' }],
+      ]),
+    ],
+  ]);
   /** Every action received (fields), for assertions. */
   readonly actions: Record<string, string>[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -192,20 +202,50 @@ export class AmiStandin {
         else reply(`Response: Success\r\n${id}Message: ${action === 'hangup' ? 'Channel Hungup' : 'Redirect successful'}\r\n\r\n`);
         return;
       }
-      case 'queueadd':
+      case 'queueadd': {
+        const q = this.queues.get(f.Queue ?? '') ?? new Map();
+        this.queues.set(f.Queue ?? '', q);
+        q.set(f.Interface ?? '', { name: f.MemberName ?? f.Interface ?? '', membership: 'dynamic', paused: f.Paused === 'true', reason: '' });
         reply(`Response: Success\r\n${id}Message: Added interface to queue\r\n\r\n`);
         return;
+      }
       case 'queueremove':
+        this.queues.get(f.Queue ?? '')?.delete(f.Interface ?? '');
         reply(`Response: Success\r\n${id}Message: Removed interface from queue\r\n\r\n`);
         return;
       case 'queuepause':
+        for (const [name, q] of this.queues) {
+          if (f.Queue && f.Queue !== name) continue;
+          const m = q.get(f.Interface ?? '');
+          if (m) Object.assign(m, { paused: f.Paused === 'true', reason: f.Paused === 'true' ? (f.Reason ?? '') : '' });
+        }
         reply(`Response: Success\r\n${id}Message: Interface ${f.Paused === 'true' ? 'paused' : 'unpaused'} successfully\r\n\r\n`);
         return;
+      case 'queuestatus':
+        return this.queueStatus(reply, id);
       default:
         reply(
           `Response: Error\r\n${id}Message: Invalid/unknown command: ${f.Action ?? ''}. Use Action: ListCommands to show available commands.\r\n\r\n`,
         );
     }
+  }
+
+  private queueStatus(reply: (t: string) => void, id: string): void {
+    reply(`Response: Success\r\n${id}EventList: start\r\nMessage: Queue status will follow\r\n\r\n`);
+    let items = 0;
+    for (const [queue, members] of this.queues) {
+      items++;
+      reply(`Event: QueueParams\r\nQueue: ${queue}\r\nMax: 0\r\nStrategy: ringall\r\nCalls: 0\r\nHoldtime: 0\r\nTalkTime: 0\r\nCompleted: 0\r\nAbandoned: 0\r\nServiceLevel: 0\r\nServicelevelPerf: 0.0\r\nServicelevelPerf2: 0.0\r\nWeight: 0\r\n${id}\r\n`);
+      for (const [iface, m] of members) {
+        items++;
+        reply(
+          `Event: QueueMember\r\nQueue: ${queue}\r\nName: ${m.name}\r\nLocation: ${iface}\r\nStateInterface: ${iface}\r\nMembership: ${m.membership}\r\nPenalty: 0\r\n` +
+            `CallsTaken: 0\r\nLastCall: 0\r\nLastPause: 0\r\nLoginTime: ${Math.floor(this.bootedAt / 1000)}\r\nInCall: 0\r\nStatus: 5\r\nPaused: ${m.paused ? 1 : 0}\r\n` +
+            `PausedReason: ${m.reason}\r\nWrapuptime: 0\r\n${id}\r\n`,
+        );
+      }
+    }
+    reply(`Event: QueueStatusComplete\r\n${id}EventList: Complete\r\nListItems: ${items}\r\n\r\n`);
   }
 
   private coreShowChannels(reply: (t: string) => void, id: string): void {
