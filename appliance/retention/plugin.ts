@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { RetentionService } from './service.js';
 import type { RetentionClass, HoldScope } from './types.js';
-import { createRetention, forecastAsync } from './setup.js';
+import { createRetention, forecastAsync, forecastOf } from './setup.js';
 import { startReader } from './reader.js';
 import { retentionRoutes } from './routes.js';
 import { registerRetentionMessages } from './errors.js';
@@ -84,8 +84,10 @@ export const retentionPlugin = fp(
       const facts = disk(dataDir);
       return facts.totalBytes > 0 ? ((facts.totalBytes - facts.freeBytes) / facts.totalBytes) * 100 : 0;
     };
+    // At start (before the app serves anything) the forecast is read on this thread, so no
+    // reader thread is started unless someone asks for counts later.
     app.addHook('onReady', async () => {
-      await forecast();
+      lastForecast = forecastOf(service, dataDir, clock, section, disk);
     });
     health.register('storage', () => {
       const used = diskNow();

@@ -37,41 +37,52 @@ export interface Reader {
   close(): Promise<void>;
 }
 
-/** A reader thread for a file database, or null (in-memory database: read on the main thread). */
+/**
+ * A reader thread for a file database, started on its first query (most app instances never
+ * need one), or null for an in-memory database (then reads run on the main thread).
+ */
 export function startReader(db: Db): Reader | null {
   if (db.memory) return null;
-  const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { module, file: db.name } });
+  let worker: Worker | null = null;
   const waiting = new Map<number, { resolve: (row: unknown) => void; reject: (err: Error) => void }>();
   let next = 0;
   let failed: Error | null = null;
-  worker.on('message', (m: { id: number; row?: unknown; error?: string }) => {
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    if (m.error !== undefined) w.reject(new Error(m.error));
-    else w.resolve(m.row);
-  });
-  worker.on('error', (err) => {
-    failed = err;
-    for (const w of waiting.values()) w.reject(err);
-    waiting.clear();
-  });
-  worker.unref();
+  const start = (): Worker => {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    const w = new Worker(WORKER, { eval: true, workerData: { module, file: db.name } });
+    w.on('message', (m: { id: number; row?: unknown; error?: string }) => {
+      const entry = waiting.get(m.id);
+      if (!entry) return;
+      waiting.delete(m.id);
+      if (m.error !== undefined) entry.reject(new Error(m.error));
+      else entry.resolve(m.row);
+    });
+    w.on('error', (err) => {
+      failed = err;
+      for (const entry of waiting.values()) entry.reject(err);
+      waiting.clear();
+    });
+    w.unref();
+    return w;
+  };
   return {
     get<T>(query: SqlQuery): Promise<T> {
       if (failed) return Promise.reject(failed);
+      worker ??= start();
       const id = next++;
+      const target = worker;
       return new Promise<T>((resolve, reject) => {
         waiting.set(id, { resolve: resolve as (row: unknown) => void, reject });
-        worker.postMessage({ id, sql: query.sql, params: query.params });
+        target.postMessage({ id, sql: query.sql, params: query.params });
       });
     },
     async close() {
-      if (failed) return;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.ref();
-      worker.postMessage('close');
+      if (!worker || failed) return;
+      const w = worker;
+      worker = null;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.ref();
+      w.postMessage('close');
       await exited;
     },
   };
