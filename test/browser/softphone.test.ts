@@ -19,7 +19,7 @@ describe('browser: WebRTC softphone through the appliance SIP proxy', function (
   let contactId: number;
 
   const state = () => page.getByTestId('phone-state');
-  const waitState = (s: string) => page.locator(`[data-testid=phone-state][data-state="${s}"]`).waitFor({ timeout: 15_000 });
+  const waitState = (s: string) => page.locator(`[data-testid=phone-state][data-state="${s}"]`).waitFor({ timeout: 25_000 });
 
   before(async () => {
     peer = await SipWsPeer.start({}, 'pbx.test');
@@ -70,11 +70,17 @@ describe('browser: WebRTC softphone through the appliance SIP proxy', function (
     await peer.waitFor((m) => m.method === 'ACK' && hdr(m, 'call-id') === callId);
     expect(peer.confirmed.has(callId)).to.equal(true);
 
+    // JsSIP shows "held" as soon as it sends the re-INVITE, so wait for the peer to get it.
+    let mark = peer.received.length;
     await page.getByTestId('phone-hold').click();
     await waitState('held');
-    expect(peer.reInvites.at(-1)).to.equal('sendonly');
+    const hold = await peer.waitFor((m) => m.method === 'INVITE' && hdr(m, 'call-id') === callId, 10_000, mark);
+    expect(hold.body).to.match(/a=sendonly/);
+    mark = peer.received.length;
     await page.getByTestId('phone-hold').click();
     await waitState('in-call');
+    const resume = await peer.waitFor((m) => m.method === 'INVITE' && hdr(m, 'call-id') === callId, 10_000, mark);
+    expect(resume.body).to.match(/a=sendrecv/);
     await page.getByTestId('phone-mute').click();
     expect(await page.getByTestId('phone-mute').getAttribute('aria-pressed')).to.equal('true');
     await page.getByTestId('phone-mute').click();
