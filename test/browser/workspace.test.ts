@@ -69,7 +69,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.locator('[data-testid=phone-state][data-state=registered]').waitFor({ timeout: 15_000 });
     await page.locator('#contact-search').fill('Petrenko');
     await page.locator('#contact-search').press('Enter');
-    expect(await page.getByTestId('search-count').textContent()).to.equal('1 contact found');
+    await page.getByTestId('search-count').filter({ hasText: '1 contact found' }).waitFor();
     await page.getByTestId('contact-card').waitFor();
     expect(await page.getByTestId('contact-name').textContent()).to.equal('Ivan Petrenko');
     expect(await page.getByTestId('contact-phones').textContent()).to.equal(RAW_PHONE);
