@@ -26,7 +26,7 @@ type MaybeContacts = {
 export const callsPlugin = fp(
   async function calls(app: FastifyInstance) {
     const repo = new CallsRepository(app.deps.db);
-    const telephony = app.hasDecorator('telephony') ? app.telephony : { port: null, ari: null, config: null };
+    const telephony = app.hasDecorator('telephony') ? app.telephony : { port: null, ari: null, ariEvents: null, config: null };
     const other = app as unknown as MaybeContacts;
     const contacts = () => (app.hasDecorator('contacts') ? (other.contacts ?? null) : null);
     const overrides = (app.deps.overrides.calls ?? {}) as CallsOverrides;

@@ -3,12 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { readTelephonyConfig, type ResolvedTelephonyConfig } from './config.js';
 import { AmiTelephony } from './ami/adapter.js';
 import { AriClient } from './ari/client.js';
+import { AriEventStream } from './ari/events.js';
 import type { TelephonyPort } from './port.js';
 
 /** What other capabilities get: the port (null when telephony is off) and its configuration. */
 export interface TelephonyService {
   port: TelephonyPort | null;
   ari: Pick<AriClient, 'storedRecording' | 'channels'> | null;
+  /** Events of our Stasis application (DTMF, its recordings), when ARI is configured. */
+  ariEvents: AriEventStream | null;
   config: ResolvedTelephonyConfig | null;
 }
 
@@ -41,8 +44,14 @@ export const telephonyPlugin = fp(
       port = new AmiTelephony({ ...config.ami, backoff: overrides.amiBackoff, now: () => app.deps.clock.now() });
     }
     const ari = overrides.ari ?? (config?.ari ? new AriClient(config.ari) : null);
-    app.decorate('telephony', { port, ari, config: resolved } satisfies TelephonyService);
+    const ariEvents = config?.ari && !overrides.port ? new AriEventStream({ ...config.ari, backoff: overrides.amiBackoff }) : null;
+    app.decorate('telephony', { port, ari, ariEvents, config: resolved } satisfies TelephonyService);
     app.deps.health.register('telephony', () => (port ? port.status() : 'disabled'));
+    if (ariEvents) {
+      app.deps.health.register('ari', () => ariEvents.status());
+      app.addHook('onReady', async () => ariEvents.start());
+      app.addHook('onClose', async () => ariEvents.stop());
+    }
     if (port) {
       // Start after every capability subscribed, so no early event is missed.
       app.addHook('onReady', async () => port!.start());

@@ -165,6 +165,11 @@ describe('recordings: conversion size, storage, streaming, hybrid fetch', functi
       const rec = rig.t.db.prepare('SELECT source, bytes FROM recordings').get() as { source: string; bytes: number };
       expect(rec.source).to.equal('ari');
       expect(rec.bytes).to.be.within(1000, (KB_PER_MIN_LIMIT * 5.6) / 60 + 2000);
+      // The Stasis events socket of the same ARI user is up too, reported beside the AMI link.
+      await waitFor(() => rig.t.app.telephony.ariEvents?.status() === 'connected', 3000, 'ARI events');
+      const health = (await rig.t.app.inject({ method: 'GET', url: '/healthz' })).json();
+      expect(health.telephony).to.equal('connected');
+      expect(health.components.ari).to.equal('connected');
     });
 
     it('the ARI stand-in refuses a wrong password the way Asterisk does', async () => {
