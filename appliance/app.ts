@@ -77,7 +77,8 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     logger: input.logger ?? false,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-    forceCloseConnections: false,
+    // On close: idle keep-alive connections end at once, in-flight requests finish.
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
     ...(input.https ? { https: input.https } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
@@ -149,6 +150,12 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
       return reply.sendFile('index.html');
     });
   }
+
+  // A refused WebSocket upgrade has had its HTTP answer; its socket belongs to no server any more,
+  // so nothing else would ever close it (and app.close() would wait for it forever).
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket' && reply.statusCode >= 400) request.raw.socket?.destroy();
+  });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');

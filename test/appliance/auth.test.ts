@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import WebSocket from 'ws';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 
 describe('appliance: sessions, login, CSRF and the error envelope', () => {
@@ -97,5 +98,19 @@ describe('appliance: sessions, login, CSRF and the error envelope', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(res.statusCode).to.equal(404);
     expect(res.json().error.code).to.equal('ROUTE_NOT_FOUND');
+  });
+
+  it('refuses a WebSocket without a session with 401, and the refused socket does not hold the server open', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (t.app.server.address() as { port: number }).port;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events`);
+    const status = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => resolve(-1));
+    });
+    expect(status).to.equal(401);
+    const closed = await Promise.race([t.app.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    expect(closed).to.equal('closed');
   });
 });
