@@ -317,6 +317,7 @@ export class RetentionService {
     });
     const tally = { items: 0, bytes: 0 };
     let previousFirst: string | null = null;
+    let cursor: string | null = null;
     try {
       for (;;) {
         if (this.stopping) {
@@ -325,10 +326,11 @@ export class RetentionService {
         }
         // Holds are read again for every batch: a hold placed during a long sweep protects at once.
         const ctx = this.context(cls.name, policies, asOf)!;
-        const items = cls.selectExpired(ctx, Math.min(options.batchSize, cls.maxBatch ?? Infinity));
+        const items = cls.selectExpired(ctx, Math.min(options.batchSize, cls.maxBatch ?? Infinity), cursor);
         if (items.length === 0) break;
         if (items[0]!.id === previousFirst) throw new Error(`class ${cls.name} did not delete item ${previousFirst}`);
         previousFirst = items[0]!.id;
+        cursor = items[items.length - 1]!.cursor ?? null;
         await inChunks(items, (chunk) => repo.mark(cls.name, journalId, chunk));
         await cls.deleteItems(items);
         await inChunks(items, (chunk) => repo.settle(cls.name, journalId, chunk, clock.now().toISOString()));

@@ -35,6 +35,8 @@ export interface ExpiredItem {
   id: string;
   bytes: number;
   files: string[];
+  /** Where the next batch continues (the item's age and id), so held items are not read again. */
+  cursor?: string;
 }
 
 export interface Tally {
@@ -62,7 +64,9 @@ export interface ClassStats {
  *  - `countExpired(ctx)` equals the sum of everything `selectExpired` would return batch after
  *    batch with the same context, so a dry run says exactly what a real run deletes;
  *  - `selectExpired` returns the oldest expired, unheld items first (when the disk is nearly
- *    full the oldest expired data goes first), at most `limit`, synchronously and quickly;
+ *    full the oldest expired data goes first), at most `limit`, synchronously and quickly,
+ *    continuing after the previous batch's last `cursor` when given (items it passed over are
+ *    held or waiting, and stay so for the run);
  *  - `deleteItems(items)` deletes the files first, then the rows, and is idempotent: an item
  *    whose file or row is already gone counts as deleted (a crashed run is finished this way).
  */
@@ -70,7 +74,7 @@ export interface RetentionClass {
   name: string;
   describe: string;
   countExpired(ctx: SweepContext): Tally;
-  selectExpired(ctx: SweepContext, limit: number): ExpiredItem[];
+  selectExpired(ctx: SweepContext, limit: number, after?: string | null): ExpiredItem[];
   deleteItems(items: readonly ExpiredItem[]): Promise<void> | void;
   stats(since: string): ClassStats;
   /**

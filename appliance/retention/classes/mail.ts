@@ -1,4 +1,5 @@
 import type { Db } from '../../core/db.js';
+import { cursorParams } from './table-class.js';
 import type { ClassStats, ExpiredItem, RetentionClass, SweepContext, Tally } from '../types.js';
 
 /** How mail messages are deleted: the mail capability's own service (files, rows, tombstones). */
@@ -19,9 +20,12 @@ export function mailClass(db: Db, deleter: () => MailDeleter): RetentionClass {
   const params = (ctx: SweepContext) => [ctx.cutoff, JSON.stringify(ctx.holds.mail_thread), JSON.stringify(ctx.holds.contact)];
   const countSql = `SELECT count(*) AS items, coalesce(sum(${BYTES}), 0) AS bytes FROM mail_messages t WHERE ${where}`;
   const count = db.prepare(countSql);
-  const select = db.prepare(`SELECT t.id, ${BYTES} AS bytes, t.raw_path AS raw,
-      (SELECT json_group_array(a.path) FROM mail_attachments a WHERE a.message_id = t.id) AS attachments
-    FROM mail_messages t WHERE ${where} ORDER BY t.received_at, t.id LIMIT ?`);
+  const columns = `t.id, ${BYTES} AS bytes, t.raw_path AS raw, t.received_at AS age,
+      (SELECT json_group_array(a.path) FROM mail_attachments a WHERE a.message_id = t.id) AS attachments`;
+  const select = db.prepare(`SELECT ${columns} FROM mail_messages t WHERE ${where} ORDER BY t.received_at, t.id LIMIT ?`);
+  const selectAfter = db.prepare(
+    `SELECT ${columns} FROM mail_messages t WHERE ${where} AND t.received_at >= ? AND (t.received_at > ? OR t.id > ?) ORDER BY t.received_at, t.id LIMIT ?`,
+  );
   const statsSql = `SELECT count(*) AS items, coalesce(sum(${BYTES}), 0) AS bytes, min(t.received_at) AS oldest,
     coalesce(sum(CASE WHEN t.received_at >= ? THEN 1 ELSE 0 END), 0) AS recentItems,
     coalesce(sum(CASE WHEN t.received_at >= ? THEN ${BYTES} ELSE 0 END), 0) AS recentBytes FROM mail_messages t`;
@@ -31,11 +35,18 @@ export function mailClass(db: Db, deleter: () => MailDeleter): RetentionClass {
     name: 'mail',
     describe: 'mail messages with their raw files and attachments, by when the mail server received them',
     countExpired: (ctx) => count.get(...params(ctx)) as Tally,
-    selectExpired: (ctx, limit): ExpiredItem[] =>
-      (select.all(...params(ctx), limit) as { id: number; bytes: number; raw: string; attachments: string }[]).map((r) => ({
+    selectExpired: (ctx, limit, after): ExpiredItem[] =>
+      ((after ? selectAfter.all(...params(ctx), ...cursorParams(after), limit) : select.all(...params(ctx), limit)) as {
+        id: number;
+        bytes: number;
+        raw: string;
+        age: string;
+        attachments: string;
+      }[]).map((r) => ({
         id: String(r.id),
         bytes: r.bytes,
         files: [r.raw, ...(JSON.parse(r.attachments) as string[])],
+        cursor: JSON.stringify([r.age, r.id]),
       })),
     // The mail service unlinks files (only those no other message shares) before rows, and is
     // idempotent: ids already deleted are skipped.

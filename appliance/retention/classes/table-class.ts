@@ -28,6 +28,12 @@ export interface TableClassSpec {
   fileRoots?: readonly string[];
 }
 
+/** `[age, id]` of the last item of the previous batch → the keyset condition's parameters (an index range from that age on). */
+export function cursorParams(cursor: string): unknown[] {
+  const [age, id] = JSON.parse(cursor) as [string, number | string];
+  return [age, age, id];
+}
+
 export function tableClass(spec: TableClassSpec): RetentionClass {
   const { db, table } = spec;
   const id = `t.${spec.idColumn ?? 'id'}`;
@@ -39,7 +45,9 @@ export function tableClass(spec: TableClassSpec): RetentionClass {
 
   const countSql = `SELECT count(*) AS items, coalesce(sum(${bytes}), 0) AS bytes FROM ${table} t WHERE ${where}`;
   const count = db.prepare(countSql);
-  const select = db.prepare(`SELECT ${id} AS id, ${bytes} AS bytes, ${path} AS path FROM ${table} t WHERE ${where} ORDER BY ${age}, ${id} LIMIT ?`);
+  const columns = `${id} AS id, ${bytes} AS bytes, ${path} AS path, ${age} AS age`;
+  const select = db.prepare(`SELECT ${columns} FROM ${table} t WHERE ${where} ORDER BY ${age}, ${id} LIMIT ?`);
+  const selectAfter = db.prepare(`SELECT ${columns} FROM ${table} t WHERE ${where} AND ${age} >= ? AND (${age} > ? OR ${id} > ?) ORDER BY ${age}, ${id} LIMIT ?`);
   const statsSql = `SELECT count(*) AS items, coalesce(sum(${bytes}), 0) AS bytes, min(${age}) AS oldest,
     coalesce(sum(CASE WHEN ${age} >= ? THEN 1 ELSE 0 END), 0) AS recentItems,
     coalesce(sum(CASE WHEN ${age} >= ? THEN ${bytes} ELSE 0 END), 0) AS recentBytes FROM ${table} t`;
@@ -50,12 +58,17 @@ export function tableClass(spec: TableClassSpec): RetentionClass {
     name: spec.name,
     describe: spec.describe,
     countExpired: (ctx) => count.get(...params(ctx)) as Tally,
-    selectExpired: (ctx, limit): ExpiredItem[] =>
-      (select.all(...params(ctx), limit) as { id: number | string; bytes: number; path: string | null }[]).map((r) => ({
+    selectExpired: (ctx, limit, after): ExpiredItem[] => {
+      const rows = after
+        ? selectAfter.all(...params(ctx), ...cursorParams(after), limit)
+        : select.all(...params(ctx), limit);
+      return (rows as { id: number | string; bytes: number; path: string | null; age: string }[]).map((r) => ({
         id: String(r.id),
         bytes: Number(r.bytes) || 0,
         files: r.path ? [r.path] : [],
-      })),
+        cursor: JSON.stringify([r.age, r.id]),
+      }));
+    },
     async deleteItems(items) {
       // Files first: a crash after this leaves marked rows whose files are gone, which the next
       // run finishes; never a deleted row whose file stays behind unreferenced.
