@@ -38,6 +38,8 @@ export const callsPlugin = fp(
       contacts,
       assertCanOpenOutbound: (operatorId) => (app.hasDecorator('licensing') ? other.licensing!.assertCanOpenDialog('outbound', { operatorId }) : undefined),
       audit: (e) => app.deps.audit.record(e),
+      onOriginateFailed: (operatorId, callRef, reason) =>
+        app.realtime.publish({ type: 'call.originate_failed', userIds: [operatorId], render: () => ({ callRef, reason }) }),
     });
 
     const recordings = new RecordingPipeline({
@@ -102,12 +104,8 @@ export const callsPlugin = fp(
             .catch((err) => app.log.warn({ err }, 'could not list channels after reconnect'));
           return;
         }
-        if (event.type === 'originate.result' && !event.success) {
-          for (const [callRef, p] of service.pendingOriginates) {
-            if (p.actionId !== event.actionId) continue;
-            service.pendingOriginates.delete(callRef);
-            app.realtime.publish({ type: 'call.originate_failed', userIds: [p.operatorId], render: () => ({ callRef, reason: event.reason }) });
-          }
+        if (event.type === 'originate.result') {
+          if (!event.success) service.originateFailed(event.actionId, event.reason);
           return;
         }
         tracker.handle(event);

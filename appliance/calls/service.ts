@@ -25,6 +25,8 @@ export interface CallsServiceDeps {
    */
   assertCanOpenOutbound: (operatorId: number) => (() => void) | void;
   audit: (entry: { actorId: number; action: string; targetType: string; targetId: number | string; details?: Record<string, unknown> }) => void;
+  /** Tell the operator their click-to-call did not start (phone offline, busy…). */
+  onOriginateFailed: (operatorId: number, callRef: string, reason: number) => void;
 }
 
 /**
@@ -64,6 +66,23 @@ export function toItem(r: CallRecord, masker: Masker): CallItem {
 export class CallsService {
   /** Click-to-calls waiting for their first channel: callRef → contact and operator. */
   readonly pendingOriginates = new Map<string, { contactId: number | null; operatorId: number; actionId: string }>();
+  /**
+   * OriginateResponse can arrive in the same read as the action's own response, before the
+   * caller has the ActionID: failures are kept here briefly so none is missed.
+   */
+  private readonly earlyFailures = new Map<string, number>();
+
+  /** An OriginateResponse with Response: Failure. */
+  originateFailed(actionId: string, reason: number): void {
+    for (const [callRef, p] of this.pendingOriginates) {
+      if (p.actionId !== actionId) continue;
+      this.pendingOriginates.delete(callRef);
+      this.deps.onOriginateFailed(p.operatorId, callRef, reason);
+      return;
+    }
+    this.earlyFailures.set(actionId, reason);
+    if (this.earlyFailures.size > 100) this.earlyFailures.delete(this.earlyFailures.keys().next().value!);
+  }
 
   constructor(private readonly deps: CallsServiceDeps) {}
 
@@ -138,6 +157,11 @@ export class CallsService {
       throw err;
     }
     this.pendingOriginates.set(callRef, { contactId, operatorId: viewer.id, actionId });
+    const early = this.earlyFailures.get(actionId);
+    if (early !== undefined) {
+      this.earlyFailures.delete(actionId);
+      this.originateFailed(actionId, early);
+    }
     this.deps.audit({ actorId: viewer.id, action: 'call.originate', targetType: 'call', targetId: callRef, details: { contactId } });
     return { callRef };
   }

@@ -125,6 +125,37 @@ describe('calls API: with the stand-in Asterisk', function () {
     expect(row.linked_id).to.equal(callRef);
   });
 
+  it('tells the operator when Asterisk reports the originate failed (their phone is offline)', async () => {
+    const op = await operatorOn('PJSIP/op201');
+    const published: Array<{ type: string; userIds?: readonly number[]; data: unknown }> = [];
+    const realPublish = rig.t.app.realtime.publish.bind(rig.t.app.realtime);
+    rig.t.app.realtime.publish = (e) => {
+      published.push({ type: e.type, userIds: e.userIds, data: e.render({ id: op.userId, role: 'operator', username: '', displayName: '', language: null }) });
+      realPublish(e);
+    };
+    // As in ami-15: the Async originate is queued, then OriginateResponse Failure, Reason 0.
+    rig.standin.onAction = (f, reply) => {
+      if (f.Action !== 'Originate') return false;
+      reply(`Response: Success\r\nActionID: ${f.ActionID}\r\nMessage: Originate successfully queued\r\n\r\n`);
+      reply(
+        `Event: OriginateResponse\r\nPrivilege: call,all\r\nActionID: ${f.ActionID}\r\nResponse: Failure\r\nChannel: ${f.Channel}\r\nContext: ${f.Context}\r\n` +
+          `Exten: ${f.Exten}\r\nReason: 0\r\nUniqueid: <unknown>\r\nCallerIDNum: <unknown>\r\nCallerIDName: <unknown>\r\n\r\n`,
+      );
+      return true;
+    };
+    try {
+      const res = await op.request('POST', '/api/v1/calls', { number: '+380671234567' });
+      expect(res.statusCode).to.equal(202);
+      const failed = await waitFor(() => published.find((p) => p.type === 'call.originate_failed'), 2000, 'failure event');
+      expect(failed.userIds).to.deep.equal([op.userId]);
+      expect(failed.data).to.deep.equal({ callRef: res.json().callRef, reason: 0 });
+      expect(rig.t.app.calls.service.pendingOriginates.size).to.equal(0);
+    } finally {
+      rig.standin.onAction = null;
+      rig.t.app.realtime.publish = realPublish;
+    }
+  });
+
   it('click-to-call refuses an intern dialling a raw number, a user without a phone, and a non-number', async () => {
     const intern = await operatorOn('PJSIP/op201', 'intern');
     expect((await intern.request('POST', '/api/v1/calls', { number: '+380671234567' })).json().error.code).to.equal('FORBIDDEN');
