@@ -76,7 +76,7 @@ export async function commitStaged(files: readonly StagedFile[], concurrency = 6
       await h.close();
     }
   });
-  for (const f of files) await fsp.rename(f.tmp, f.final);
+  await inParallel(files, concurrency, (f) => fsp.rename(f.tmp, f.final));
   const dirs = [...new Set(files.map((f) => dirname(f.final)))];
   await inParallel(dirs, concurrency, async (dir) => {
     const h = await fsp.open(dir, 'r');
