@@ -123,6 +123,14 @@ export const callsPlugin = fp(
       return !!call && canSee(viewer, call);
     });
 
+    if (app.hasDecorator('contacts')) {
+      const bus = app.deps.bus as unknown as { subscribe(event: string, listener: (payload: unknown) => void): () => void };
+      bus.subscribe('contact.merged', (p) => {
+        const { keptId, mergedId } = p as { keptId?: unknown; mergedId?: unknown };
+        if (typeof keptId === 'number' && typeof mergedId === 'number') repo.repointContact(mergedId, keptId);
+      });
+    }
+
     if (app.hasDecorator('timeline')) {
       other.timeline!.register({
         type: 'call',

@@ -121,6 +121,11 @@ export class CallsRepository {
     })();
   }
 
+  /** A contact merged into another: its calls follow. */
+  repointContact(fromId: number, toId: number): number {
+    return this.db.prepare('UPDATE calls SET contact_id = ? WHERE contact_id = ?').run(toId, fromId).changes;
+  }
+
   delete(id: number): void {
     this.deleteStmt.run(id);
   }

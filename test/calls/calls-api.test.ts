@@ -156,6 +156,23 @@ describe('calls API: with the stand-in Asterisk', function () {
     }
   });
 
+  it('admins link phones to users; a phone belongs to one user; others may not', async () => {
+    const admin = await rig.t.userClient('admin');
+    const op = await rig.t.userClient('operator');
+    expect((await admin.request('PUT', `/api/v1/telephony/endpoints/${op.userId}`, { endpoint: 'PJSIP/op301' })).statusCode).to.equal(200);
+    const list = (await admin.request('GET', '/api/v1/telephony/endpoints')).json().items;
+    expect(list).to.deep.include({ userId: op.userId, endpoint: 'PJSIP/op301' });
+    const taken = await admin.request('PUT', `/api/v1/telephony/endpoints/${rig.users.op102 ?? op.userId}`, { endpoint: 'PJSIP/op301' });
+    expect(taken.statusCode).to.equal(409);
+    expect(taken.json().error.code).to.equal('ENDPOINT_TAKEN');
+    expect((await admin.request('PUT', `/api/v1/telephony/endpoints/${op.userId}`, { endpoint: 'PJSIP/op 301' })).statusCode).to.equal(400);
+    expect((await admin.request('PUT', '/api/v1/telephony/endpoints/99999', { endpoint: 'PJSIP/op999' })).statusCode).to.equal(404);
+    expect((await op.request('PUT', `/api/v1/telephony/endpoints/${op.userId}`, { endpoint: 'PJSIP/op302' })).statusCode).to.equal(403);
+    expect((await admin.request('PUT', `/api/v1/telephony/endpoints/${op.userId}`, { endpoint: null })).statusCode).to.equal(200);
+    expect(rig.t.app.calls.repo.endpointOfUser(op.userId)).to.equal(null);
+    expect(rig.t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'telephony.endpoint.set'").get()).to.deep.equal({ n: 2 });
+  });
+
   it('click-to-call refuses an intern dialling a raw number, a user without a phone, and a non-number', async () => {
     const intern = await operatorOn('PJSIP/op201', 'intern');
     expect((await intern.request('POST', '/api/v1/calls', { number: '+380671234567' })).json().error.code).to.equal('FORBIDDEN');

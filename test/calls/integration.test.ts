@@ -29,6 +29,11 @@ describe('calls with contacts, timeline and licensing loaded', function () {
     expect(timeline.statusCode).to.equal(200);
     const items = (timeline.json() as { items: Array<{ type: string; id?: number }> }).items.filter((i) => i.type === 'call');
     expect(items.map((i) => i.id)).to.deep.equal([call.id]);
+    // Merging the contact into another moves its calls along.
+    const other = app.contacts!.create({ name: 'Kept', phones: ['+380501112233'] }, null);
+    const merge = (app.contacts as unknown as { merge(kept: number, other: number, actor: number): unknown }).merge;
+    merge.call(app.contacts, other.id, contact.id, admin.userId);
+    expect((rig.t.db.prepare('SELECT contact_id FROM calls WHERE id = ?').get(call.id) as { contact_id: number }).contact_id).to.equal(other.id);
   });
 
   it('asks licensing before originating, and dials a contact by id', async function () {
