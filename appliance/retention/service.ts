@@ -140,6 +140,9 @@ export class RetentionService {
 
   /** Refuses a set of policies that would keep recordings longer than their calls. */
   private checkConflict(name: string, days: number | null): void {
+    // Only a change to one of the pair is checked: a conflict seeded from the config (calls then
+    // wait for their recordings) must not block changing another class.
+    if (name !== 'recordings' && name !== 'calls') return;
     const next = this.policyMap();
     next.set(name, days);
     const conflict = policyConflict(next);

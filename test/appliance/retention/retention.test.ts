@@ -41,6 +41,14 @@ describe('retention: policies, preview, legal holds, runs and the journal', () =
     expect(rows).to.deep.include({ class: 'recordings', days: 90, source: 'config' });
     expect(rows).to.deep.include({ class: 'audit', days: 400, source: 'config' });
     expect(rows).to.deep.include({ class: 'calls', days: null, source: 'default' });
+    await t.close();
+    // A config that keeps recordings longer than calls is seeded as written (calls then wait for
+    // their recordings); it blocks no change to another class, and the pair can be put right.
+    t = await appWith({ retention: { recordings: 365, calls: 90 } });
+    const svc = t.app.retention.service;
+    expect(() => svc.setPolicy('audit', 30, { source: 'admin', actorId: null })).to.not.throw();
+    expect(() => svc.setPolicy('calls', 100, { source: 'admin', actorId: null })).to.throw(/cannot be kept longer/);
+    expect(() => svc.setPolicy('recordings', 90, { source: 'admin', actorId: null })).to.not.throw();
     let failure: Error | null = null;
     try {
       const bad = await appWith({ retention: { recordings: 'a year' } });
