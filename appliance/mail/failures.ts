@@ -39,3 +39,14 @@ export function classifyConnectError(err: unknown, settings: ServerSettings, pro
   }
   return new MailConnectError(failure, err);
 }
+
+/** A folder in the mailbox's list that the account does not have: the admin's to fix. */
+export class MailFolderMissingError extends Error {
+  constructor(readonly folder: string, cause: unknown) {
+    super(`the folder "${folder}" does not exist on the IMAP server`, { cause });
+    this.name = 'MailFolderMissingError';
+  }
+}
+
+/** The text of the error a pass ends with when the connection closes mid-fetch. */
+export const CONNECTION_LOST = 'the IMAP connection closed during the fetch';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../core/errors.js';
-import { MailConnectError } from './failures.js';
+import { CONNECTION_LOST, MailConnectError, MailFolderMissingError } from './failures.js';
 import { AccessBody, AccessList, AccessParams, CreateMailboxBody, Created, Errors, IdParams, MailboxView, MailSettings, PatchMailboxBody } from './schemas.js';
 import type { MailService } from './service.js';
 import type { MailAccess } from './access.js';
@@ -117,7 +117,14 @@ export async function mailboxRoutes(app: FastifyInstance, deps: MailboxRouteDeps
       } catch (err) {
         if (err instanceof AppError) throw err;
         if (err instanceof MailConnectError) throw new AppError(err.failure.code, err.failure.params);
-        throw new AppError('MAIL_SERVER_ERROR', { protocol: 'IMAP', host: mailbox.imap.host, port: mailbox.imap.port, detail: ((err as Error).message ?? '').slice(0, 300) });
+        if (err instanceof MailFolderMissingError) throw new AppError('MAIL_SERVER_ERROR', { protocol: 'IMAP', host: mailbox.imap.host, port: mailbox.imap.port, detail: err.message });
+        // The server or the network failed mid-pass (imapflow and Node errors carry a code).
+        const code = (err as { code?: unknown }).code;
+        if ((typeof code === 'string' && !code.startsWith('SQLITE')) || (err as Error).message === CONNECTION_LOST) {
+          throw new AppError('MAIL_SERVER_ERROR', { protocol: 'IMAP', host: mailbox.imap.host, port: mailbox.imap.port, detail: typeof code === 'string' ? code : CONNECTION_LOST });
+        }
+        // Anything else is ours: logged, and answered as a 500 without internals.
+        throw err;
       }
     },
   );

@@ -5,6 +5,7 @@ import type { MessageParser } from './parse/pool.js';
 import type { ImapSession } from './imap/session.js';
 import type { Mailbox } from './types.js';
 import { commitStaged, writeFileDurably } from './parse/durable-file.js';
+import { CONNECTION_LOST } from './failures.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -105,7 +106,7 @@ export class FolderSync {
       ({ uid, receivedAt, raw }) => pending.push(this.parseWithRetries(uid, receivedAt, raw)),
     );
     // A fetch cut short by a dropped connection must not move the cursor past what was not read.
-    if (session.closed) throw new Error('the IMAP connection closed during the fetch');
+    if (session.closed) throw new Error(CONNECTION_LOST);
     const parsed = Promise.all(pending);
     parsed.catch(() => {});
     // Wrapped: an async function returning a bare promise would wait for it.
@@ -128,6 +129,7 @@ export class FolderSync {
       rawPath = join('mail', 'quarantine', `${sha}.eml`);
       writeFileDurably(this.deps.dataDir, rawPath, raw);
     } catch {
+      // Could not keep the raw copy: the quarantine row still records the UID and the failure.
       rawPath = null;
     }
     return { uid, receivedAt, parsed: null, failure: { error: lastError, attempts: this.deps.limits.parseAttempts, rawPath, rawBytes: raw.length } };

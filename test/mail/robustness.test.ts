@@ -76,13 +76,9 @@ describe('mail sync robustness (real Dovecot): IDLE, drops mid-fetch, quarantine
     const body = mailboxBody(dovecot, 'drop@corp.test', { folders: ['Drop'] });
     body.imap.port = proxy.port;
     const id = (await admin.request('POST', '/api/v1/mailboxes', body)).json().id as number;
-    let failed = false;
-    try {
-      await m.app.mail.syncNow(id);
-    } catch {
-      failed = true;
-    }
-    expect(failed).to.equal(true);
+    const failed = await admin.request('POST', `/api/v1/mailboxes/${id}/sync`);
+    expect(failed.statusCode, failed.body).to.equal(422);
+    expect(failed.json().error.code).to.equal('MAIL_SERVER_ERROR');
     expect(proxy.dropped).to.equal(1);
     const view = (await admin.request('GET', `/api/v1/mailboxes/${id}`)).json();
     expect(view.state).to.equal('error');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { generateCorpus, makeMessage, type Corpus } from './support/corpus.js';

@@ -1,6 +1,6 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { ServerSettings } from '../types.js';
-import { classifyConnectError, MailConnectError } from '../failures.js';
+import { classifyConnectError, MailConnectError, MailFolderMissingError } from '../failures.js';
 
 /** One IMAP connection as the sync sees it; the only place that knows imapflow. */
 export interface ImapSession {
@@ -70,7 +70,7 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
         return { uidvalidity: String(box.uidValidity), exists: box.exists };
       } catch (err) {
         // The admin's folder list names a folder the account does not have: say which one.
-        if ((err as { mailboxMissing?: boolean }).mailboxMissing) throw new Error(`the folder "${path}" does not exist on the IMAP server`, { cause: err });
+        if ((err as { mailboxMissing?: boolean }).mailboxMissing) throw new MailFolderMissingError(path, err);
         throw err;
       }
     },
