@@ -24,8 +24,17 @@ export interface FetchedItem {
   failure?: { error: string; attempts: number; rawPath: string | null; rawBytes: number };
 }
 
+/** What subscribers hear about a newly stored message, without reading it back. */
+export interface StoredInfo {
+  id: number;
+  contactIds: number[];
+  assigneeId: number | null;
+  originalAssigneeId: number | null;
+}
+
 export interface BatchResult {
   stored: number[];
+  storedInfo: StoredInfo[];
   sightings: number;
   tombstoned: number;
   quarantined: number;
@@ -51,7 +60,7 @@ export class Ingest {
 
   storeBatch(mailbox: Mailbox, folder: Folder, uidvalidity: string, items: readonly FetchedItem[], lastUid: number): BatchResult {
     const { messages, mailboxes } = this.deps;
-    const result: BatchResult = { stored: [], sightings: 0, tombstoned: 0, quarantined: 0 };
+    const result: BatchResult = { stored: [], storedInfo: [], sightings: 0, tombstoned: 0, quarantined: 0 };
     const now = this.deps.clock.now().toISOString();
     messages.transaction(() => {
       const own = mailboxes.ownAddresses();
@@ -74,9 +83,10 @@ export class Ingest {
           result.sightings++;
           continue;
         }
-        const id = this.insertNew(mailbox, p, item.receivedAt, own, now, 'in', null);
-        messages.addSighting(id, mailbox.id, folder.id, uidvalidity, item.uid);
-        result.stored.push(id);
+        const info = this.insertNew(mailbox, p, item.receivedAt, own, now, 'in', null);
+        messages.addSighting(info.id, mailbox.id, folder.id, uidvalidity, item.uid);
+        result.stored.push(info.id);
+        result.storedInfo.push(info);
         result.sightings++;
       }
       mailboxes.advanceCursor(folder.id, lastUid);
@@ -88,7 +98,7 @@ export class Ingest {
    * Inserts a message that is not stored yet: contacts matched (leads created per policy),
    * thread found, routed (inbound only). Call inside a transaction.
    */
-  insertNew(mailbox: Mailbox, p: ParsedMessage, receivedAt: string, own: ReadonlySet<string>, now: string, direction: 'in' | 'out', sentBy: number | null): number {
+  insertNew(mailbox: Mailbox, p: ParsedMessage, receivedAt: string, own: ReadonlySet<string>, now: string, direction: 'in' | 'out', sentBy: number | null): StoredInfo {
     const links = this.matchContacts(p, own, direction);
     const contactIds = [...new Set(links.map((l) => l.contactId))];
     const threadId = threadFor(this.deps.messages, p, contactIds, receivedAt);
@@ -130,7 +140,7 @@ export class Ingest {
     });
     this.deps.messages.addAttachments(id, p.attachments);
     this.deps.messages.linkContacts(id, links);
-    return id;
+    return { id, contactIds, assigneeId: assignment.assigneeId, originalAssigneeId: assignment.originalAssigneeId };
   }
 
   private matchContacts(p: ParsedMessage, own: ReadonlySet<string>, direction: 'in' | 'out'): { contactId: number; role: 'from' | 'to' | 'cc' }[] {

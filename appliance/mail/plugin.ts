@@ -122,12 +122,13 @@ export const mailPlugin = fp(
         });
       },
       onStored: (mailbox, batch) => {
-        for (const id of batch.stored) {
-          const m = messages.get(id);
-          if (!m) continue;
-          bus.publish('mail.received', { messageId: id, mailboxId: mailbox.id, contactIds: m.contactIds, assigneeId: m.assigneeId });
-          const to = [m.assigneeId, m.originalAssigneeId].filter((x): x is number => x !== null);
-          if (to.length) app.realtime.publish({ type: 'mail.message', userIds: to, render: (viewer) => timelineItem(m, masking.forViewer(viewer)) });
+        for (const s of batch.storedInfo) {
+          bus.publish('mail.received', { messageId: s.id, mailboxId: mailbox.id, contactIds: s.contactIds, assigneeId: s.assigneeId });
+          const to = [s.assigneeId, s.originalAssigneeId].filter((x): x is number => x !== null);
+          if (to.length === 0) continue;
+          // Read back only for people to notify (most mail at sync time goes to nobody online).
+          const m = messages.get(s.id);
+          if (m) app.realtime.publish({ type: 'mail.message', userIds: to, render: (viewer) => timelineItem(m, masking.forViewer(viewer)) });
         }
       },
     });

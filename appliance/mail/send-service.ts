@@ -96,7 +96,7 @@ export class SendService {
     const parsed = await deps.parser.parse(raw);
     await commitStaged(parsed.staged);
     const at = now.toISOString();
-    const id = deps.messages.transaction(() =>
+    const { id } = deps.messages.transaction(() =>
       deps.ingest.insertNew(mailbox, parsed, at, deps.mailboxes.ownAddresses(), at, 'out', viewer.id),
     );
     deps.audit.record({ actorId: viewer.id, action: 'mail.send', targetType: 'mail_message', targetId: id, details: { mailboxId: mailbox.id, replyTo: parent?.id ?? null } });

@@ -101,6 +101,8 @@ export class ParsePool implements MessageParser {
         task.reject(new Error(`parsing took longer than ${this.timeoutMs} ms`));
         this.pump();
       }, this.timeoutMs);
+      // Copied into a buffer of its own and transferred: the caller keeps its raw for a retry
+      // or the quarantine, and a slice of a bigger network buffer is not cloned whole.
       const copy = new Uint8Array(task.raw.byteLength);
       copy.set(task.raw);
       slot.worker.postMessage({ id: task.id, raw: copy }, [copy.buffer]);
