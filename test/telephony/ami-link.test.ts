@@ -94,6 +94,28 @@ describe('telephony: the AMI link (login, drop, Asterisk restart, reconcile)', f
   });
 });
 
+describe('telephony: a manager that sends no FullyBooted', function () {
+  this.timeout(10_000);
+  it('still counts the link as up and reconciles after login', async () => {
+    const { AmiStandin } = await import('../support/asterisk-standin/index.js');
+    const { AmiTelephony } = await import('../../appliance/telephony/ami/adapter.js');
+    const standin = new AmiStandin({ fullyBooted: false });
+    const port = await standin.start();
+    const ami = new AmiTelephony({ host: '127.0.0.1', port, username: 'crm', secret: 'crmsecret' });
+    const ups: unknown[] = [];
+    ami.on((e) => void (e.type === 'link.up' && ups.push(e)));
+    ami.start();
+    try {
+      await waitFor(() => ups.length === 1, 3000, 'link.up');
+      expect(ami.status()).to.equal('connected');
+      expect(await ami.channels()).to.deep.equal([]);
+    } finally {
+      await ami.stop();
+      await standin.stop();
+    }
+  });
+});
+
 describe('telephony: the appliance itself restarting mid-call', function () {
   this.timeout(30_000);
   it('picks the call up where the previous run left it: one record, true start time, ended by the real hang-up', async () => {

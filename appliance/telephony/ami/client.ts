@@ -165,7 +165,15 @@ export class AmiClient {
         this.delay = this.options.backoff?.initialMs ?? 500;
         this.lastReason = 'connected';
         // FullyBooted follows the login response; its Uptime tells whether Asterisk restarted.
+        // Should it not come, the link is declared up a moment later all the same.
         this.pendingUp = true;
+        const socket = this.socket;
+        setTimeout(() => {
+          if (this.pendingUp && this.socket === socket && this.loggedIn) {
+            this.pendingUp = false;
+            this.emitLink({ up: true, uptimeSec: null, at: this.now() });
+          }
+        }, 1000).unref();
       } else {
         this.lastReason = `Asterisk refused the AMI login for user ${this.options.username}: ${m.Message ?? 'error'}`;
         this.socket?.destroy();

@@ -16,6 +16,8 @@ export interface AmiStandinOptions {
   username?: string;
   secret?: string;
   banner?: string;
+  /** Send FullyBooted after a login (the real one does); off to test clients that must not depend on it. */
+  fullyBooted?: boolean;
 }
 
 export class AmiStandin {
@@ -167,7 +169,7 @@ export class AmiStandin {
       if (f.Username === (this.options.username ?? 'crm') && f.Secret === (this.options.secret ?? 'crmsecret')) {
         reply(`Response: Success\r\n${id}Message: Authentication accepted\r\n\r\n`);
         const uptime = Math.round((Date.now() - this.bootedAt) / 1000);
-        reply(`Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ${uptime}\r\nLastReload: ${uptime}\r\nStatus: Fully Booted\r\n\r\n`);
+        if (this.options.fullyBooted !== false) reply(`Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ${uptime}\r\nLastReload: ${uptime}\r\nStatus: Fully Booted\r\n\r\n`);
         this.loggedIn.add(socket);
       } else {
         // As the real one does: say so, then close the socket.
