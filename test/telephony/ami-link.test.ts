@@ -43,7 +43,8 @@ describe('telephony: the AMI link (login, drop, Asterisk restart, reconcile)', f
     rig.standin.dropClients();
     await waitFor(() => rig!.t.app.telephony.port!.status() !== 'connected', 2000, 'drop seen');
     await waitFor(() => rig!.t.app.telephony.port!.status() === 'connected', 3000, 'reconnect');
-    expect(rig.standin.actions.filter((a) => a.Action === 'CoreShowChannels')).to.have.length.at.least(2);
+    // The reconcile (CoreShowChannels) follows the login's FullyBooted a moment later.
+    await waitFor(() => rig!.standin.actions.filter((a) => a.Action === 'CoreShowChannels').length >= 2, 2000, 'reconcile after reconnect');
     // Licensing hears which call dialogs are still open after the reconnect.
     const snapshot = await waitFor(() => snapshots[0] as { kind: string; dialogs: Array<{ dialogId: string; operatorId: number }> } | undefined, 2000, 'snapshot');
     expect(snapshot.kind).to.equal('call');
