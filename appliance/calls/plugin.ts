@@ -53,6 +53,15 @@ export const callsPlugin = fp(
 
     let endpoints = repo.endpoints();
     const refreshEndpoints = () => (endpoints = repo.endpoints());
+    if (app.hasDecorator('phones')) {
+      // Operators' browser softphones identify them on calls without an admin linking each one.
+      const syncPhones = () => {
+        repo.syncIssuedPhones(app.phones.list().map((p) => ({ userId: p.userId, endpoint: `PJSIP/${p.sipUser}` })), 'PJSIP/cb-op-%');
+        refreshEndpoints();
+      };
+      syncPhones();
+      app.phones.onChange(syncPhones);
+    }
     const publishCall = (callId: number) => {
       const record = repo.get(callId);
       if (!record) return;

@@ -164,6 +164,18 @@ export class CallsRepository {
     })();
   }
 
+  /**
+   * Softphones the appliance issued are the users' endpoints too (`PJSIP/<sip user>`); they follow
+   * the phone book, while endpoints an admin linked by hand stay as they are.
+   */
+  syncIssuedPhones(phones: readonly { userId: number; endpoint: string }[], pattern: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM user_endpoints WHERE endpoint LIKE ?').run(pattern);
+      const insert = this.db.prepare('INSERT OR IGNORE INTO user_endpoints (user_id, endpoint) VALUES (?, ?)');
+      for (const p of phones) insert.run(p.userId, p.endpoint);
+    })();
+  }
+
   endpointOfUser(userId: number): string | null {
     const row = this.db.prepare('SELECT endpoint FROM user_endpoints WHERE user_id = ? ORDER BY endpoint LIMIT 1').get(userId) as
       | { endpoint: string }
