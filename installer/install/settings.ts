@@ -161,7 +161,10 @@ export function renderConfig(settings: InstallSettings, paths: InstallPaths, tls
     organisation: settings.organisation,
     session: { idleMinutes: 30, absoluteHours: 12 },
     telephony: settings.telephony,
-    ...(settings.retention ? { retention: settings.retention } : {}),
+    // The storage forecast sizes recordings from the expected minutes per day until there is history.
+    ...(settings.retention || settings.sizing.recordedMinutesPerDay !== undefined
+      ? { retention: { ...(settings.retention ?? {}), ...(settings.sizing.recordedMinutesPerDay !== undefined ? { recordedMinutesPerDay: settings.sizing.recordedMinutesPerDay } : {}) } }
+      : {}),
   };
   return `# contactbox configuration, written by 'contactbox install'.\n# Re-run 'contactbox install' to change it; edits here are kept unless a flag or answer overrides them.\n${stringifyYaml(config)}`;
 }

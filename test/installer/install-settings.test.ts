@@ -86,12 +86,12 @@ describe('installer: install settings', () => {
   });
 
   it('renders a configuration file the appliance accepts', async () => {
-    const s = await resolveSettings({ prefix: '/srv/cb' }, { retention: { recordings: 365, mail: 'forever' } }, null, host(), null);
+    const s = await resolveSettings({ prefix: '/srv/cb' }, { retention: { recordings: 365, mail: 'forever' }, sizing: { recordedMinutesPerDay: 600 } }, null, host(), null);
     const paths = installPaths('/srv/cb');
     const text = renderConfig(s, paths, { cert: '/srv/cb/etc/contactbox/tls/server.crt', key: '/srv/cb/etc/contactbox/tls/server.key', ca: null });
     const config = parseConfig(parseYaml(text));
     expect(config.paths.data).to.equal('/srv/cb/var/lib/contactbox');
     expect(config.server.tls?.cert).to.equal('/srv/cb/etc/contactbox/tls/server.crt');
-    expect(config.retention).to.deep.equal({ recordings: 365, mail: 'forever' });
+    expect(config.retention).to.deep.equal({ recordings: 365, mail: 'forever', recordedMinutesPerDay: 600 });
   });
 });
