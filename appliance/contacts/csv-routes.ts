@@ -8,7 +8,7 @@ import { ErrorResponse } from '../core/route-policy.js';
 import type { ContactInput, ContactsService } from './service.js';
 import { csvLine, parseCsv, splitMulti } from './csv.js';
 import { ImportErrorResponse, ImportResult } from './schemas.js';
-import { maskFreeText } from './view.js';
+import { maskText } from '../core/masking.js';
 
 const MAX_ROWS = 10_000;
 const COLUMNS = ['name', 'kind', 'status', 'owner', 'phones', 'emails', 'tags'] as const;
@@ -92,7 +92,7 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
         for (const c of service.all()) {
           yield csvLine(
             [
-              String(c.id), maskFreeText(c.name, masker), c.kind, c.status, c.ownerId === null ? '' : (names.get(c.ownerId) ?? ''),
+              String(c.id), maskText(c.name, masker), c.kind, c.status, c.ownerId === null ? '' : (names.get(c.ownerId) ?? ''),
               c.phones.map((p) => masker.phone(p)).join(';'), c.emails.map((e) => masker.email(e)).join(';'),
               c.tags.join(';'), c.createdAt,
             ],

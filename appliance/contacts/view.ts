@@ -1,4 +1,4 @@
-import type { Masker } from '../core/masking.js';
+import { maskText, type Masker } from '../core/masking.js';
 import type { Contact, NoteRow } from './repository.js';
 
 /** A contact as this viewer may see it. */
@@ -7,7 +7,7 @@ export function contactView(c: Contact, masker: Masker) {
     id: c.id,
     kind: c.kind,
     // Names of leads made from a call or mail can hold the number or address itself.
-    name: maskFreeText(c.name, masker),
+    name: maskText(c.name, masker),
     status: c.status,
     ownerId: c.ownerId,
     phones: c.phones.map((p) => masker.phone(p)!),
@@ -19,23 +19,6 @@ export function contactView(c: Contact, masker: Masker) {
   };
 }
 
-// A run of 7+ digits with the separators people type, and anything shaped like an address.
-const PHONE_IN_TEXT = /\+?\d[\d ().-]{5,}\d/g;
-// Dates ("25.11.2026", "2026-11-25") have as many digits as a subscriber number but are not one.
-const DATE = /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$/;
-const EMAIL_IN_TEXT = /[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[A-Za-z]{2,}/g;
-
-/**
- * Free text typed by people (notes) can hold a number or address; for a masked viewer those
- * are masked too, so the rule "interns never see raw values" holds for notes as well.
- */
-export function maskFreeText(text: string, masker: Masker): string {
-  if (!masker.masked) return text;
-  return text
-    .replace(EMAIL_IN_TEXT, (m) => masker.email(m)!)
-    .replace(PHONE_IN_TEXT, (m) => (m.replace(/\D/g, '').length >= 7 && !DATE.test(m.trim()) ? masker.phone(m)! : m));
-}
-
 export function noteItem(n: NoteRow, masker: Masker) {
   return {
     type: 'note' as const,
@@ -44,7 +27,7 @@ export function noteItem(n: NoteRow, masker: Masker) {
     contactId: n.contact_id,
     authorId: n.author_id,
     authorName: n.author_name,
-    body: maskFreeText(n.body, masker),
+    body: maskText(n.body, masker),
   };
 }
 

@@ -40,6 +40,23 @@ export function maskEmail(value: string): string {
   return `${value[0]}***${value.slice(at)}`;
 }
 
+// A run of 7+ digits with the separators people type, and anything shaped like an address.
+const PHONE_IN_TEXT = /\+?\d[\d ().-]{5,}\d/g;
+// Dates ("25.11.2026", "2026-11-25") have as many digits as a subscriber number but are not one.
+const DATE = /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$/;
+const EMAIL_IN_TEXT = /[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[A-Za-z]{2,}/g;
+
+/**
+ * Free text written by people (names, notes, subjects, bodies) can hold a number or address;
+ * for a masked viewer those are masked too, so "interns never see raw values" holds there as well.
+ */
+export function maskText(text: string, masker: Masker): string {
+  if (!masker.masked) return text;
+  return text
+    .replace(EMAIL_IN_TEXT, (m) => masker.email(m) ?? '***')
+    .replace(PHONE_IN_TEXT, (m) => (m.replace(/\D/g, '').length >= 7 && !DATE.test(m.trim()) ? (masker.phone(m) ?? '***') : m));
+}
+
 export function maskerFor(viewer: Pick<SessionUser, 'role'> | null, policy: MaskingPolicy = defaultMaskingPolicy): Masker {
   const masked = !viewer || policy.maskedRoles.includes(viewer.role);
   return {

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
-import { maskFreeText } from '../../../appliance/contacts/view.js';
-import { maskerFor } from '../../../appliance/core/masking.js';
+import { maskerFor, maskText } from '../../../appliance/core/masking.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../support/test-app.js';
 
 const PHONE = '+380 67 123 45 67';
@@ -160,8 +159,8 @@ describe('masking: an intern receives no unmasked phone number or e-mail address
 
   it('masks numbers and addresses typed into free text for masked viewers, but not dates or short numbers', () => {
     const text = 'Call 067 123 45 67 or (050) 765-43-21 after 25.11.2026 or 2026-11-25, order 4521, mail a.b@c.example';
-    expect(maskFreeText(text, maskerFor({ role: 'admin' }))).to.equal(text);
-    const masked = maskFreeText(text, maskerFor({ role: 'intern' }));
+    expect(maskText(text, maskerFor({ role: 'admin' }))).to.equal(text);
+    const masked = maskText(text, maskerFor({ role: 'intern' }));
     expect(masked).to.not.contain('123 45').and.not.contain('765-43').and.not.contain('a.b@');
     expect(masked).to.contain('25.11.2026').and.contain('2026-11-25').and.contain('order 4521').and.contain('a***@c.example');
   });
