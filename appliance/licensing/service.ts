@@ -11,7 +11,7 @@ import type { VendorKey } from './keys.js';
 import type { ModuleName } from './license-file.js';
 import { QueueEnforcer, type QueueControlPort } from './queue-enforcer.js';
 import { hourOf, type LicensingRepository, type UsageHour } from './repository.js';
-import { EVALUATION, resolveState, type LicenseState } from './state.js';
+import { EVALUATION, licenseSummary, resolveState, type LicenseState } from './state.js';
 import { clockRolledBack, verifyLicense, type Verification } from './verify.js';
 import type { MachineFactsPort } from './adapters/system-facts.js';
 
@@ -151,23 +151,10 @@ export class LicensingService {
     const s = this.state;
     const since = hourOf(new Date(this.deps.clock.now().getTime() - PEAK_WINDOW_MS));
     return {
-      status: s.status,
-      reason: s.reason,
-      detail: s.detail,
-      id: s.payload?.licenseId ?? null,
-      customer: s.payload?.customer ?? null,
-      sessions: s.sessions,
-      modules: [...s.modules],
-      sites: s.sites,
+      ...licenseSummary(s, this.counter.inUse, Math.max(this.deps.repo.peakSince(since), this.counter.inUse)),
       issuedAt: s.payload?.issuedAt ?? null,
-      expires: s.payload?.expiresAt ?? null,
-      updatesUntil: s.payload?.updatesUntil ?? null,
       fingerprint: this.fingerprint ?? '',
-      fingerprintMatch: s.fingerprintMatch,
-      evaluationEndsAt: s.evaluationEndsAt,
       clockRolledBack: s.clockRolledBack,
-      inUse: this.counter.inUse,
-      peak: Math.max(this.deps.repo.peakSince(since), this.counter.inUse),
       holdingQueues: this.enforcer.holding,
       queueControl: this.deps.queues() !== null,
     };

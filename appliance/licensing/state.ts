@@ -90,3 +90,25 @@ export function resolveState(input: StateInput): LicenseState {
     evaluationEndsAt,
   };
 }
+
+/** What `license show` and the licence API report of a state, with the dialogs in use and the peak. */
+export function licenseSummary(state: LicenseState, inUse: number, peak: number) {
+  return {
+    status: state.status,
+    reason: state.reason,
+    detail: state.detail,
+    id: state.payload?.licenseId ?? null,
+    customer: state.payload?.customer ?? null,
+    sessions: state.sessions,
+    modules: [...state.modules],
+    sites: state.sites,
+    expires: state.payload?.expiresAt ?? null,
+    updatesUntil: state.payload?.updatesUntil ?? null,
+    fingerprintMatch: state.fingerprintMatch,
+    evaluationEndsAt: state.evaluationEndsAt,
+    inUse,
+    peak,
+  };
+}
+
+export type LicenseSummary = ReturnType<typeof licenseSummary>;

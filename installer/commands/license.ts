@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fingerprintOf } from '../../appliance/licensing/fingerprint.js';
 import { encodeRequestCode } from '../../appliance/licensing/request-code.js';
 import { writeFileAtomic } from '../../appliance/licensing/atomic-write.js';
-import { EVALUATION, type LicenseState } from '../../appliance/licensing/state.js';
+import { EVALUATION, licenseSummary, type LicenseSummary } from '../../appliance/licensing/state.js';
 import { keyValues } from '../output/render.js';
 import { installPaths, type InstallPaths } from '../paths.js';
 import type { Deps } from '../ports/index.js';
@@ -16,22 +16,7 @@ import { judge, readInstallation, recordSeen } from './license-installation.js';
  * it (the running appliance notices the new file and applies it at once), `show` says what is
  * in force.
  */
-export interface LicenseShow {
-  status: LicenseState['status'];
-  reason: string | null;
-  detail: string | null;
-  id: string | null;
-  customer: string | null;
-  sessions: number;
-  modules: string[];
-  sites: number;
-  expires: string | null;
-  updatesUntil: string | null;
-  fingerprintMatch: boolean | null;
-  evaluationEndsAt: string | null;
-  inUse: number;
-  peak: number;
-}
+export type LicenseShow = LicenseSummary;
 
 const HINTS: Record<string, string> = {
   LICENSE_MALFORMED: 'Use the .lic file exactly as the vendor sent it (not a copy pasted through a word processor).',
@@ -68,25 +53,6 @@ function readLicense(file: string, missingIsNull: boolean): string | null {
     if (code === 'EISDIR') throw usageError(`${file} is a directory, not a licence file.`);
     throw new CliError(`cannot read ${file}: ${code ?? (err as Error).message}`, 1, 'READ_FAILED');
   }
-}
-
-function showData(state: LicenseState, inUse: number, peak: number): LicenseShow {
-  return {
-    status: state.status,
-    reason: state.reason,
-    detail: state.detail,
-    id: state.payload?.licenseId ?? null,
-    customer: state.payload?.customer ?? null,
-    sessions: state.sessions,
-    modules: [...state.modules],
-    sites: state.sites,
-    expires: state.payload?.expiresAt ?? null,
-    updatesUntil: state.payload?.updatesUntil ?? null,
-    fingerprintMatch: state.fingerprintMatch,
-    evaluationEndsAt: state.evaluationEndsAt,
-    inUse,
-    peak,
-  };
 }
 
 function humanShow(d: LicenseShow): string {
@@ -136,7 +102,7 @@ async function activate(options: Record<string, unknown>, deps: Deps): Promise<R
     throw new CliError(`cannot write ${p.licenseFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1, 'WRITE_FAILED', 'Run as root (or the owner of the configuration directory).');
   }
   recordSeen(p, installation.marks, now);
-  const data = showData(state, installation.inUse, installation.peak);
+  const data = licenseSummary(state, installation.inUse, installation.peak);
   return {
     exit: 0,
     data,
@@ -150,7 +116,7 @@ async function show(options: Record<string, unknown>, deps: Deps): Promise<Resul
   const installation = readInstallation(p, now);
   const text = readLicense(p.licenseFile, true);
   const { state } = judge(text, { fingerprint: await fingerprint(deps), now, marks: installation.marks, env: deps.env });
-  const data = showData(state, installation.inUse, installation.peak);
+  const data = licenseSummary(state, installation.inUse, installation.peak);
   // Exit 1 when no dialog can be opened, so monitoring can alert on it.
   const blocked = state.status === 'evaluation-ended' || (state.status === 'invalid' && state.sessions === 0);
   return { exit: blocked ? 1 : 0, data, human: humanShow(data) };
