@@ -240,28 +240,38 @@ export class MessageRepository {
   }
 
   /** What deleting these messages must remove from disk (paths no other message uses). */
+  /**
+   * What deleting these messages removes: their tombstones, and the files (raw message,
+   * attachments) that no other message shares. Costs in proportion to the batch, not the mailbox.
+   */
   filesToDelete(ids: readonly number[]): { tombstones: { messageId: string; contentHash: string }[]; paths: string[] } {
     if (ids.length === 0) return { tombstones: [], paths: [] };
     const list = ids.map(() => '?').join(',');
-    const tombstones = (this.db.prepare(`SELECT message_id, content_hash FROM mail_messages WHERE id IN (${list})`).all(...ids) as { message_id: string; content_hash: string }[]).map(
-      (r) => ({ messageId: r.message_id, contentHash: r.content_hash }),
+    const rows = this.db.prepare(`SELECT message_id, content_hash, raw_path FROM mail_messages WHERE id IN (${list})`).all(...ids) as { message_id: string; content_hash: string; raw_path: string }[];
+    const attachments = this.db.prepare(`SELECT path FROM mail_attachments WHERE message_id IN (${list})`).all(...ids) as { path: string }[];
+    const usedElsewhere = this.db.prepare(
+      `SELECT 1 FROM mail_messages WHERE raw_path = ? AND id NOT IN (${list})
+       UNION ALL SELECT 1 FROM mail_attachments WHERE path = ? AND message_id NOT IN (${list}) LIMIT 1`,
     );
-    const paths = this.db
-      .prepare(
-        `SELECT p FROM (SELECT raw_path AS p FROM mail_messages WHERE id IN (${list}) UNION SELECT path FROM mail_attachments WHERE message_id IN (${list}))
-         WHERE p NOT IN (SELECT raw_path FROM mail_messages WHERE id NOT IN (${list}) UNION SELECT path FROM mail_attachments WHERE message_id NOT IN (${list}))`,
-      )
-      .all(...ids, ...ids, ...ids, ...ids) as { p: string }[];
-    return { tombstones, paths: paths.map((r) => r.p) };
+    const candidates = new Set([...rows.map((r) => r.raw_path), ...attachments.map((a) => a.path)]);
+    const paths = [...candidates].filter((p) => p && !usedElsewhere.get(p, ...ids, p, ...ids));
+    return { tombstones: rows.map((r) => ({ messageId: r.message_id, contentHash: r.content_hash })), paths };
   }
 
   deleteWithTombstones(ids: readonly number[], tombstones: readonly { messageId: string; contentHash: string }[], reason: string, at: string): void {
     const add = this.db.prepare('INSERT OR IGNORE INTO mail_tombstones (message_id, content_hash, deleted_at, reason) VALUES (?, ?, ?, ?)');
     const del = this.db.prepare('DELETE FROM mail_messages WHERE id = ?');
+    const threadOf = this.db.prepare('SELECT thread_id FROM mail_messages WHERE id = ?');
+    const dropEmptyThread = this.db.prepare('DELETE FROM mail_threads WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mail_messages WHERE thread_id = ?)');
     this.db.transaction(() => {
       for (const t of tombstones) add.run(t.messageId, t.contentHash, at, reason);
-      for (const id of ids) del.run(id);
-      this.db.prepare('DELETE FROM mail_threads WHERE id NOT IN (SELECT DISTINCT thread_id FROM mail_messages)').run();
+      const threads = new Set<number>();
+      for (const id of ids) {
+        const row = threadOf.get(id) as { thread_id: number | null } | undefined;
+        if (row?.thread_id != null) threads.add(row.thread_id);
+        del.run(id);
+      }
+      for (const thread of threads) dropEmptyThread.run(thread, thread);
     })();
   }
 

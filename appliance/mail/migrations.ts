@@ -154,4 +154,9 @@ export const mailMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Deleting messages asks whether another message still uses the same raw file.
+    id: 'mail/002_raw_path_index',
+    up: 'CREATE INDEX mail_messages_raw_path ON mail_messages(raw_path);',
+  },
 ];
