@@ -2,7 +2,7 @@ import type { Deps } from '../ports/index.js';
 import { installPaths } from '../paths.js';
 import { CliError, usageError, type Result } from '../result.js';
 import { makeSupervisor } from '../install/supervisor.js';
-import { SERVICE_USER } from '../install/steps.js';
+import { COMMAND_WRAPPER, SERVICE_USER } from '../install/steps.js';
 
 /**
  * `contactbox uninstall`: stops and removes the service and the application code. Data and
@@ -33,6 +33,11 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   if (host.exists(paths.optDir)) {
     host.remove(paths.optDir);
     removed.push(paths.optDir);
+  }
+  // Only the wrapper install wrote (it says so); a `contactbox` the admin put there stays.
+  if (!prefix && host.readFile(COMMAND_WRAPPER)?.includes('Written by contactbox install')) {
+    host.remove(COMMAND_WRAPPER);
+    removed.push(COMMAND_WRAPPER);
   }
   const kept = [paths.dataDir, paths.etcDir, paths.logDir].filter((p) => host.exists(p));
   if (purge) {

@@ -196,9 +196,11 @@ export async function waitForHealth(host: HostPort, url: string, caFile: string 
 }
 
 /** System installs put `contactbox` on the PATH, always pointing at the current release. */
+export const COMMAND_WRAPPER = '/usr/local/bin/contactbox';
+
 export function ensureCommandLink(host: HostPort, paths: InstallPaths, nodeBinary: string): StepOutcome {
   if (paths.prefix) return { status: 'skipped', detail: `run ${join(paths.currentLink, 'dist/installer/main.js')} (--prefix install)` };
-  const wrapper = '/usr/local/bin/contactbox';
+  const wrapper = COMMAND_WRAPPER;
   const text = `#!/bin/sh\n# Written by contactbox install.\nexec ${nodeBinary} ${join(paths.currentLink, 'dist/installer/main.js')} "$@"\n`;
   if (host.readFile(wrapper) === text) return { status: 'unchanged', detail: wrapper };
   host.writeFileAtomic(wrapper, text, 0o755);
