@@ -1,27 +1,12 @@
 import type { Db } from '../core/db.js';
-import type { MailAddress, MessageRow, StoredAttachment } from './types.js';
+import type { MailAddress, MessageFields, MessageRow, StoredAttachment } from './types.js';
 
-export interface NewMessage {
-  messageId: string;
+export interface NewMessage extends MessageFields {
   messageIdSynthetic: boolean;
   contentHash: string;
-  threadId: number;
-  mailboxId: number | null;
-  direction: 'in' | 'out';
-  subject: string;
-  from: MailAddress[];
-  to: MailAddress[];
-  cc: MailAddress[];
-  inReplyTo: string | null;
-  references: string[];
-  date: string | null;
-  receivedAt: string;
-  bodyText: string;
   hasHtml: boolean;
   rawPath: string;
   rawBytes: number;
-  assigneeId: number | null;
-  originalAssigneeId: number | null;
   delegationId: number | null;
   routedByRuleId: number | null;
   sentByUserId: number | null;

@@ -34,8 +34,8 @@ export interface Folder {
   lastUid: number;
 }
 
-export interface MessageRow {
-  id: number;
+/** What a message is, whether about to be stored or read back. */
+export interface MessageFields {
   messageId: string;
   threadId: number;
   mailboxId: number | null;
@@ -51,6 +51,10 @@ export interface MessageRow {
   bodyText: string;
   assigneeId: number | null;
   originalAssigneeId: number | null;
+}
+
+export interface MessageRow extends MessageFields {
+  id: number;
   contactIds: number[];
   attachments: Pick<StoredAttachment, 'name' | 'bytes' | 'contentType'>[];
 }

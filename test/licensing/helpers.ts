@@ -1,10 +1,10 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fingerprintOf, type MachineFacts } from '../../appliance/licensing/fingerprint.js';
 import { signLicense, type LicensePayload } from '../../appliance/licensing/license-file.js';
 import type { BuildInfo } from '../../appliance/licensing/build-info.js';
+import { runNode as runNodeProcess, type CliRun } from '../support/cli.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const FACTS_DIR = `${REPO}test/fixtures/licensing/`;
@@ -36,43 +36,16 @@ export function payload(overrides: Partial<LicensePayload> = {}): LicensePayload
 
 export const license = (overrides: Partial<LicensePayload> = {}, key: KeyObject = devKey()) => signLicense(payload(overrides), key);
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json<T = Record<string, unknown>>(): T;
-}
+export type Run = CliRun;
 
 /** Runs a TypeScript entry point of this repository through tsx (as `npx tsx FILE` would). */
 export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return runNode(['--import', 'tsx', `${REPO}${entry}`, ...args], env);
 }
 
+/** `node ARGS…` in this repository (or `cwd`), with extra environment variables. */
 export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({
-        code: code ?? -1,
-        stdout,
-        stderr,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\n--- stderr:\n${stderr}`);
-          }
-        },
-      });
-    });
-  });
+  return runNodeProcess(args, { env, cwd, timeoutMs: 60_000 });
 }
 
 /** Waits until `check` returns true (polling), or fails with `what`. */

@@ -13,11 +13,10 @@ export interface CliRun {
   json<T = Record<string, unknown>>(): T;
 }
 
-/** Runs the built `contactbox` CLI (what an admin runs) with a time limit. */
-export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  if (!existsSync(BUILT_CLI)) throw new Error("the CLI is not built: run 'npm run build' first");
+/** Runs `node ARGS…` with a time limit, collecting its output (the JSON helper names the failure). */
+export function runNode(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -40,6 +39,17 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
       });
     });
   });
+}
+
+/** Runs the built `contactbox` CLI (what an admin runs) with a time limit. */
+export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  if (!existsSync(BUILT_CLI)) throw new Error("the CLI is not built: run 'npm run build' first");
+  return runNode([BUILT_CLI, ...args], options);
+}
+
+/** Runs the CLI from source through tsx (no build needed), as `npx tsx installer/main.ts` would. */
+export function runSourceCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  return runNode(['--import', 'tsx', `${REPO_ROOT}installer/main.ts`, ...args], { cwd: REPO_ROOT, ...options });
 }
 
 /** A TCP port nobody listens on right now (on 127.0.0.1). */

@@ -1,33 +1,15 @@
 import { expect } from 'chai';
-import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openDatabase, runMigrations, type Db } from '../../../appliance/core/db.js';
-import { migrationsOf } from '../../../appliance/app.js';
-import { capabilities } from '../../../appliance/capabilities.js';
+import { REPO_ROOT, runSourceCli } from '../../support/cli.js';
+import { openDatabase, type Db } from '../../../appliance/core/db.js';
 import { systemClock } from '../../../appliance/core/clock.js';
 import { createRetention } from '../../../appliance/retention/setup.js';
 import { generateRecordings } from './real-data.js';
-import { DAY } from './fixtures.js';
+import { DAY, preparedInstallation } from './fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'installer/main.ts');
-
-interface CliOutcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<CliOutcome> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runSourceCli(args, { timeoutMs: 300_000 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,17 +19,12 @@ describe('contactbox retention run: kill -9 half-way through 100,000 items, then
   let dataDir: string;
   let db: Db;
 
+  let installation: ReturnType<typeof preparedInstallation>;
   before(() => {
-    prefix = mkdtempSync(join(tmpdir(), 'contactbox-retention-cli-'));
-    dataDir = join(prefix, 'var/lib/contactbox');
-    mkdirSync(dataDir, { recursive: true });
-    db = openDatabase(join(dataDir, 'contactbox.sqlite'));
-    runMigrations(db, migrationsOf(capabilities));
+    installation = preparedInstallation('retention-cli');
+    ({ prefix, dataDir, db } = installation);
   });
-  after(() => {
-    db?.close();
-    rmSync(prefix, { recursive: true, force: true });
-  });
+  after(() => installation?.remove());
 
   it('ends in the same state as an uninterrupted run: every expired recording gone (file and row), every other intact; the dry run counted it', async () => {
     const now = new Date();
@@ -68,7 +45,7 @@ describe('contactbox retention run: kill -9 half-way through 100,000 items, then
     expect(dryRec).to.deep.include({ policyDays: 28, items: expired.length, bytes: expired.reduce((a, r) => a + r.bytes, 0) });
 
     // The real run, killed with SIGKILL once a fifth is gone and a batch is marked mid-deletion.
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'retention', 'run', '--as-of', asOf, '--batch-size', '300', '--json', '--prefix', prefix], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'installer/main.ts'), 'retention', 'run', '--as-of', asOf, '--batch-size', '300', '--json', '--prefix', prefix], { cwd: REPO_ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const watch = openDatabase(join(dataDir, 'contactbox.sqlite'), { readonly: true });
     const left = watch.prepare('SELECT count(*) AS n FROM recordings');

@@ -1,26 +1,17 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openDatabase, runMigrations, type Db } from '../../../appliance/core/db.js';
-import { migrationsOf } from '../../../appliance/app.js';
-import { capabilities } from '../../../appliance/capabilities.js';
+import { runSourceCli } from '../../support/cli.js';
+import type { Db } from '../../../appliance/core/db.js';
 import { generateRealData } from './real-data.js';
-import { generateAudit, DAY } from './fixtures.js';
+import { generateAudit, DAY, preparedInstallation } from './fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'installer/main.ts');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => any }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) });
-    });
-  });
-}
+// These tests read many nested fields of the JSON output; `any` keeps them readable.
+const cli = async (...args: string[]) => {
+  const r = await runSourceCli(args, { timeoutMs: 300_000 });
+  return { ...r, json: () => r.json<any>() };
+};
 
 describe('contactbox retention show|set|run|verify on an installation under --prefix', function () {
   this.timeout(180_000);
@@ -29,17 +20,12 @@ describe('contactbox retention show|set|run|verify on an installation under --pr
   let db: Db;
   const p = () => ['--prefix', prefix];
 
+  let installation: ReturnType<typeof preparedInstallation>;
   before(() => {
-    prefix = mkdtempSync(join(tmpdir(), 'contactbox-retention-cli2-'));
-    dataDir = join(prefix, 'var/lib/contactbox');
-    mkdirSync(dataDir, { recursive: true });
-    db = openDatabase(join(dataDir, 'contactbox.sqlite'));
-    runMigrations(db, migrationsOf(capabilities));
+    installation = preparedInstallation('retention-cli2');
+    ({ prefix, dataDir, db } = installation);
   });
-  after(() => {
-    db?.close();
-    rmSync(prefix, { recursive: true, force: true });
-  });
+  after(() => installation?.remove());
 
   it('says what is wrong when there is no installation', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'contactbox-retention-none-'));

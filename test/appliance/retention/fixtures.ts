@@ -1,6 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Db } from '../../../appliance/core/db.js';
+import { openDatabase, runMigrations, type Db } from '../../../appliance/core/db.js';
+import { migrationsOf } from '../../../appliance/app.js';
+import { capabilities } from '../../../appliance/capabilities.js';
 import { tableClass } from '../../../appliance/retention/classes/table-class.js';
 import { notIn, idsParam } from '../../../appliance/retention/classes/shared.js';
 import type { RetentionClass } from '../../../appliance/retention/types.js';
@@ -85,4 +88,22 @@ export function generateAudit(db: Db, now: Date, count: number, seed = 11): stri
     }
   })();
   return ats;
+}
+
+/** A migrated installation under a temporary prefix, as the CLI's `--prefix` finds it. */
+export function preparedInstallation(name: string): { prefix: string; dataDir: string; db: Db; remove(): void } {
+  const prefix = mkdtempSync(join(tmpdir(), `contactbox-${name}-`));
+  const dataDir = join(prefix, 'var/lib/contactbox');
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(join(dataDir, 'contactbox.sqlite'));
+  runMigrations(db, migrationsOf(capabilities));
+  return {
+    prefix,
+    dataDir,
+    db,
+    remove() {
+      db.close();
+      rmSync(prefix, { recursive: true, force: true });
+    },
+  };
 }
