@@ -60,6 +60,9 @@ export class CallsRepository {
   private readonly insertRecordingStmt;
   private readonly recordingStmt;
   private readonly recordingByPathStmt;
+  private readonly clearOperatorsStmt;
+  private readonly addOperatorStmt;
+  private readonly openStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -81,6 +84,10 @@ export class CallsRepository {
     );
     this.recordingStmt = db.prepare('SELECT id, call_id, path, format, bytes, duration_sec FROM recordings WHERE id = ?');
     this.recordingByPathStmt = db.prepare('SELECT id FROM recordings WHERE path = ?');
+    this.clearOperatorsStmt = db.prepare('DELETE FROM call_operators WHERE call_id = ?');
+    this.addOperatorStmt = db.prepare('INSERT OR IGNORE INTO call_operators (operator_id, started_at, call_id) VALUES (?, ?, ?)');
+    // Served by the partial index calls_open: only the calls still open are read.
+    this.openStmt = db.prepare('SELECT linked_id FROM calls INDEXED BY calls_open WHERE ended_at IS NULL');
   }
 
   /** Creates the row for a call seen for the first time (or finds it after a restart of ours). */
@@ -117,6 +124,8 @@ export class CallsRepository {
           operatorIds: operatorIds.length ? `,${operatorIds.join(',')},` : '',
           updatedAt: now,
         });
+        this.clearOperatorsStmt.run(id);
+        for (const operatorId of operatorIds) this.addOperatorStmt.run(operatorId, summary.startedAt, id);
       }
     })();
   }
@@ -137,20 +146,30 @@ export class CallsRepository {
 
   /** Calls started in [from, to), newest first; `operatorId` limits to calls that user took part in. */
   list(q: { from: string | null; to: string | null; limit: number; operatorId: number | null; contactId?: number; before?: string }): CallRecord[] {
+    // An operator's own list walks call_operators (operator, started_at) newest first; a
+    // contact's calls walk calls_contact and check the operator per row.
+    const byOperator = q.operatorId !== null && q.contactId === undefined;
+    const t = byOperator ? 'o' : 'c';
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.from) (where.push('c.started_at >= ?'), params.push(q.from));
-    if (q.to) (where.push('c.started_at < ?'), params.push(q.to));
-    if (q.before) (where.push('c.started_at < ?'), params.push(q.before));
+    if (byOperator) (where.push('o.operator_id = ?'), params.push(q.operatorId));
+    if (q.from) (where.push(`${t}.started_at >= ?`), params.push(q.from));
+    if (q.to) (where.push(`${t}.started_at < ?`), params.push(q.to));
+    if (q.before) (where.push(`${t}.started_at < ?`), params.push(q.before));
     if (q.contactId !== undefined) (where.push('c.contact_id = ?'), params.push(q.contactId));
-    if (q.operatorId !== null) (where.push("c.operator_ids LIKE '%,' || ? || ',%'"), params.push(String(q.operatorId)));
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.started_at DESC, c.id DESC LIMIT ?`;
+    if (q.operatorId !== null && !byOperator) {
+      where.push('EXISTS (SELECT 1 FROM call_operators x WHERE x.call_id = c.id AND x.operator_id = ?)');
+      params.push(q.operatorId);
+    }
+    const from = byOperator ? SELECT.replace('FROM calls c', 'FROM call_operators o CROSS JOIN calls c ON c.id = o.call_id') : SELECT;
+    const order = byOperator ? 'o.started_at DESC, o.call_id DESC' : 'c.started_at DESC, c.id DESC';
+    const sql = `${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     return (this.db.prepare(sql).all(...params, q.limit) as CallRow[]).map(toRecord);
   }
 
   /** Calls this app still thinks are in progress (after our own restart they are reconciled). */
   openLinkedIds(): string[] {
-    return (this.db.prepare('SELECT linked_id FROM calls WHERE ended_at IS NULL').all() as { linked_id: string }[]).map((r) => r.linked_id);
+    return (this.openStmt.all() as { linked_id: string }[]).map((r) => r.linked_id);
   }
 
   endpoints(): Map<string, number> {
