@@ -42,11 +42,44 @@ export interface Leg {
   transferredTo: string | null;
 }
 
+/** One time a queue offered the call to a member's phone (a ring-all queue makes several at once). */
+export interface RingAttempt {
+  /** The member's interface (`PJSIP/op101`). */
+  member: string;
+  operatorId: number | null;
+  at: string;
+  /** `noanswer`: rang out (RONA); `cancelled`: another member answered or the caller left. */
+  outcome: 'answered' | 'noanswer' | 'cancelled' | null;
+  ringSec: number | null;
+}
+
+/**
+ * One pass of the call through a queue. A call transferred to another queue has two stints; it
+ * is still one call. Wait and talk are Asterisk's own figures (AgentConnect HoldTime,
+ * AgentComplete TalkTime, QueueCallerAbandon HoldTime), the ones its queue_log writes.
+ */
+export interface Stint {
+  queue: string;
+  joinedAt: string;
+  leftAt: string | null;
+  /** `exited`: left the queue unanswered without hanging up (timeout, empty queue), went on in the dialplan. */
+  outcome: 'answered' | 'abandoned' | 'exited' | null;
+  member: string | null;
+  operatorId: number | null;
+  connectedAt: string | null;
+  waitSec: number | null;
+  talkSec: number | null;
+  /** Who ended the stint's talk: `caller`, `agent`, or `transfer`. */
+  endReason: 'caller' | 'agent' | 'transfer' | null;
+  attempts: RingAttempt[];
+}
+
 export interface CallState {
   linkedId: string;
   startedAt: string;
   legs: Leg[];
   queue: string | null;
+  stints: Stint[];
   abandoned: boolean;
   /** Files MixMonitor writes on the Asterisk side, in the order started. */
   recordingFiles: string[];
@@ -99,7 +132,7 @@ function newLeg(ch: ChannelRef, at: Date, ctx: FoldContext): Leg {
 }
 
 export function newCall(linkedId: string, at: Date): CallState {
-  return { linkedId, startedAt: iso(at), legs: [], queue: null, abandoned: false, recordingFiles: [], endedAt: null, reconciled: false };
+  return { linkedId, startedAt: iso(at), legs: [], queue: null, stints: [], abandoned: false, recordingFiles: [], endedAt: null, reconciled: false };
 }
 
 /** The leg an event is about, the event's channel, and whether the event belongs to this call. */
@@ -111,6 +144,7 @@ function channelsOf(event: TelephonyEvent): ChannelRef[] {
     case 'originate.result':
     case 'link.up':
     case 'link.down':
+    case 'queue.member.paused':
       return [];
     default:
       return [event.channel];
@@ -193,10 +227,24 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
     }
     case 'queue.joined':
       call.queue = event.queue;
+      call.stints = [...settleStints(call.stints, at), newStint(event.queue, at)];
+      break;
+    case 'queue.left':
+      updateStint(call, event.queue, (s) => ({ ...s, leftAt: s.leftAt ?? at }));
       break;
     case 'queue.abandoned':
       call.queue = call.queue ?? event.queue;
       call.abandoned = true;
+      updateStint(call, event.queue, (s) => ({
+        ...s,
+        outcome: 'abandoned',
+        leftAt: s.leftAt ?? at,
+        waitSec: event.holdSec ?? secs(s.joinedAt, at),
+        attempts: closeAttempts(s.attempts, 'cancelled'),
+      }));
+      break;
+    case 'queue.agent':
+      updateStint(call, event.queue, (s) => agentStep(s, event, at, ctx));
       break;
     case 'transfer': {
       if (!event.success) break;
@@ -216,9 +264,85 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
   if (!wasOperatorUp && operatorUp) effects.push({ type: 'operator.up', operatorId: operatorUp.operatorId, at });
   if (call.legs.length > 0 && call.legs.every((l) => l.endedAt)) {
     call.endedAt = call.legs.reduce((max, l) => (l.endedAt! > max ? l.endedAt! : max), call.legs[0]!.endedAt!);
+    call.stints = settleStints(call.stints, call.endedAt);
     effects.push({ type: 'ended', at: call.endedAt });
   }
   return { call, effects };
+}
+
+function newStint(queue: string, at: string): Stint {
+  return { queue, joinedAt: at, leftAt: null, outcome: null, member: null, operatorId: null, connectedAt: null, waitSec: null, talkSec: null, endReason: null, attempts: [] };
+}
+
+/** Agent events name their queue; they belong to the latest stint in it. */
+function updateStint(call: CallState, queue: string, change: (s: Stint) => Stint): void {
+  for (let i = call.stints.length - 1; i >= 0; i--) {
+    if (call.stints[i]!.queue !== queue) continue;
+    const stints = call.stints.slice();
+    stints[i] = change(stints[i]!);
+    call.stints = stints;
+    return;
+  }
+}
+
+function closeAttempts(attempts: RingAttempt[], outcome: 'cancelled'): RingAttempt[] {
+  return attempts.some((a) => a.outcome === null) ? attempts.map((a) => (a.outcome === null ? { ...a, outcome } : a)) : attempts;
+}
+
+/**
+ * Stints still without an outcome when the call moves on (a new queue) or ends: a stint left
+ * without an answer or an abandon exited the queue (timeout, empty); one never left was cut by a
+ * hang-up Asterisk did not report as an abandon (the link dropped): counted as abandoned.
+ */
+function settleStints(stints: Stint[], at: string): Stint[] {
+  if (stints.every((s) => s.outcome !== null && s.attempts.every((a) => a.outcome !== null))) return stints;
+  return stints.map((s) => {
+    if (s.outcome !== null) return s.attempts.some((a) => a.outcome === null) ? { ...s, attempts: closeAttempts(s.attempts, 'cancelled') } : s;
+    const leftAt = s.leftAt ?? at;
+    return { ...s, outcome: s.leftAt ? 'exited' : 'abandoned', leftAt, waitSec: s.waitSec ?? secs(s.joinedAt, leftAt), attempts: closeAttempts(s.attempts, 'cancelled') };
+  });
+}
+
+function agentStep(s: Stint, event: Extract<TelephonyEvent, { type: 'queue.agent' }>, at: string, ctx: FoldContext): Stint {
+  const lastOpen = (attempts: RingAttempt[]) => {
+    for (let i = attempts.length - 1; i >= 0; i--) if (attempts[i]!.member === event.member && attempts[i]!.outcome === null) return i;
+    return -1;
+  };
+  switch (event.phase) {
+    case 'called':
+      return { ...s, attempts: [...s.attempts, { member: event.member, operatorId: ctx.operatorOf(event.member), at, outcome: null, ringSec: null }] };
+    case 'noanswer': {
+      const i = lastOpen(s.attempts);
+      if (i < 0) return s;
+      const attempts = s.attempts.slice();
+      attempts[i] = { ...attempts[i]!, outcome: 'noanswer', ringSec: event.ringSec ?? secs(attempts[i]!.at, at) };
+      return { ...s, attempts };
+    }
+    case 'connected': {
+      const i = lastOpen(s.attempts);
+      const attempts = s.attempts.map((a, j) =>
+        j === i ? { ...a, outcome: 'answered' as const, ringSec: event.ringSec ?? secs(a.at, at) } : a.outcome === null ? { ...a, outcome: 'cancelled' as const } : a,
+      );
+      return {
+        ...s,
+        attempts,
+        outcome: 'answered',
+        member: event.member,
+        operatorId: ctx.operatorOf(event.member),
+        connectedAt: at,
+        leftAt: s.leftAt ?? at,
+        waitSec: event.holdSec ?? secs(s.joinedAt, at),
+      };
+    }
+    case 'completed': {
+      const reason = event.reason === 'caller' || event.reason === 'agent' || event.reason === 'transfer' ? event.reason : null;
+      return { ...s, talkSec: event.talkSec ?? (s.connectedAt ? secs(s.connectedAt, at) : null), endReason: reason };
+    }
+    case 'dump':
+      return { ...s, endReason: 'agent' };
+    default:
+      return s;
+  }
 }
 
 /** Moves a leg whose Linkedid changed (an ARI-originated leg bridged to a caller) into its new call. */
@@ -244,6 +368,7 @@ export function closeMissingLegs(prev: CallState, alive: ReadonlySet<string>, at
   const effects: Effect[] = [{ type: 'changed' }];
   if (legs.every((l) => l.endedAt)) {
     call.endedAt = legs.reduce((max, l) => (l.endedAt! > max ? l.endedAt! : max), legs[0]!.endedAt!);
+    call.stints = settleStints(call.stints, call.endedAt);
     effects.push({ type: 'ended', at: call.endedAt });
   }
   return { call, effects };
@@ -265,6 +390,8 @@ export interface CallSummary {
   disposition: Disposition | null;
   held: boolean;
   transferred: boolean;
+  /** Who ended an answered call: the customer or the operator (from the last stint, else the legs). */
+  hungUpBy: 'customer' | 'operator' | null;
 }
 
 const secs = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
@@ -346,6 +473,16 @@ export function summarize(call: CallState): CallSummary {
     talkSec: answeredAt && endedAt ? secs(answeredAt, endedAt) : 0,
     disposition,
     held: legs.some((l) => l.holds > 0),
-    transferred: legs.some((l) => l.transferredTo !== null),
+    transferred: legs.some((l) => l.transferredTo !== null) || call.stints.some((s) => s.endReason === 'transfer'),
+    hungUpBy: endedAt && answeredAt ? hungUpBy(call, customer) : null,
   };
+}
+
+function hungUpBy(call: CallState, customer: Leg | undefined): 'customer' | 'operator' | null {
+  const last = call.stints.at(-1);
+  if (last?.outcome === 'answered' && (last.endReason === 'caller' || last.endReason === 'agent')) return last.endReason === 'caller' ? 'customer' : 'operator';
+  if (!customer?.endedAt) return null;
+  const operatorEnds = call.legs.filter((l) => l.role === 'operator' && l.upAt && l.endedAt).map((l) => l.endedAt!);
+  if (operatorEnds.length === 0) return 'customer';
+  return customer.endedAt <= operatorEnds.sort().at(-1)! ? 'customer' : 'operator';
 }

@@ -74,4 +74,12 @@ export const callsMigrations: Migration[] = [
       CREATE INDEX calls_open ON calls(linked_id) WHERE ended_at IS NULL;
     `,
   },
+  {
+    // Each pass through a queue (wait, ring attempts, who answered, talk, how it ended), and who hung up.
+    id: 'calls/003_stints',
+    up: `
+      ALTER TABLE calls ADD COLUMN stints TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE calls ADD COLUMN hung_up_by TEXT CHECK (hung_up_by IN ('customer','operator'));
+    `,
+  },
 ];

@@ -79,14 +79,15 @@ export const callsPlugin = fp(
         dialPrefix: telephony.config?.dialPrefix ?? '9',
       },
       {
-        changed: (callId) => {
-          app.deps.bus.publish('call.updated', { callId });
+        changed: (callId, call, summary) => {
+          app.deps.bus.publish('call.updated', { callId, fact: { callId, linkedId: call.linkedId, contactId: null, summary, stints: call.stints } });
           publishCall(callId);
         },
         dialogOpened: (dialogId, operatorId, at) => app.deps.bus.publish('dialog.opened', { dialogId, kind: 'call', operatorId, at }),
         dialogClosed: (dialogId, at) => app.deps.bus.publish('dialog.closed', { dialogId, at }),
         dialogSnapshot: (dialogs) => app.deps.bus.publish('dialog.snapshot', { kind: 'call', dialogs, at: app.deps.clock.now().toISOString() }),
-        ended: (callId, call) => {
+        ended: (callId, call, summary, contactId) => {
+          app.deps.bus.publish('call.ended', { callId, linkedId: call.linkedId, contactId, summary, stints: call.stints });
           service.pendingOriginates.delete(call.linkedId);
           if (call.recordingFiles.length > 0) recordings.enqueue(callId, call.recordingFiles);
         },

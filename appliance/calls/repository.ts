@@ -1,5 +1,5 @@
 import type { Db } from '../core/db.js';
-import type { CallState, CallSummary, Direction, Disposition, Leg } from './machine.js';
+import type { CallState, CallSummary, Direction, Disposition, Leg, Stint } from './machine.js';
 
 /** All SQL of the calls capability; snake_case rows become camelCase records here. */
 export interface CallRecord extends CallSummary {
@@ -7,6 +7,7 @@ export interface CallRecord extends CallSummary {
   linkedId: string;
   contactId: number | null;
   legs: Leg[];
+  stints: Stint[];
   operatorIds: number[];
   reconciled: boolean;
   recording: { id: number; bytes: number; durationSec: number } | null;
@@ -42,6 +43,8 @@ interface CallRow {
   transferred: number;
   reconciled: number;
   legs: string;
+  stints: string;
+  hung_up_by: 'customer' | 'operator' | null;
   operator_ids: string;
   rec_id: number | null;
   rec_bytes: number | null;
@@ -73,7 +76,7 @@ export class CallsRepository {
       `UPDATE calls SET direction = @direction, from_number = @from, to_number = @to, did = @did, trunk = @trunk, queue = @queue,
         operator_id = @operatorId, contact_id = COALESCE(contact_id, @contactId), started_at = @startedAt, answered_at = @answeredAt,
         ended_at = @endedAt, wait_sec = @waitSec, talk_sec = @talkSec, disposition = @disposition, held = @held,
-        transferred = @transferred, reconciled = @reconciled, legs = @legs, operator_ids = @operatorIds, updated_at = @updatedAt
+        transferred = @transferred, reconciled = @reconciled, legs = @legs, stints = @stints, hung_up_by = @hungUpBy, operator_ids = @operatorIds, updated_at = @updatedAt
        WHERE id = @id`,
     );
     this.deleteStmt = db.prepare('DELETE FROM calls WHERE id = ?');
@@ -121,6 +124,8 @@ export class CallsRepository {
           transferred: summary.transferred ? 1 : 0,
           reconciled: call.reconciled ? 1 : 0,
           legs: JSON.stringify(call.legs),
+          stints: JSON.stringify(call.stints),
+          hungUpBy: summary.hungUpBy,
           operatorIds: operatorIds.length ? `,${operatorIds.join(',')},` : '',
           updatedAt: now,
         });
@@ -142,6 +147,17 @@ export class CallsRepository {
   get(id: number): CallRecord | null {
     const row = this.byIdStmt.get(id) as CallRow | undefined;
     return row ? toRecord(row) : null;
+  }
+
+  /** The calls with these ids that still exist (retention may have removed some), in id order. */
+  getMany(ids: readonly number[]): CallRecord[] {
+    const out: CallRecord[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db.prepare(`${SELECT} WHERE c.id IN (${chunk.map(() => '?').join(',')}) ORDER BY c.id`).all(...chunk) as CallRow[];
+      out.push(...rows.map(toRecord));
+    }
+    return out;
   }
 
   /** Calls started in [from, to), newest first; `operatorId` limits to calls that user took part in. */
@@ -238,6 +254,8 @@ function toRecord(r: CallRow): CallRecord {
     transferred: r.transferred === 1,
     reconciled: r.reconciled === 1,
     legs: JSON.parse(r.legs) as Leg[],
+    stints: JSON.parse(r.stints) as Stint[],
+    hungUpBy: r.hung_up_by,
     operatorIds: r.operator_ids.split(',').filter(Boolean).map(Number),
     recording: r.rec_id === null ? null : { id: r.rec_id, bytes: r.rec_bytes ?? 0, durationSec: r.rec_duration ?? 0 },
   };

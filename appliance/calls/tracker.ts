@@ -10,7 +10,7 @@ export interface TrackerNotifier {
   dialogClosed(dialogId: string, at: string): void;
   /** After a reconnect: the call dialogs open now (licensing replaces its count with it). */
   dialogSnapshot(dialogs: Array<{ dialogId: string; operatorId: number | null; at: string }>): void;
-  ended(callId: number, call: CallState, summary: CallSummary): void;
+  ended(callId: number, call: CallState, summary: CallSummary, contactId: number | null): void;
   /** Customer number → contact id, or null. */
   contactOf(call: CallState, summary: CallSummary): number | null;
 }
@@ -58,6 +58,7 @@ export class CallTracker {
         return;
       case 'link.up':
       case 'originate.result':
+      case 'queue.member.paused':
         return;
       default:
         break;
@@ -145,7 +146,7 @@ export class CallTracker {
     // A row already there (stored by an earlier run of the appliance) carries the call so far.
     const stored = this.repo.get(id);
     if (stored && stored.legs.length > 0) {
-      live.call = { ...live.call, startedAt: stored.startedAt, legs: stored.legs, queue: stored.queue };
+      live.call = { ...live.call, startedAt: stored.startedAt, legs: stored.legs, queue: stored.queue, stints: stored.stints };
       live.contactId = stored.contactId;
       const operatorUp = stored.legs.find((l) => l.role === 'operator' && l.upAt && !l.endedAt);
       if (operatorUp) {
@@ -207,7 +208,7 @@ export class CallTracker {
         this.live.delete(live.call.linkedId);
         for (const leg of live.call.legs) this.legOwner.delete(leg.uniqueId);
         this.rememberEnded(live.call.linkedId);
-        this.notify.ended(live.id, live.call, summary);
+        this.notify.ended(live.id, live.call, summary, live.contactId);
       }
     }
   }

@@ -35,7 +35,29 @@ export type TelephonyEvent =
   | (Base & { type: 'dial.begin'; channel: ChannelRef | null; dest: ChannelRef; dialString: string | null })
   | (Base & { type: 'dial.end'; channel: ChannelRef | null; dest: ChannelRef; status: string })
   | (Base & { type: 'queue.joined'; channel: ChannelRef; queue: string })
-  | (Base & { type: 'queue.abandoned'; channel: ChannelRef; queue: string })
+  | (Base & { type: 'queue.abandoned'; channel: ChannelRef; queue: string; holdSec: number | null })
+  | (Base & { type: 'queue.left'; channel: ChannelRef; queue: string })
+  /**
+   * A queue offering the caller (`channel`) to a member: `called` (one ring attempt), `noanswer`
+   * (RONA: rang out), `connected` (answered; Asterisk's hold and ring seconds), `completed` (the
+   * stint's talk ended: who hung up, or `transfer`), `dump` (the member's phone hung up on the
+   * announcement).
+   */
+  | (Base & {
+      type: 'queue.agent';
+      phase: 'called' | 'noanswer' | 'connected' | 'completed' | 'dump';
+      channel: ChannelRef;
+      queue: string;
+      /** The member's interface (`PJSIP/op101`). */
+      member: string;
+      memberUniqueId: string | null;
+      holdSec: number | null;
+      ringSec: number | null;
+      talkSec: number | null;
+      reason: string | null;
+    })
+  /** A queue member paused or unpaused (by us, by another AMI client or by the phone). */
+  | (Base & { type: 'queue.member.paused'; queue: string; member: string; paused: boolean; reason: string | null })
   | (Base & { type: 'transfer'; channel: ChannelRef; kind: 'blind' | 'attended'; target: string | null; success: boolean })
   | (Base & { type: 'originate.result'; actionId: string; uniqueId: string | null; success: boolean; reason: number })
   /** The link to Asterisk came up; `uptimeSec` is small when Asterisk itself just started. */

@@ -21,6 +21,13 @@ export const SUBSCRIBED_EVENTS: readonly string[] = [
   'Unhold',
   'QueueCallerJoin',
   'QueueCallerAbandon',
+  'QueueCallerLeave',
+  'AgentCalled',
+  'AgentConnect',
+  'AgentComplete',
+  'AgentRingNoAnswer',
+  'AgentDump',
+  'QueueMemberPause',
   'BlindTransfer',
   'AttendedTransfer',
   'OriginateResponse',
@@ -46,6 +53,20 @@ function channelOf(m: AmiMessage, prefix = ''): ChannelRef | null {
     context: m[`${prefix}Context`] ?? null,
     exten: m[`${prefix}Exten`] ?? null,
   };
+}
+
+const AGENT_PHASES: Record<string, 'called' | 'noanswer' | 'connected' | 'completed' | 'dump'> = {
+  AgentCalled: 'called',
+  AgentRingNoAnswer: 'noanswer',
+  AgentConnect: 'connected',
+  AgentComplete: 'completed',
+  AgentDump: 'dump',
+};
+
+function num(v: string | undefined): number | null {
+  if (v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
 }
 
 function known(v: string | undefined): string | null {
@@ -98,8 +119,37 @@ export function toTelephonyEvent(m: AmiMessage, at: Date): TelephonyEvent | null
       const channel = channelOf(m);
       if (!channel) return null;
       const queue = m.Queue ?? '';
-      return m.Event === 'QueueCallerJoin' ? { type: 'queue.joined', at, channel, queue } : { type: 'queue.abandoned', at, channel, queue };
+      return m.Event === 'QueueCallerJoin' ? { type: 'queue.joined', at, channel, queue } : { type: 'queue.abandoned', at, channel, queue, holdSec: num(m.HoldTime) };
     }
+    case 'QueueCallerLeave': {
+      const channel = channelOf(m);
+      return channel && { type: 'queue.left', at, channel, queue: m.Queue ?? '' };
+    }
+    case 'AgentCalled':
+    case 'AgentConnect':
+    case 'AgentComplete':
+    case 'AgentRingNoAnswer':
+    case 'AgentDump': {
+      const channel = channelOf(m);
+      if (!channel || !m.Interface) return null;
+      return {
+        type: 'queue.agent',
+        at,
+        phase: AGENT_PHASES[m.Event]!,
+        channel,
+        queue: m.Queue ?? '',
+        member: m.Interface,
+        memberUniqueId: known(m.DestUniqueid),
+        holdSec: num(m.HoldTime),
+        // AgentRingNoAnswer gives milliseconds, AgentConnect seconds.
+        ringSec: m.Event === 'AgentRingNoAnswer' ? (num(m.RingTime) === null ? null : Math.round(num(m.RingTime)! / 1000)) : num(m.RingTime),
+        talkSec: num(m.TalkTime),
+        reason: known(m.Reason),
+      };
+    }
+    case 'QueueMemberPause':
+      if (!m.Queue || !m.Interface) return null;
+      return { type: 'queue.member.paused', at, queue: m.Queue, member: m.Interface, paused: m.Paused === '1' || m.Paused === 'true', reason: known(m.PausedReason) };
     case 'BlindTransfer':
     case 'AttendedTransfer': {
       const channel = channelOf(m, 'Transferee') ?? channelOf(m, 'OrigTransferer');
