@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { RetentionService } from './service.js';
 import type { RetentionClass, HoldScope } from './types.js';
-import { createRetention, forecastAsync, forecastOf } from './setup.js';
+import { createRetention, forecastAsync } from './setup.js';
 import { startReader } from './reader.js';
 import { retentionRoutes } from './routes.js';
 import { registerRetentionMessages } from './errors.js';
@@ -55,7 +55,18 @@ export const retentionPlugin = fp(
     // The forecast scans every class's table, so health probes read the last one computed (at
     // start, by the schedule, or by an admin opening it) instead of scanning on every /healthz.
     let lastForecast: StorageForecast | null = null;
-    const forecast = async () => (lastForecast = await forecastAsync(service, dataDir, clock, section, disk));
+    let started = 0;
+    let applied = 0;
+    const forecast = async () => {
+      const mine = ++started;
+      const f = await forecastAsync(service, dataDir, clock, section, disk);
+      // An older computation finishing late never replaces a newer one.
+      if (mine > applied) {
+        applied = mine;
+        lastForecast = f;
+      }
+      return f;
+    };
 
     app.decorate('retention', { register: (cls: RetentionClass) => service.register(cls), service } satisfies RetentionApi);
 
@@ -84,10 +95,10 @@ export const retentionPlugin = fp(
       const facts = disk(dataDir);
       return facts.totalBytes > 0 ? ((facts.totalBytes - facts.freeBytes) / facts.totalBytes) * 100 : 0;
     };
-    // At start (before the app serves anything) the forecast is read on this thread, so no
-    // reader thread is started unless someone asks for counts later.
+    // Sizing every class reads whole tables (tens of seconds at ten million calls): at start it
+    // runs on the reader thread while the app already serves; storage says "unknown" until then.
     app.addHook('onReady', async () => {
-      lastForecast = forecastOf(service, dataDir, clock, section, disk);
+      forecast().catch((err) => app.log.warn({ err }, 'retention: storage forecast at start failed'));
     });
     health.register('storage', () => {
       const used = diskNow();
