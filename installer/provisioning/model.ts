@@ -14,6 +14,13 @@ export interface OperatorEndpoint {
   secret: string;
   /** Queues this operator is a static member of. */
   queues: string[];
+  /**
+   * `webrtc` (default): the browser softphone over WebSocket with DTLS-SRTP media. `sip`: a desk
+   * phone (or a softphone app) over UDP with plain RTP, registering with the same credentials.
+   */
+  device?: 'webrtc' | 'sip';
+  /** A desk phone at a fixed address (`sip:user@host:port`) instead of registering. */
+  contact?: string;
 }
 
 export interface QueueSpec {

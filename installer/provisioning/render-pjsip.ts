@@ -1,5 +1,6 @@
 import { renderSections, section, type ConfSection } from '../../appliance/trunks/asterisk-conf.js';
 import type { SipTransport } from '../../appliance/trunks/model.js';
+import { directMediaOff } from '../../appliance/trunks/kinds/common.js';
 import type { OperatorEndpoint, ProvisioningModel } from './model.js';
 
 export const TRANSPORTS = {
@@ -38,27 +39,36 @@ export function renderTransports(m: ProvisioningModel): string {
   return renderSections(sections);
 }
 
-/** Browser phones: `webrtc = yes` turns on ICE, AVPF, rtcp-mux and DTLS-SRTP media. */
+/**
+ * Browser phones: `webrtc = yes` turns on ICE, AVPF, rtcp-mux and DTLS-SRTP media. Desk phones
+ * (`device: sip`) use the UDP transport and plain RTP through Asterisk.
+ */
 export function renderOperators(m: ProvisioningModel): string {
   const sections: ConfSection[] = [];
   for (const o of [...m.operators].sort((a, b) => a.endpoint.localeCompare(b.endpoint))) {
     const ep = operatorEndpoint(o);
+    const media: ConfSection['options'] =
+      o.device === 'sip'
+        ? [['transport', TRANSPORTS.udp], ['context', 'cb-operators'], ['disallow', 'all'], ['allow', 'ulaw,alaw'], ...directMediaOff, ['dtmf_mode', 'rfc4733']]
+        : [
+            ['transport', m.http.tls ? TRANSPORTS.wss : TRANSPORTS.ws],
+            ['context', 'cb-operators'],
+            ['disallow', 'all'],
+            ['allow', 'opus,ulaw,alaw'],
+            ['webrtc', 'yes'],
+            ['dtls_auto_generate_cert', 'yes'],
+          ];
     sections.push(
       section(ep, [
         ['type', 'endpoint'],
-        ['transport', m.http.tls ? TRANSPORTS.wss : TRANSPORTS.ws],
-        ['context', 'cb-operators'],
-        ['disallow', 'all'],
-        ['allow', 'opus,ulaw,alaw'],
-        ['webrtc', 'yes'],
-        ['dtls_auto_generate_cert', 'yes'],
+        ...media,
         ['auth', `${ep}-auth`],
         ['aors', ep],
         ['callerid', `"${o.name.replace(/["<>;\\]/g, '')}" <${o.extension}>`],
         ['device_state_busy_at', 1],
       ], { comments: [`operator ${o.name.replace(/[\r\n]/g, ' ')}, extension ${o.extension}`] }),
       section(`${ep}-auth`, [['type', 'auth'], ['auth_type', 'userpass'], ['username', ep], ['password', o.secret]]),
-      section(ep, [['type', 'aor'], ['max_contacts', 1], ['remove_existing', 'yes']]),
+      section(ep, o.contact ? [['type', 'aor'], ['contact', o.contact]] : [['type', 'aor'], ['max_contacts', 1], ['remove_existing', 'yes']]),
     );
   }
   return renderSections(sections);
