@@ -13,6 +13,7 @@ import { AuditLog } from './core/audit.js';
 import { EventBus } from './core/events.js';
 import { HealthRegistry } from './core/health.js';
 import { MaskingService } from './core/masking.js';
+import { LookupGuard } from './core/lookup-guard.js';
 import { installErrorHandler } from './core/error-handler.js';
 import { enforceRouteContracts } from './core/route-policy.js';
 import { authPlugin } from './core/auth/plugin.js';
@@ -46,6 +47,8 @@ export interface ResolvedDeps {
   bus: EventBus;
   health: HealthRegistry;
   masking: MaskingService;
+  /** Budget, audit and admin alerts for masked viewers' lookups by a full number or address. */
+  lookups: LookupGuard;
   overrides: Record<string, unknown>;
 }
 
@@ -85,14 +88,16 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
 
   const health = new HealthRegistry();
+  const audit = new AuditLog(input.db, clock);
   const deps: ResolvedDeps = {
     config: input.config,
     db: input.db,
     clock,
-    audit: new AuditLog(input.db, clock),
+    audit,
     bus: new EventBus((event, err) => app.log.error({ err, event }, 'event subscriber failed')),
     health,
     masking: new MaskingService(input.db, clock),
+    lookups: new LookupGuard(input.db, clock, audit),
     overrides: input.overrides ?? {},
   };
   await app.register(fp(async (instance) => { instance.decorate('deps', deps); }, { name: 'deps' }));
@@ -101,6 +106,10 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   await app.register(authPlugin);
   await app.register(realtimePlugin);
+  // A masked user's burst of lookups reaches every admin's open console at once (and the audit log).
+  deps.lookups.onAlert((alert) =>
+    app.realtime.publish({ type: 'masking.alert', render: (viewer) => (viewer.role === 'admin' ? alert : undefined) }),
+  );
 
   health.register('db', () => (input.db.prepare('SELECT 1 AS ok').get() ? 'ok' : 'error'));
   health.register('telephony', () => 'disabled');

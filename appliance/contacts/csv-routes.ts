@@ -94,7 +94,7 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
             [
               String(c.id), maskText(c.name, masker), c.kind, c.status, c.ownerId === null ? '' : (names.get(c.ownerId) ?? ''),
               c.phones.map((p) => masker.phone(p)).join(';'), c.emails.map((e) => masker.email(e)).join(';'),
-              c.tags.join(';'), c.createdAt,
+              c.tags.map((t) => maskText(t, masker)).join(';'), c.createdAt,
             ],
             EXPORT_FORMULA_SAFE,
           );

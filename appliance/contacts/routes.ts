@@ -8,6 +8,33 @@ import {
   SearchQuery, TimelineQuery, TimelineResponse,
 } from './schemas.js';
 import { contactView, noteItem, redactKnownValues } from './view.js';
+import { foldLookAlikes, maskText, type Masker } from '../core/masking.js';
+import type { LookupKind } from '../core/lookup-guard.js';
+import type { Contact } from './repository.js';
+import { fold, normaliseEmail, toE164 } from './values.js';
+
+/** A masked viewer's search that can confirm a guessed value: by a full number or address, or by a tag that holds one. */
+function lookupKindOf(q: string | undefined, tag: string | undefined, masker: Masker): LookupKind | null {
+  if (q && q.includes('@')) return 'email';
+  if (q && q.replace(/\D/g, '').length >= 7) return 'phone';
+  if (tag && maskText(tag, masker) !== tag) return 'tag';
+  return null;
+}
+
+/**
+ * A masked viewer may find a contact by the exact number or address they typed, or by text
+ * they can see: a fragment of a name or tag that matched only inside a hidden value (a lead
+ * named after its address) is not confirmed.
+ */
+function foundByWhatTheySee(c: Contact, view: { name: string; tags: string[] }, q: string | undefined): boolean {
+  if (!q?.trim()) return true;
+  const e164 = toE164(q);
+  if (e164 && c.phones.includes(e164)) return true;
+  const email = normaliseEmail(q);
+  if (email && c.emails.includes(email)) return true;
+  const visible = fold([view.name, ...view.tags].join('\n'));
+  return fold(q).split(/\s+/).filter(Boolean).every((word) => visible.includes(word));
+}
 
 const ANY_USER = 'user' as const;
 const CAN_MERGE = ['admin', 'supervisor', 'operator'] as const;
@@ -38,8 +65,23 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       const user = currentUser(request);
       const masker = masking.forViewer(user);
       const query = request.query as SearchQuery;
-      const found = service.search({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: masker.masked });
-      return { items: found.map((c) => contactView(c, masker)) };
+      if (!masker.masked) {
+        const found = service.search({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: false });
+        return { items: found.map((c) => contactView(c, masker)) };
+      }
+      // A masked viewer searches in the spelling the server reads (full-width digits folded), and
+      // every search by a full number or address spends their lookup budget and is audited.
+      const q = query.q === undefined ? undefined : foldLookAlikes(query.q);
+      const kind = lookupKindOf(q, query.tag, masker);
+      const lookup = kind ? app.deps.lookups.spend(user, kind) : null;
+      let items: ReturnType<typeof contactView>[] = [];
+      try {
+        const found = service.search({ q, tag: query.tag, limit: query.limit, offset: query.offset, masked: true });
+        items = found.map((c) => contactView(c, masker)).filter((view, i) => foundByWhatTheySee(found[i]!, view, q));
+      } finally {
+        lookup?.done(items.length);
+      }
+      return { items };
     },
   );
 

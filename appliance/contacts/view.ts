@@ -12,7 +12,7 @@ export function contactView(c: Contact, masker: Masker) {
     ownerId: c.ownerId,
     phones: c.phones.map((p) => masker.phone(p)!),
     emails: c.emails.map((e) => masker.email(e)!),
-    tags: c.tags,
+    tags: c.tags.map((t) => maskText(t, masker)),
     masked: masker.masked,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

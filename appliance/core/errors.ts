@@ -68,5 +68,6 @@ export const CoreErrors = defineErrors({
   CONFLICT: { status: 409, message: '{detail}' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   SERVICE_UNAVAILABLE: { status: 503, message: '{detail}' },
+  LOOKUP_LIMIT_REACHED: { status: 429, message: 'You have looked up {count} full numbers or addresses in {minutes} minutes, the most your role may. Administrators have been told; try again later.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. The error was logged with id {requestId}.' },
 });

@@ -43,4 +43,9 @@ export const coreMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Lookup budgets count a user's recent audit entries of one action.
+    id: 'core/002_audit_actor_index',
+    up: 'CREATE INDEX audit_log_actor ON audit_log(actor_id, action, at);',
+  },
 ];

@@ -21,7 +21,7 @@ export function messageItem(m: MessageRow, masker: Masker) {
     assigneeId: m.assigneeId,
     originalAssigneeId: m.originalAssigneeId,
     contactIds: m.contactIds,
-    attachments: m.attachments.map((a) => ({ name: a.name, bytes: a.bytes, contentType: a.contentType })),
+    attachments: m.attachments.map((a) => ({ name: maskText(a.name, masker), bytes: a.bytes, contentType: a.contentType })),
   };
 }
 
