@@ -26,6 +26,8 @@ async function viteBuild() {
       base: '/',
       logLevel: process.env.CONTACTBOX_UI_BUILD_QUIET ? 'warn' : 'info',
       configFile: false,
+      // Preact components are written in TSX; esbuild turns JSX into preact's jsx() calls.
+      esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
       build: {
         outDir,
         emptyOutDir: true,

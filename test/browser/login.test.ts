@@ -91,6 +91,53 @@ describe('browser: login page and shell (headless Chromium)', function () {
     expect(me).to.equal(401);
   });
 
+  it('shell: tab titles per page, favicon, not-found page, dark theme, / and Ctrl+K search without stealing typed text', async () => {
+    await page.getByLabel('Username').fill('boss');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('who').waitFor();
+    expect(await page.title()).to.equal('Workspace · contactbox');
+    const icon = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel=icon]')?.href ?? '';
+      const r = await fetch(href);
+      return { status: r.status, type: r.headers.get('content-type') };
+    });
+    expect(icon.status).to.equal(200);
+    expect(icon.type).to.match(/svg/);
+
+    await page.getByTestId('nav-admin').click();
+    await page.waitForURL(/\/admin$/);
+    expect(await page.title()).to.equal('Administration · contactbox');
+    expect(await page.getByTestId('nav-admin').getAttribute('aria-current')).to.equal('page');
+
+    await page.goto(`${server.url}/no/such/page`);
+    await page.getByTestId('not-found').waitFor();
+    expect(await page.title()).to.equal('Page not found · contactbox');
+    await page.getByRole('link', { name: 'Back to my start page' }).click();
+    await page.waitForURL(/\/workspace$/);
+
+    // `/` outside a field jumps to the search; inside a field it is just a character.
+    await page.locator('body').click({ position: { x: 600, y: 400 } });
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-page-search'))).to.not.equal(null);
+    await page.keyboard.type('a/b');
+    expect(await page.locator('#contact-search').inputValue()).to.equal('a/b');
+    await page.locator('#global-search').focus();
+    await page.keyboard.press('Control+k');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('contact-search');
+
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.getByTestId('theme-toggle').click();
+    const after = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(after).to.not.equal(before);
+    await page.reload();
+    await page.getByTestId('who').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).to.equal(after);
+    await page.getByTestId('theme-toggle').click();
+    await page.getByTestId('logout').click();
+    await page.getByLabel('Username').waitFor();
+  });
+
   it('works over HTTPS as installed: Secure cookie, live events over wss, the CA page', async () => {
     const secure = await startBrowserServer({ https: true });
     try {

@@ -1,16 +1,32 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
-import { catalogues, LANGUAGES } from '../../appliance/ui/src/i18n/index.js';
+import { areaFile, mergeCatalogues, LANGUAGES, type Catalogue, type Language } from '../../appliance/ui/src/i18n/index.js';
 import { uiSourceDir } from '../support/browser.js';
+
+/** The core texts merged with every feature area's `features/<area>/i18n/<language>.ts`, as the browser does. */
+async function loadCatalogues(): Promise<Record<Language, Catalogue>> {
+  const featuresDir = join(uiSourceDir, 'src/features');
+  const areas: Record<string, Partial<Record<Language, Catalogue>>> = {};
+  for (const area of readdirSync(featuresDir)) {
+    const dir = join(featuresDir, area, 'i18n');
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)) {
+      const where = areaFile(join(dir, file));
+      if (where) (areas[where.area] ??= {})[where.language] = ((await import(join(dir, file))) as { default: Catalogue }).default;
+    }
+  }
+  return mergeCatalogues(areas);
+}
+const catalogues = await loadCatalogues();
 
 function sources(dir: string): Array<{ path: string; text: string }> {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'i18n' ? [] : sources(path);
-    return /\.(ts|html)$/.test(name) ? [{ path, text: readFileSync(path, 'utf8') }] : [];
+    return /\.(tsx?|html)$/.test(name) ? [{ path, text: readFileSync(path, 'utf8') }] : [];
   });
 }
 
@@ -79,8 +95,8 @@ describe('UI text: seven complete catalogues, ICU plurals, every key used, nothi
   });
 
   it('never turns text into HTML (no innerHTML, outerHTML, insertAdjacentHTML or document.write)', () => {
-    for (const f of code.filter((c) => c.path.endsWith('.ts'))) {
-      expect(f.text, f.path).to.not.match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/);
+    for (const f of code.filter((c) => /\.tsx?$/.test(c.path))) {
+      expect(f.text, f.path).to.not.match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML/);
     }
   });
 });

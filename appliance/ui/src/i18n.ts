@@ -1,5 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import { catalogues, LANGUAGES, type Language, type MessageKey } from './i18n/index.js';
+import { LANGUAGES, type Language, type MessageKey } from './i18n/index.js';
+import { catalogues } from './i18n/all.js';
 
 export { LANGUAGES, type Language, type MessageKey };
 
@@ -57,7 +58,7 @@ export class I18n {
     const cacheKey = `${this.current}:${key}`;
     let format = this.compiled.get(cacheKey);
     if (!format) {
-      format = new IntlMessageFormat(catalogues[this.current][key], this.current);
+      format = new IntlMessageFormat(catalogues[this.current][key] ?? catalogues.en[key] ?? key, this.current);
       this.compiled.set(cacheKey, format);
     }
     return String(format.format(params));

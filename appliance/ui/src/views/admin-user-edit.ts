@@ -1,7 +1,7 @@
 import { h, option } from '../dom.js';
 import type { Ctx } from '../context.js';
 import { LANGUAGES, LANGUAGE_NAMES } from '../i18n.js';
-import { ROLE_LABEL } from './shell.js';
+import { ROLE_LABEL } from '../app/roles.js';
 
 export interface EditableUser {
   id: number;

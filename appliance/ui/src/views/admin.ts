@@ -3,7 +3,7 @@ import { ApiError } from '../api.js';
 import type { Ctx, View } from '../context.js';
 import type { MessageKey } from '../i18n.js';
 import { usersTab, teamsTab, type TabUi } from './admin-users.js';
-import { ROLE_LABEL } from './shell.js';
+import { ROLE_LABEL } from '../app/roles.js';
 
 interface Trunk {
   id: number;

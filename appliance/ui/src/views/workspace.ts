@@ -15,7 +15,7 @@ export function workspacePage(ctx: Ctx): View {
   const { t, api } = ctx;
   const disposers: Array<() => void> = [];
 
-  const query = h('input', { id: 'contact-search', type: 'search', name: 'q', placeholder: t('search.placeholder'), maxlength: 200, autocomplete: 'off' });
+  const query = h('input', { id: 'contact-search', type: 'search', name: 'q', placeholder: t('search.placeholder'), maxlength: 200, autocomplete: 'off', 'data-page-search': true });
   const count = h('p', { class: 'muted', role: 'status', 'data-testid': 'search-count' });
   const results = h('ul', { class: 'results', 'data-testid': 'search-results' });
   const searchError = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -82,6 +82,12 @@ export function workspacePage(ctx: Ctx): View {
 
   const match = /^\/workspace\/contacts\/(\d+)$/.exec(location.pathname);
   if (match) void openContact(Number(match[1]), false);
+  // The top bar's search lands here as ?q=.
+  const asked = new URLSearchParams(location.search).get('q');
+  if (asked) {
+    query.value = asked;
+    queueMicrotask(() => form.requestSubmit());
+  }
 
   const element = h(
     'div',
