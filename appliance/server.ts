@@ -7,8 +7,10 @@ import { openDatabase } from './core/db.js';
 
 /**
  * The appliance process: reads the config named by CONTACTBOX_CONFIG (or the first argument),
- * opens the database, serves HTTPS (and a plain-HTTP redirect), drops root privileges once the
- * ports are bound, and shuts down gracefully on SIGTERM/SIGINT.
+ * opens the database, serves HTTPS (and a plain-HTTP redirect) and shuts down gracefully on
+ * SIGTERM/SIGINT. It never changes its own user: the supervisor starts it as the service user
+ * with only the capability to bind ports below 1024 (systemd: User= and AmbientCapabilities=;
+ * pm2: setpriv), because some runtimes (Debian 13's Node.js) refuse every set*id call.
  */
 async function main(): Promise<void> {
   const configFile = process.argv[2] ?? process.env.CONTACTBOX_CONFIG ?? '/etc/contactbox/contactbox.yaml';
@@ -17,15 +19,15 @@ async function main(): Promise<void> {
     config = loadConfigFile(configFile);
   } catch (err) {
     process.stderr.write(`contactbox: ${(err as Error).message}\n`);
-    process.exitCode = 78; // EX_CONFIG: a supervisor should not restart-loop on this.
-    return;
+    process.exit(78); // EX_CONFIG: a supervisor should not restart-loop on this.
   }
-  // Everything the app creates (database, keys, recordings) belongs to the service user: act as
-  // that user from the start and regain root only to bind privileged ports, then drop it for good.
-  const runAs = config.server.runAs && process.getuid?.() === 0 ? config.server.runAs : null;
-  if (runAs) {
-    process.setegid!(runAs);
-    process.seteuid!(runAs);
+  // Everything the app creates (database, keys, recordings) must belong to the service user.
+  if (config.server.runAs && process.getuid?.() === 0) {
+    process.stderr.write(
+      `contactbox: started as root, but this installation runs as ${config.server.runAs}; ` +
+        "start it through its supervisor (contactbox status shows which), or run 'contactbox install' to repair the service\n",
+    );
+    process.exit(78);
   }
   const https = config.server.tls
     ? { key: readFileSync(config.server.tls.key), cert: readFileSync(config.server.tls.cert) }
@@ -37,7 +39,6 @@ async function main(): Promise<void> {
     https,
     logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
   });
-  if (runAs) process.seteuid!(0);
   await app.listen({ host: config.server.host, port: config.server.port });
 
   let redirect: Server | null = null;
@@ -53,13 +54,6 @@ async function main(): Promise<void> {
       redirect!.once('error', reject);
       redirect!.listen(config.server.httpRedirectPort!, config.server.host, resolve);
     });
-  }
-
-  if (runAs) {
-    process.setgroups!([runAs]);
-    process.setgid!(runAs);
-    process.setuid!(runAs);
-    app.log.info({ user: runAs }, 'dropped root privileges');
   }
 
   let closing = false;
@@ -82,6 +76,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // Exit, so the supervisor sees the failure and restarts (an open handle would keep a dead
+  // process "online").
   process.stderr.write(`contactbox: failed to start: ${(err as Error).stack ?? err}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 });

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "contactbox installs a system service: run this as root (sudo bash scripts/quickstart.sh)" >&2
+  echo "contactbox installs a system service: run this as root (log in as root, or 'su -' first)" >&2
   exit 1
 fi
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -4,8 +4,9 @@ import { installPaths } from '../paths.js';
 import { CliError, type Result } from '../result.js';
 import { stderrProgress, table } from '../output/render.js';
 import { readAnswersFile, type Answers } from '../install/answers.js';
-import { readExistingConfig, resolveSettings, type InstallFlags, type InstallSettings } from '../install/settings.js';
+import { readExistingConfig, resolveSettings, type InstallFlags } from '../install/settings.js';
 import { installRelease } from '../install/release.js';
+import { operatorUrls } from '../install/urls.js';
 import { ensureTelephony } from '../install/telephony.js';
 import { chooseSupervisor, makeSupervisor } from '../install/supervisor.js';
 import {
@@ -14,14 +15,6 @@ import {
 
 interface StepRecord extends StepOutcome {
   step: string;
-}
-
-/** The address an operator's browser uses: the first name that is not a loopback one. */
-export function publicUrl(settings: Pick<InstallSettings, 'hostnames' | 'port' | 'listen'>): string {
-  const loopback = ['localhost', '127.0.0.1', '::1'];
-  const name = settings.listen === '127.0.0.1' ? '127.0.0.1' : (settings.hostnames.find((h) => !loopback.includes(h)) ?? '127.0.0.1');
-  const host = name.includes(':') ? `[${name}]` : name;
-  return `https://${host}${settings.port === 443 ? '' : `:${settings.port}`}`;
 }
 
 /** A supplied Node runtime (Debian 8/9) must exist and be Node 20 or newer. */
@@ -48,7 +41,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     return text;
   }) : {};
   if (!flags.prefix && !host.isRoot()) {
-    throw new CliError('a system install needs root', 1, 'FAILED', 'run it with sudo, or give --prefix DIR for an install inside a folder');
+    throw new CliError('a system install needs root', 1, 'FAILED', 'run it as root, or give --prefix DIR for an install inside a folder');
   }
   if (flags.asteriskDebs) {
     // The flag is short for the answers' telephony section with a folder of .deb files.
@@ -144,7 +137,8 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     await supervisor.start();
     return { status: 'changed', detail: before.state === 'running' ? 'restarted with the new code/configuration' : 'started' };
   });
-  const url = publicUrl(settings);
+  const urls = operatorUrls(settings.hostnames, settings.port, settings.listen);
+  const url = urls[0]!;
   const probeUrl = `https://127.0.0.1:${settings.port}`;
   await step('health', () => waitForHealth(host, probeUrl, tlsFiles!.ca, 45_000));
 
@@ -152,6 +146,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     status: 'installed',
     version: VERSION,
     url,
+    urls,
     caCertificateUrl: tlsFiles!.ca ? `${url}/ca` : null,
     prefix: paths.prefix,
     supervisor: supervisorKind,
@@ -162,7 +157,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   const lines = [
     table(['Step', 'Result', 'Detail'], steps.map((s) => [s.step, s.status, s.detail])),
     '',
-    `contactbox ${VERSION} is running: ${url}`,
+    `contactbox ${VERSION} is running: ${urls.join('  ')}`,
     generatedPassword
       ? `Administrator: ${settings.admin.username} / ${generatedPassword}   (shown once — write it down)`
       : `Administrator: ${settings.admin.username} (password as given)`,

@@ -5,10 +5,12 @@ import type { Result } from '../result.js';
 import { keyValues } from '../output/render.js';
 import { readExistingConfig } from '../install/settings.js';
 import { makeSupervisor, type SupervisorKind } from '../install/supervisor.js';
+import { operatorUrls } from '../install/urls.js';
 
 /**
  * `contactbox status`: is it installed, is it running, where to reach it, which versions, how
- * big the database is and how full the disk. Exit 0 when running, 1 otherwise.
+ * big the database is and how full the disk. Exit 0 only when the appliance answers /healthz;
+ * 1 otherwise, whatever the supervisor believes (a process can be "online" and not serving).
  */
 export async function run(options: Record<string, unknown>, deps: Deps): Promise<Result> {
   const { host } = deps;
@@ -19,24 +21,30 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   const service = installedRelease ? await makeSupervisor(kind, host, paths).state() : { supervisor: kind, state: 'not-installed' as const, pid: null, detail: 'no release installed' };
   const port = config?.server?.port ?? null;
   const names = config?.server?.publicNames ?? [];
-  const listen = config?.server?.host ?? '0.0.0.0';
-  const shown = listen === '127.0.0.1' ? '127.0.0.1' : (names.find((n) => !['localhost', '127.0.0.1', '::1'].includes(n)) ?? '127.0.0.1');
-  const url = port ? `https://${shown.includes(':') ? `[${shown}]` : shown}${port === 443 ? '' : `:${port}`}` : null;
+  const urls = port ? operatorUrls(names, port, config?.server?.host ?? '0.0.0.0') : [];
+  const url = urls[0] ?? null;
 
   let health: Record<string, unknown> | null = null;
   let healthError: string | null = null;
-  if (port && service.state === 'running') {
+  if (port && installedRelease) {
     const ca = host.readFile(join(paths.tlsDir, 'ca.crt'));
-    const r = await host.httpsGet(`https://127.0.0.1:${port}/healthz`, ca, 3000);
-    if ('status' in r && r.status === 200) health = JSON.parse(r.body) as Record<string, unknown>;
-    else healthError = 'status' in r ? `HTTP ${r.status}` : r.error;
-  }
+    const r = await host.httpsGet(`https://127.0.0.1:${port}/healthz`, ca, 5000);
+    if ('status' in r && r.status === 200) {
+      try {
+        health = JSON.parse(r.body) as Record<string, unknown>;
+      } catch {
+        healthError = 'HTTP 200 without a health report';
+      }
+    } else healthError = 'status' in r ? `HTTP ${r.status}` : r.error;
+  } else if (installedRelease) healthError = 'no port in the configuration';
   const disk = host.diskUsage(paths.dataDir);
   const dbBytes = host.sizeOf(paths.databaseFile) + host.sizeOf(`${paths.databaseFile}-wal`);
   const data = {
     installed: Boolean(installedRelease),
+    answering: health !== null,
     service: { supervisor: service.supervisor, state: service.state, pid: service.pid, detail: service.detail },
     url,
+    urls,
     versions: {
       installed: installedRelease ? installedRelease.split('/').pop() : null,
       running: (health?.version as string | undefined) ?? null,
@@ -51,7 +59,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   const human = keyValues({
     installed: data.installed ? `yes (${data.versions.installed})` : 'no',
     service: `${service.state} under ${service.supervisor}${service.pid ? `, pid ${service.pid}` : ''} — ${service.detail}`,
-    url: url ?? '-',
+    url: urls.join('  ') || '-',
     'running version': data.versions.running ?? (healthError ? `not answering (${healthError})` : '-'),
     telephony: (health?.telephony as string | undefined) ?? '-',
     mail: (health?.mail as string | undefined) ?? '-',
@@ -61,5 +69,5 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     disk: disk ? `${gb(disk.free)} free of ${gb(disk.total)} (${data.disk!.usedPercent}% used) at ${paths.dataDir}` : '-',
     logs: data.logs,
   });
-  return { exit: service.state === 'running' ? 0 : 1, data, human };
+  return { exit: health !== null ? 0 : 1, data, human };
 }

@@ -14,7 +14,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   const prefix = (options.prefix as string | undefined) ?? null;
   const paths = installPaths(prefix);
   const purge = Boolean(options.purge);
-  if (!prefix && !host.isRoot()) throw new CliError('uninstalling the system install needs root', 1, 'FAILED', 'run it with sudo');
+  if (!prefix && !host.isRoot()) throw new CliError('uninstalling the system install needs root', 1, 'FAILED', 'run it as root');
   if (purge && !options.yes) {
     if (!deps.interactive) throw usageError('--purge deletes the database, recordings, mail and configuration for good', 'add --yes to confirm');
     const sure = await deps.prompts.confirm(`Delete ALL contactbox data under ${paths.dataDir} and ${paths.etcDir}? This cannot be undone.`, false);
@@ -43,8 +43,9 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   if (purge) {
     for (const dir of [paths.dataDir, paths.etcDir, paths.logDir, paths.pm2Home]) {
       if (host.exists(dir)) {
-        host.remove(dir);
-        removed.push(dir);
+        // A data disk mounted at the data directory is emptied, not unmounted or removed.
+        const { kept } = host.removeKeepingMounts(dir);
+        removed.push(kept.includes(dir) ? `${dir}/* (a mount point: emptied, left mounted)` : dir);
       }
     }
     if (!prefix && (await host.userExists(SERVICE_USER))) {

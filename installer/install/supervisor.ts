@@ -60,6 +60,22 @@ export function makeSupervisor(kind: SupervisorKind, host: HostPort, paths: Inst
   return kind === 'systemd' ? systemdSupervisor(host, paths) : pm2Supervisor(host, paths);
 }
 
+/** util-linux's setpriv (Essential on Debian 11 and 12, its own package on 13 and later). */
+export const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * setpriv arguments that start the appliance as the service user holding only the capability to
+ * bind ports below 1024 — the same as the systemd unit's User= and AmbientCapabilities=. The
+ * appliance itself never calls set*id (Debian 13's Node.js refuses those calls).
+ */
+export function dropToServiceUser(user: string): string[] {
+  return [
+    `--reuid=${user}`, `--regid=${user}`, '--init-groups',
+    '--inh-caps=-all,+net_bind_service', '--ambient-caps=+net_bind_service', '--bounding-set=-all,+net_bind_service',
+    '--no-new-privs', '--',
+  ];
+}
+
 function pm2Supervisor(host: HostPort, paths: InstallPaths): Supervisor {
   const ecosystem = join(paths.etcDir, 'pm2.config.cjs');
   const pm2Bin = () => {
@@ -75,12 +91,14 @@ function pm2Supervisor(host: HostPort, paths: InstallPaths): Supervisor {
     return r;
   };
   const writeEcosystem = () => {
+    const server = join(paths.currentLink, 'dist/appliance/server.js');
+    const user = serviceUser(host, paths);
     const app = {
       name: SERVICE_NAME,
-      script: join(paths.currentLink, 'dist/appliance/server.js'),
-      args: [paths.configFile],
+      ...(user
+        ? { script: SETPRIV, args: [...dropToServiceUser(user), serviceNode(host, paths), server, paths.configFile], interpreter: 'none' }
+        : { script: server, args: [paths.configFile], interpreter: serviceNode(host, paths) }),
       cwd: paths.currentLink,
-      interpreter: serviceNode(host, paths),
       env: { NODE_ENV: 'production', CONTACTBOX_CONFIG: paths.configFile },
       out_file: join(paths.logDir, 'appliance.out.log'),
       error_file: join(paths.logDir, 'appliance.err.log'),
@@ -89,8 +107,9 @@ function pm2Supervisor(host: HostPort, paths: InstallPaths): Supervisor {
       min_uptime: 5_000,
       max_restarts: 10,
       restart_delay: 3_000,
-      // 78 is a configuration error: restarting would only repeat it.
-      stop_exit_codes: [0, 78],
+      // 78 is a configuration error: restarting would only repeat it. pm2 reports a death by a
+      // signal (kill -9, the OOM killer) as code 0, so 0 must NOT be listed here.
+      stop_exit_codes: [78],
       autorestart: true,
     };
     host.writeFileAtomic(ecosystem, `// Written by contactbox install; changes are overwritten.\nmodule.exports = ${JSON.stringify({ apps: [app] }, null, 2)};\n`, 0o640);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import {
   accessSync, constants, chmodSync, chownSync, closeSync, cpSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync,
-  readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeSync,
+  readdirSync, readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeSync,
 } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { hostname, networkInterfaces } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface RunResult {
   code: number;
@@ -33,6 +33,11 @@ export interface HostPort {
   /** Points `link` at `target` atomically (a new link renamed over the old one). */
   symlinkAtomic(target: string, link: string): void;
   remove(path: string): void;
+  /**
+   * Removes a tree, but a mount point inside it (or the folder itself being one, e.g. a data disk)
+   * is emptied and left in place: it cannot be removed while mounted (EBUSY).
+   */
+  removeKeepingMounts(path: string): { kept: string[] };
   chmod(path: string, mode: number): void;
   chown(path: string, user: string, group: string, recursive?: boolean): Promise<void>;
   /** Copies a tree; hard links where the filesystem allows (fast, no extra space), else real copies. */
@@ -42,6 +47,18 @@ export interface HostPort {
   userExists(name: string): Promise<boolean>;
   createSystemUser(name: string, home: string): Promise<void>;
   httpsGet(url: string, caPem: string | null, timeoutMs: number): Promise<{ status: number; body: string } | { error: string }>;
+}
+
+/** Every mount point of this process's mount namespace (/proc/self/mountinfo, octal escapes undone). */
+function mountPoints(): Set<string> {
+  let text = '';
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return new Set();
+  }
+  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return new Set(text.split('\n').filter(Boolean).map((line) => unescape(line.split(' ')[4] ?? '')));
 }
 
 export function realHost(): HostPort {
@@ -130,6 +147,22 @@ export function realHost(): HostPort {
       renameSync(tmp, link);
     },
     remove: (path) => rmSync(path, { recursive: true, force: true }),
+    removeKeepingMounts(path) {
+      const mounts = mountPoints();
+      const kept: string[] = [];
+      const clear = (dir: string) => {
+        const inside = [...mounts].filter((m) => m === dir || m.startsWith(`${dir}/`));
+        if (inside.length === 0) {
+          rmSync(dir, { recursive: true, force: true });
+          return;
+        }
+        for (const entry of readdirSync(dir)) clear(join(dir, entry));
+        if (mounts.has(dir)) kept.push(dir);
+        else rmSync(dir, { recursive: true, force: true });
+      };
+      if (existsSync(path)) clear(resolve(path));
+      return { kept };
+    },
     chmod: (path, mode) => chmodSync(path, mode),
     async chown(path, user, group, recursive = false) {
       const r = await run('chown', [...(recursive ? ['-R'] : []), `${user}:${group}`, path]);

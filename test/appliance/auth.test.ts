@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 
-describe('appliance: sessions, login, CSRF and the error envelope', () => {
+describe('appliance: sessions, login, CSRF and the error envelope', function () {
+  this.timeout(60_000);
   let t: TestApp;
   beforeEach(async () => {
     t = await buildTestApp();
@@ -110,7 +111,7 @@ describe('appliance: sessions, login, CSRF and the error envelope', () => {
       ws.on('error', () => resolve(-1));
     });
     expect(status).to.equal(401);
-    const closed = await Promise.race([t.app.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    const closed = await Promise.race([t.app.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 30_000))]);
     expect(closed).to.equal('closed');
   });
 });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -91,5 +92,41 @@ describe('appliance server process: config errors, HTTPS, redirect and graceful 
     expect(await server.exited, server.output()).to.equal(0);
     // A clean close checkpoints the WAL into the database file and removes it.
     expect(existsSync(join(dir, 'data/contactbox.sqlite-wal'))).to.equal(false);
+  });
+
+  const configWith = (name: string, server: Record<string, unknown>) => {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      stringify({
+        server: { host: '127.0.0.1', httpRedirectPort: null, tls: null, runAs: null, publicNames: ['localhost'], ...server },
+        paths: { data: join(dir, `${name}-data`), config: dir, logs: dir },
+        language: 'en',
+        profile: 'evaluation',
+        session: { idleMinutes: 30, absoluteHours: 12 },
+      }),
+    );
+    return file;
+  };
+
+  it('a fatal start-up error (its port is taken) ends the process with exit 1, so a supervisor restarts it', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const server = start(configWith('busy.yaml', { port }));
+      // Exits by itself (the test's own timeout is the only limit): open handles must not keep it "online".
+      expect(await server.exited, server.output()).to.equal(1);
+      expect(server.output()).to.match(/failed to start: .*EADDRINUSE/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('never changes its own user: started as root for an installation that runs as a service user, it refuses (78)', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const server = start(configWith('root.yaml', { port: await freePort(), runAs: 'nobody' }));
+    expect(await server.exited, server.output()).to.equal(78);
+    expect(server.output()).to.match(/started as root, but this installation runs as nobody; start it through its supervisor/);
   });
 });

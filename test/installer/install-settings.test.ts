@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { resolveSettings, renderConfig } from '../../installer/install/settings.js';
 import type { HostPort } from '../../installer/ports/host.js';
+import { operatorUrls } from '../../installer/install/urls.js';
 import type { PromptPort } from '../../installer/ports/prompts.js';
 import { installPaths } from '../../installer/paths.js';
 import { parseConfig } from '../../appliance/config.js';
@@ -93,5 +94,13 @@ describe('installer: install settings', () => {
     expect(config.paths.data).to.equal('/srv/cb/var/lib/contactbox');
     expect(config.server.tls?.cert).to.equal('/srv/cb/etc/contactbox/tls/server.crt');
     expect(config.retention).to.deep.equal({ recordings: 365, mail: 'forever', recordedMinutesPerDay: 600 });
+  });
+
+  it('prints URLs operators can reach: addresses first (no DNS needed), then names, never loopback', () => {
+    const names = ['localhost', '127.0.0.1', '::1', 'pbx.example.lan', '10.0.0.5', 'fd00::5'];
+    expect(operatorUrls(names, 443, '0.0.0.0')).to.deep.equal(['https://10.0.0.5', 'https://pbx.example.lan', 'https://[fd00::5]']);
+    expect(operatorUrls(names, 8443, '0.0.0.0')[0]).to.equal('https://10.0.0.5:8443');
+    expect(operatorUrls(names, 8443, '127.0.0.1')).to.deep.equal(['https://127.0.0.1:8443']);
+    expect(operatorUrls(['localhost'], 443, '0.0.0.0')).to.deep.equal(['https://127.0.0.1']);
   });
 });

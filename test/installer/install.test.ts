@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -105,6 +105,43 @@ describe('installer: install, status, re-install, uninstall into a prefix', func
     expect(s.disk.freeBytes).to.be.greaterThan(0);
   });
 
+  it('pm2 brings the appliance back after kill -9, and status follows what actually answers', async () => {
+    const ca = readFileSync(join(prefix, 'etc/contactbox/tls/ca.crt'), 'utf8');
+    const status = async () => {
+      const r = await runCli(['status', '--prefix', prefix, '--json']);
+      return { code: r.code, out: r.json<{ answering: boolean; service: { state: string; pid: number | null } }>() };
+    };
+    const first = await status();
+    expect(first.code).to.equal(0);
+    const pid = first.out.service.pid!;
+
+    // Stopped, not dead: pm2 still says "online", but nothing answers, and status says so.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const frozen = await status();
+      expect(frozen.out.service.state).to.equal('running');
+      expect(frozen.out.answering).to.equal(false);
+      expect(frozen.code).to.equal(1);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+
+    process.kill(pid, 'SIGKILL');
+    // A generous wait for a condition, never a time limit: pm2 restarts after its restart delay.
+    const deadline = Date.now() + 90_000;
+    let back: Awaited<ReturnType<typeof status>> | null = null;
+    while (Date.now() < deadline) {
+      const s = await status();
+      if (s.code === 0 && s.out.service.pid !== pid) {
+        back = s;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(back, 'the appliance was not serving again after kill -9').to.not.equal(null);
+    expect((await https(port, ca, 'GET', '/healthz')).status).to.equal(200);
+  });
+
   it('a second install changes nothing that is right and never duplicates the administrator', async () => {
     const before = (await runCli(['status', '--prefix', prefix, '--json'])).json<{ service: { pid: number } }>();
     const r = await runCli(['install', '--prefix', prefix, '--answers', answers, '--yes', '--port', String(port), '--json']);
@@ -204,10 +241,20 @@ describe('installer: install, status, re-install, uninstall into a prefix', func
     expect(noYes.code).to.equal(2);
     expect(existsSync(join(prefix, 'var/lib/contactbox/contactbox.sqlite'))).to.equal(true);
 
-    const purge = await runCli(['uninstall', '--prefix', prefix, '--purge', '--yes', '--json']);
-    expect(purge.code).to.equal(0);
-    expect(existsSync(join(prefix, 'var/lib/contactbox'))).to.equal(false);
-    expect(existsSync(join(prefix, 'etc/contactbox'))).to.equal(false);
+    // The data directory on its own disk: here a bind mount of itself, which cannot be removed
+    // while mounted (EBUSY) — purge empties it and leaves the mount alone.
+    const data = join(prefix, 'var/lib/contactbox');
+    execFileSync('mount', ['--bind', data, data]);
+    try {
+      const purge = await runCli(['uninstall', '--prefix', prefix, '--purge', '--yes', '--json']);
+      expect(purge.code, purge.stderr + purge.stdout).to.equal(0);
+      expect(purge.json<{ removed: string[] }>().removed.join('\n')).to.include(`${data}/* (a mount point: emptied, left mounted)`);
+      expect(readdirSync(data)).to.deep.equal([]);
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).to.include(` ${data} `);
+      expect(existsSync(join(prefix, 'etc/contactbox'))).to.equal(false);
+    } finally {
+      execFileSync('umount', [data]);
+    }
     mkdirSync(prefix, { recursive: true });
   });
 });

@@ -27,6 +27,13 @@ describe('systemd unit: sandboxing', () => {
     expect(score, output).to.be.at.most(3.5);
   });
 
+  it('restarts whatever ended the appliance (kill -9, OOM, a crash), except a configuration error, and never gives up', () => {
+    const section = (name: string) => unit.split(/^\[/m).find((s) => s.startsWith(`${name}]`)) ?? '';
+    expect(section('Service')).to.match(/^Restart=always$/m);
+    expect(section('Service')).to.match(/^RestartPreventExitStatus=78$/m);
+    expect(section('Unit')).to.match(/^StartLimitIntervalSec=0$/m);
+  });
+
   it('runs as the contactbox user without new privileges, on a read-only system', () => {
     for (const line of ['User=contactbox', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'PrivateTmp=yes', 'KillSignal=SIGTERM', 'RestartPreventExitStatus=78']) {
       expect(unit, line).to.include(line);
