@@ -9,6 +9,7 @@ import { retentionCapability } from './retention/index.js';
 import { licensingCapability } from './licensing/index.js';
 import { softphoneCapability } from './softphone/index.js';
 import { mailCapability } from './mail/index.js';
+import { chatCapability } from './chat/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -25,4 +26,5 @@ export const capabilities: readonly Capability[] = [
   callsCapability,
   mailCapability,
   trunksCapability,
+  chatCapability,
 ];

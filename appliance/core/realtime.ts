@@ -46,6 +46,13 @@ export class RealtimeHub {
     }
   }
 
+  /** The users with the workspace open right now (one entry per user). */
+  connectedUsers(): SessionUser[] {
+    const users = new Map<number, SessionUser>();
+    for (const c of this.connections) users.set(c.user.id, c.user);
+    return [...users.values()];
+  }
+
   get size(): number {
     return this.connections.size;
   }

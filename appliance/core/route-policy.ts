@@ -19,6 +19,11 @@ declare module 'fastify' {
     csrf?: false;
     /** A POST that takes no body (an action such as logout); anything sent is ignored. */
     noBody?: true;
+    /**
+     * A public route called from other sites' pages (the chat widget): it checks `Origin` against
+     * its own allow-list itself, so the general same-origin rule for state changes is not applied.
+     */
+    ownOriginCheck?: true;
   }
 }
 

@@ -14,7 +14,8 @@ import { openImapSession, type ImapSession } from './imap/session.js';
 import { nodemailerSmtp, type SmtpPort } from './smtp/sender.js';
 import { MailService } from './service.js';
 import { DelegationService } from './delegations.js';
-import { SendService } from './send-service.js';
+import { SendService, type SendInput } from './send-service.js';
+import type { SessionUser } from '../core/auth/sessions.js';
 import { MailAccess } from './access.js';
 import { registerMailMessages } from './errors.js';
 import { mailboxRoutes } from './routes-mailboxes.js';
@@ -33,6 +34,8 @@ declare module 'fastify' {
       syncNow(mailboxId: number): Promise<SyncReport>;
       start(mailboxId: number): void;
       stopAll(): Promise<void>;
+      /** Writes through a mailbox's SMTP (chat answers left messages and sends transcripts this way). */
+      send(viewer: SessionUser, input: SendInput): Promise<number>;
     };
   }
 }
@@ -146,6 +149,7 @@ export const mailPlugin = fp(
       syncNow: (id: number) => service.syncNow(id),
       start: (id: number) => service.start(id),
       stopAll: () => service.stopAll(),
+      send: (viewer: SessionUser, input: SendInput) => send.send(viewer, input),
     });
 
     bus.subscribe('user.deactivated', ({ userId }) => service.offboard(userId, (id) => delegations.revoke(id, null)));

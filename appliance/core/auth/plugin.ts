@@ -72,7 +72,7 @@ export const authPlugin = fp(
 
       const access: Access | undefined = request.routeOptions.config?.access;
       if (access === undefined || access === 'public') {
-        if (STATE_CHANGING.has(request.method)) refuseCrossSite(request);
+        if (STATE_CHANGING.has(request.method) && !request.routeOptions.config?.ownOriginCheck) refuseCrossSite(request);
         return;
       }
       if (!request.user) throw new AppError(sid ? 'SESSION_EXPIRED' : 'AUTH_REQUIRED');

@@ -1,0 +1,346 @@
+import type { Clock } from '../core/clock.js';
+import type { AuditLog } from '../core/audit.js';
+import type { EventBus } from '../core/events.js';
+import type { SessionUser } from '../core/auth/sessions.js';
+import { AppError } from '../core/errors.js';
+import type { Language } from '../config.js';
+import type { ChatRepository, Conversation, ConversationMode, Message, NewMessage, Visitor } from './repository.js';
+import type { Site, SitesService } from './sites-service.js';
+import { isOpen, pickLanguage } from './settings.js';
+import type { ServerFrame } from './protocol.js';
+import { visitorMessageFrame } from './protocol.js';
+import './events.js';
+import './errors.js';
+
+/** What chat needs of licensing: the `chat` module and the one counter of concurrent dialogs. */
+export interface ChatLicensePort {
+  assertModule(name: 'chat'): void;
+  assertCanOpenDialog(direction: 'inbound', options: { operatorId: number }): () => void;
+  /** Every licensed session is taken (calls and chats). */
+  atLimit(): boolean;
+}
+
+export interface ContactsPort {
+  matchEmail(address: string): { id: number } | null;
+  createLead(input: { name: string; phones?: readonly string[]; emails?: readonly string[] }, actorId?: number | null): { id: number };
+}
+
+/** Sends mail through a site's mailbox (mail capability). */
+export interface ChatMailPort {
+  send(input: { mailboxId: number; to: string; subject: string; text: string; actor: SessionUser | null; contactId: number | null }): Promise<void>;
+}
+
+/** Frames to the visitor sockets of a conversation (every tab of that visitor). */
+export interface VisitorChannel {
+  send(conversationId: number, frame: ServerFrame): void;
+}
+
+/** Live events to operators allowed to answer the site (rendered per viewer for masking). */
+export interface OperatorChannel {
+  publish(type: string, site: Site, render: (viewer: SessionUser) => unknown, onlyUserIds?: readonly number[]): void;
+  /** Whether some user who may answer this site has the workspace open. */
+  anyoneOnline(site: Site): boolean;
+}
+
+export interface ChatServiceDeps {
+  repo: ChatRepository;
+  sites: SitesService;
+  clock: Clock;
+  audit: AuditLog;
+  bus: EventBus;
+  license: () => ChatLicensePort | null;
+  contacts: () => ContactsPort | null;
+  mail: () => ChatMailPort | null;
+  visitors: VisitorChannel;
+  operators: OperatorChannel;
+  userName: (id: number) => string | null;
+  limits: { messageChars: number };
+}
+
+export interface StartInput {
+  form: { name?: string; email?: string; phone?: string; consent?: boolean };
+  pageUrl?: string | null;
+  language?: string;
+}
+
+/**
+ * Conversations from first message to close: waiting → active (an operator accepted it, which
+ * counts a concurrent dialog on the licence) → closed. A left message (no one online, or out of
+ * hours) is a `message`-mode conversation that waits in the workspace and is answered by e-mail.
+ * Every message gets the conversation's next sequence number in the same transaction that stores
+ * it; visitors and operators resume from the last number they saw.
+ */
+export class ChatService {
+  constructor(private readonly d: ChatServiceDeps) {}
+
+  get repo(): ChatRepository {
+    return this.d.repo;
+  }
+
+  /** Whether live chat is offered right now on this site, and why not. */
+  availability(site: Site): { open: boolean; reason: 'hours' | 'nobody' | null } {
+    if (!isOpen(site.settings, this.d.clock.now())) return { open: false, reason: 'hours' };
+    if (!this.d.operators.anyoneOnline(site)) return { open: false, reason: 'nobody' };
+    return { open: true, reason: null };
+  }
+
+  start(site: Site, visitor: Visitor, input: StartInput, requested: ConversationMode): Conversation {
+    const existing = this.d.repo.openConversationOf(visitor.id);
+    if (existing) return existing;
+    const mode: ConversationMode = requested === 'live' && this.availability(site).open ? 'live' : 'message';
+    const form = cleanForm(input.form);
+    this.checkRequired(site, form, mode);
+    const now = this.d.clock.now().toISOString();
+    this.d.repo.setVisitorDetails(visitor.id, { name: form.name ?? null, email: form.email ?? null, phone: form.phone ?? null });
+    // A verified visitor is already tied to their contact; an unverified one becomes a new lead:
+    // what they typed never attaches them to someone else's contact.
+    let contactId = visitor.contactId;
+    if (contactId === null) {
+      const contacts = this.d.contacts();
+      if (contacts) {
+        contactId = contacts.createLead({ name: form.name || form.email || form.phone || `${site.name} visitor ${visitor.id}`, emails: form.email ? [form.email] : [], phones: form.phone ? [form.phone] : [] }).id;
+        this.d.repo.setVisitorContact(visitor.id, contactId);
+      }
+    }
+    const language = pickLanguage(site.settings, input.language ?? visitor.language ?? undefined);
+    const id = this.d.repo.insertConversation({ siteId: site.id, visitorId: visitor.id, contactId, mode, teamId: site.teamId, language, form, pageUrl: input.pageUrl?.slice(0, 500) ?? null }, now);
+    const conversation = this.d.repo.conversation(id)!;
+    this.d.bus.publish('chat.started', { conversationId: id, siteId: site.id, mode, contactId, at: now });
+    this.d.operators.publish('chat.waiting', site, () => ({ conversationId: id }));
+    this.pushWaitingStates(site);
+    return conversation;
+  }
+
+  visitorMessage(site: Site, conversation: Conversation, input: { clientId: string; text: string; file?: NewMessage['file'] }): { message: Message; duplicate: boolean } {
+    if (conversation.state === 'closed') throw new AppError('CHAT_CLOSED', { id: conversation.id });
+    const text = this.checkText(input.text, Boolean(input.file));
+    const result = this.d.repo.append(conversation.id, { author: 'visitor', clientId: input.clientId, text, file: input.file ?? null }, this.d.clock.now().toISOString());
+    if (!result.duplicate) this.delivered(site, conversation, result.message);
+    return result;
+  }
+
+  operatorMessage(user: SessionUser, conversationId: number, input: { text: string; clientId?: string; note?: boolean; file?: NewMessage['file'] }): { message: Message; duplicate: boolean } {
+    const { site, conversation } = this.forOperator(user, conversationId);
+    if (conversation.state === 'closed') throw new AppError('CHAT_CLOSED', { id: conversationId });
+    if (!input.note && conversation.mode === 'live' && conversation.operatorId !== user.id) throw new AppError('CHAT_NOT_YOURS', { id: conversationId });
+    const text = this.checkText(input.text, Boolean(input.file));
+    const author = input.note ? 'note' : 'operator';
+    const result = this.d.repo.append(conversationId, { author, operatorId: user.id, clientId: input.clientId ?? null, text, file: input.file ?? null }, this.d.clock.now().toISOString());
+    if (!result.duplicate) this.delivered(site, conversation, result.message);
+    return result;
+  }
+
+  accept(user: SessionUser, conversationId: number): Conversation {
+    const { site, conversation } = this.forOperator(user, conversationId);
+    if (conversation.state !== 'waiting') throw new AppError('CHAT_NOT_WAITING', { id: conversationId, state: conversation.state });
+    const license = this.d.license();
+    license?.assertModule('chat');
+    // A live chat taken is a concurrent dialog: at the limit the operator is told, the visitor keeps waiting.
+    const release = conversation.mode === 'live' && license ? license.assertCanOpenDialog('inbound', { operatorId: user.id }) : () => {};
+    const now = this.d.clock.now();
+    if (!this.d.repo.accept(conversationId, user.id, now.toISOString())) {
+      release();
+      const current = this.d.repo.conversation(conversationId)!;
+      throw new AppError('CHAT_NOT_WAITING', { id: conversationId, state: current.state });
+    }
+    if (conversation.mode === 'live') this.dialogOpened(conversationId, user.id, now.toISOString());
+    this.d.bus.publish('chat.accepted', { conversationId, siteId: site.id, operatorId: user.id, waitedMs: now.getTime() - Date.parse(conversation.createdAt), at: now.toISOString() });
+    this.d.audit.record({ actorId: user.id, action: 'chat.accepted', targetType: 'chat', targetId: conversationId });
+    const updated = this.d.repo.conversation(conversationId)!;
+    this.stateChanged(site, updated);
+    this.pushWaitingStates(site);
+    return updated;
+  }
+
+  transfer(user: SessionUser, conversationId: number, to: { operatorId?: number; teamId?: number }): Conversation {
+    const { site, conversation } = this.forOperator(user, conversationId);
+    if (conversation.state === 'closed') throw new AppError('CHAT_CLOSED', { id: conversationId });
+    if (conversation.operatorId !== user.id && user.role !== 'admin' && user.role !== 'supervisor') throw new AppError('CHAT_NOT_YOURS', { id: conversationId });
+    if ((to.operatorId === undefined) === (to.teamId === undefined)) throw new AppError('CHAT_TRANSFER_INVALID', { detail: 'name either a colleague (operatorId) or a team (teamId)' });
+    const now = this.d.clock.now().toISOString();
+    if (to.operatorId !== undefined) {
+      const name = this.d.userName(to.operatorId);
+      if (name === null || !this.d.sites.canAnswer({ id: to.operatorId, role: 'operator' }, site)) {
+        throw new AppError('CHAT_TRANSFER_INVALID', { detail: `user ${to.operatorId} does not answer this site's chats` });
+      }
+      this.d.repo.transfer(conversationId, to.operatorId, conversation.teamId);
+      // The dialog stays one dialog: it changes hands, the licence count does not move.
+      if (conversation.state === 'waiting' && conversation.mode === 'live') this.dialogOpened(conversationId, to.operatorId, now);
+    } else {
+      if (!this.d.sites.teamExists(to.teamId!)) throw new AppError('CHAT_TRANSFER_INVALID', { detail: `there is no team ${to.teamId}` });
+      this.d.repo.transfer(conversationId, null, to.teamId!);
+      if (conversation.state === 'active' && conversation.mode === 'live') this.dialogClosed(conversationId, now);
+    }
+    this.d.bus.publish('chat.transferred', { conversationId, siteId: site.id, fromOperatorId: conversation.operatorId, toOperatorId: to.operatorId ?? null, toTeamId: to.teamId ?? null, at: now });
+    this.d.audit.record({ actorId: user.id, action: 'chat.transferred', targetType: 'chat', targetId: conversationId, details: { to } });
+    const updated = this.d.repo.conversation(conversationId)!;
+    this.stateChanged(site, updated);
+    this.pushWaitingStates(site);
+    return updated;
+  }
+
+  close(by: { user: SessionUser } | { visitor: true }, conversationId: number): Conversation {
+    const conversation = this.d.repo.conversation(conversationId);
+    if (!conversation) throw new AppError('CHAT_NOT_FOUND', { id: conversationId });
+    const site = this.d.sites.get(conversation.siteId);
+    if ('user' in by) this.forOperator(by.user, conversationId);
+    const now = this.d.clock.now().toISOString();
+    const who = 'user' in by ? `operator:${by.user.id}` : 'visitor';
+    if (!this.d.repo.close(conversationId, who, now)) return conversation;
+    if (conversation.state === 'active' && conversation.mode === 'live') this.dialogClosed(conversationId, now);
+    this.d.bus.publish('chat.closed', { conversationId, siteId: site.id, operatorId: conversation.operatorId, by: who, at: now });
+    const updated = this.d.repo.conversation(conversationId)!;
+    this.stateChanged(site, updated);
+    this.pushWaitingStates(site);
+    return updated;
+  }
+
+  typing(site: Site, conversation: Conversation, from: 'visitor' | SessionUser, on: boolean): void {
+    if (conversation.state === 'closed') return;
+    if (from === 'visitor') {
+      this.d.operators.publish('chat.typing', site, () => ({ conversationId: conversation.id, from: 'visitor', on }));
+    } else {
+      this.d.visitors.send(conversation.id, { t: 'typing', on, name: from.displayName });
+      this.d.operators.publish('chat.typing', site, (viewer) => (viewer.id === from.id ? undefined : { conversationId: conversation.id, from: from.id, on }));
+    }
+  }
+
+  read(site: Site, conversation: Conversation, who: 'visitor' | 'operator', seq: number): void {
+    this.d.repo.setRead(conversation.id, who, seq);
+    const c = this.d.repo.conversation(conversation.id)!;
+    if (who === 'visitor') this.d.operators.publish('chat.read', site, () => ({ conversationId: c.id, visitorReadSeq: c.visitorReadSeq }));
+    else this.d.visitors.send(c.id, { t: 'read', seq: c.operatorReadSeq });
+  }
+
+  rate(conversation: Conversation, rating: number, comment: string | null): void {
+    this.d.repo.setRating(conversation.id, rating, comment?.slice(0, 1000) ?? null);
+    const site = this.d.sites.get(conversation.siteId);
+    this.d.operators.publish('chat.updated', site, () => ({ conversationId: conversation.id }));
+  }
+
+  /** A transcript the visitor asked for, to the address they gave; logged whether or not it could be sent. */
+  async transcript(conversation: Conversation, email: string): Promise<void> {
+    const site = this.d.sites.get(conversation.siteId);
+    const mail = this.d.mail();
+    this.d.audit.record({ actorId: null, action: 'chat.transcript_requested', targetType: 'chat', targetId: conversation.id, details: { sent: Boolean(mail && site.settings.mailboxId) } });
+    if (!mail || !site.settings.mailboxId) throw new AppError('CHAT_NO_MAILBOX');
+    const lines = this.d.repo
+      .messagesAfter(conversation.id, 0, 10_000)
+      .filter((m) => m.author !== 'note')
+      .map((m) => `[${m.at.slice(0, 16).replace('T', ' ')}] ${m.author === 'visitor' ? conversation.form.name || 'You' : m.author === 'operator' ? (this.d.userName(m.operatorId ?? 0) ?? 'Operator') : '—'}: ${m.text}${m.file ? ` (${m.file.name})` : ''}`);
+    await mail.send({ mailboxId: site.settings.mailboxId, to: email, subject: `${site.name}: chat transcript`, text: lines.join('\n'), actor: null, contactId: conversation.contactId });
+  }
+
+  /** Answers a left message by e-mail through the site's mailbox; the answer is kept in the conversation too. */
+  async replyByEmail(user: SessionUser, conversationId: number, text: string): Promise<Message> {
+    const { site, conversation } = this.forOperator(user, conversationId);
+    const to = typeof conversation.form.email === 'string' ? conversation.form.email : this.d.repo.visitor(conversation.visitorId)?.email;
+    if (!to) throw new AppError('CHAT_NO_EMAIL');
+    const mail = this.d.mail();
+    if (!mail || !site.settings.mailboxId) throw new AppError('CHAT_NO_MAILBOX');
+    const body = this.checkText(text, false);
+    await mail.send({ mailboxId: site.settings.mailboxId, to, subject: `${site.name}`, text: body, actor: user, contactId: conversation.contactId });
+    const { message } = this.d.repo.append(conversationId, { author: 'operator', operatorId: user.id, text: body }, this.d.clock.now().toISOString());
+    this.delivered(site, conversation, message);
+    this.close({ user }, conversationId);
+    return message;
+  }
+
+  /** The state a visitor sees: waiting (with position and whether the licence is full), talking to whom, closed. */
+  visitorState(conversation: Conversation): ServerFrame {
+    const site = this.d.sites.get(conversation.siteId);
+    const waiting = conversation.state === 'waiting' && conversation.mode === 'live';
+    const position = waiting ? this.d.repo.waitingIds(site.id).indexOf(conversation.id) + 1 : 0;
+    return {
+      t: 'state',
+      conversationId: conversation.id,
+      state: conversation.state,
+      mode: conversation.mode,
+      position,
+      atLimit: waiting ? (this.d.license()?.atLimit() ?? false) : false,
+      operator: conversation.operatorId ? this.d.userName(conversation.operatorId) : null,
+      readSeq: conversation.operatorReadSeq,
+    };
+  }
+
+  /** Every waiting visitor of the site (all sites when none given) learns their position again. */
+  pushWaitingStates(site?: Site): void {
+    const sites = site ? [site] : this.d.sites.list();
+    for (const s of sites) {
+      for (const id of this.d.repo.waitingIds(s.id)) {
+        const c = this.d.repo.conversation(id);
+        if (c) this.d.visitors.send(id, this.visitorState(c));
+      }
+    }
+  }
+
+  /** Chats being handled right now, for the licence counter after a restart. */
+  openDialogs(): { dialogId: string; operatorId: number | null; at: string }[] {
+    return this.d.repo.activeDialogs().map((d) => ({ dialogId: dialogIdOf(d.id), operatorId: d.operatorId, at: d.acceptedAt }));
+  }
+
+  /** The site and conversation, when this operator may see it. */
+  forOperator(user: SessionUser, conversationId: number): { site: Site; conversation: Conversation } {
+    const conversation = this.d.repo.conversation(conversationId);
+    if (!conversation) throw new AppError('CHAT_NOT_FOUND', { id: conversationId });
+    const site = this.d.sites.get(conversation.siteId);
+    if (!this.d.sites.canAnswer(user, site)) throw new AppError('CHAT_NOT_FOUND', { id: conversationId });
+    return { site, conversation };
+  }
+
+  messageFrame(m: Message): ServerFrame {
+    return visitorMessageFrame(m, m.operatorId ? this.d.userName(m.operatorId) : null);
+  }
+
+  private delivered(site: Site, conversation: Conversation, message: Message): void {
+    this.d.bus.publish('chat.message', { conversationId: conversation.id, siteId: site.id, seq: message.seq, author: message.author, operatorId: message.operatorId, at: message.at });
+    if (message.author !== 'note') this.d.visitors.send(conversation.id, this.messageFrame(message));
+    this.d.operators.publish('chat.message', site, () => ({ conversationId: conversation.id, seq: message.seq }), undefined);
+  }
+
+  private stateChanged(site: Site, conversation: Conversation): void {
+    this.d.visitors.send(conversation.id, this.visitorState(conversation));
+    this.d.operators.publish('chat.updated', site, () => ({ conversationId: conversation.id }));
+  }
+
+  private dialogOpened(conversationId: number, operatorId: number, at: string): void {
+    (this.d.bus as unknown as { publish(e: string, p: unknown): void }).publish('dialog.opened', { dialogId: dialogIdOf(conversationId), kind: 'chat', operatorId, at });
+  }
+
+  private dialogClosed(conversationId: number, at: string): void {
+    (this.d.bus as unknown as { publish(e: string, p: unknown): void }).publish('dialog.closed', { dialogId: dialogIdOf(conversationId), at });
+  }
+
+  private checkText(raw: string, hasFile: boolean): string {
+    const text = raw.replace(/\r\n?/g, '\n').trim();
+    if (text.length > this.d.limits.messageChars) throw new AppError('CHAT_MESSAGE_TOO_LONG', { limit: this.d.limits.messageChars });
+    if (!text && !hasFile) throw new AppError('VALIDATION_FAILED', { detail: 'the message is empty' });
+    return text;
+  }
+
+  private checkRequired(site: Site, form: StartInput['form'], mode: ConversationMode): void {
+    const rules = site.settings.form;
+    const missing = (['name', 'email', 'phone', 'consent'] as const).filter((f) => rules[f] === 'required' && !form[f]);
+    // A left message is answered by e-mail, so it needs an address whatever the form says.
+    if (mode === 'message' && !form.email && !missing.includes('email')) missing.push('email');
+    if (missing.length) throw new AppError('VALIDATION_FAILED', { detail: `required: ${missing.join(', ')}` });
+    if (form.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email)) throw new AppError('VALIDATION_FAILED', { detail: 'email: not an e-mail address' });
+  }
+}
+
+export const dialogIdOf = (conversationId: number) => `chat:${conversationId}`;
+
+function cleanForm(form: StartInput['form']): StartInput['form'] {
+  const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
+  const out: StartInput['form'] = {};
+  const name = text(form.name, 200);
+  const email = text(form.email, 254)?.toLowerCase();
+  const phone = text(form.phone, 40);
+  if (name) out.name = name;
+  if (email) out.email = email;
+  if (phone) out.phone = phone;
+  if (form.consent === true) out.consent = true;
+  return out;
+}
+
+export type { Language };
