@@ -156,6 +156,7 @@ export async function chatRoutes(app: FastifyInstance, d: ChatRouteDeps): Promis
 
   // Files come as the raw request body (any type; the site's rules decide), in their own scope.
   await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: d.maxUploadBytes }, (_req, body, done) => done(null, body));
     scope.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof FileQuery> }>(
       '/api/v1/chats/:id/files',

@@ -35,6 +35,7 @@ export async function widgetRoutes(app: FastifyInstance, d: { gateway: VisitorGa
       reply.header('vary', 'Origin');
     }
   });
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: d.maxUploadBytes }, (_req, body, done) => done(null, body));
 
   const script = (which: 'launcher' | 'panel') => async (request: FastifyRequest, reply: FastifyReply) => {

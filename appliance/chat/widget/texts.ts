@@ -1,0 +1,95 @@
+/** The widget's own texts in the seven languages; a site's texts (greeting, away, offline, title, consent) override these. */
+export type TextKey =
+  | 'title' | 'close' | 'greeting' | 'placeholder' | 'send' | 'attach' | 'name' | 'email' | 'phone' | 'consent' | 'start'
+  | 'waiting' | 'atLimit' | 'joined' | 'typing' | 'read' | 'sent' | 'sending' | 'offline' | 'away' | 'message' | 'leave'
+  | 'left' | 'end' | 'ended' | 'rate' | 'thanks' | 'transcript' | 'transcriptSent' | 'unavailable' | 'reconnecting'
+  | 'download' | 'required' | 'newChat' | 'you' | 'operator' | 'messages';
+
+type Texts = Record<TextKey, string>;
+
+export const TEXTS: Record<string, Texts> = {
+  en: {
+    title: 'Chat with us', close: 'Close chat', greeting: 'Hello! How can we help?', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file',
+    name: 'Name', email: 'E-mail', phone: 'Phone', consent: 'I agree to the processing of my data', start: 'Start chat',
+    waiting: 'Please wait, an operator will answer soon. You are number {n} in the queue.',
+    atLimit: 'All operators are busy. Please wait — you are number {n} in line, nobody will be cut off.',
+    joined: '{name} joined the chat', typing: '{name} is typing…', read: 'Read', sent: 'Sent', sending: 'Sending…',
+    offline: 'We are offline right now. Leave a message and we will answer by e-mail.', away: 'No operator is available right now. Leave a message and we will answer by e-mail.',
+    message: 'Message', leave: 'Send message', left: 'Thank you! We will answer by e-mail.', end: 'End chat', ended: 'The chat has ended.',
+    rate: 'How was this chat?', thanks: 'Thank you for your rating!', transcript: 'E-mail me the transcript', transcriptSent: 'The transcript is on its way.',
+    unavailable: 'Chat is unavailable on this site.', reconnecting: 'Reconnecting…', download: 'Download', required: 'Please fill in: {fields}', newChat: 'New chat',
+    you: 'You', operator: 'Operator', messages: 'Messages',
+  },
+  uk: {
+    title: 'Напишіть нам', close: 'Закрити чат', greeting: 'Вітаємо! Чим допомогти?', placeholder: 'Напишіть повідомлення…', send: 'Надіслати', attach: 'Додати файл',
+    name: 'Ім’я', email: 'E-mail', phone: 'Телефон', consent: 'Я погоджуюся на обробку моїх даних', start: 'Почати чат',
+    waiting: 'Зачекайте, оператор скоро відповість. Ви {n}-й у черзі.',
+    atLimit: 'Усі оператори зайняті. Зачекайте — ви {n}-й у черзі, розмову нікому не обірвуть.',
+    joined: '{name} приєднується до чату', typing: '{name} пише…', read: 'Прочитано', sent: 'Надіслано', sending: 'Надсилання…',
+    offline: 'Зараз ми не на зв’язку. Залиште повідомлення — відповімо листом.', away: 'Зараз немає вільного оператора. Залиште повідомлення — відповімо листом.',
+    message: 'Повідомлення', leave: 'Надіслати повідомлення', left: 'Дякуємо! Відповімо листом.', end: 'Завершити чат', ended: 'Чат завершено.',
+    rate: 'Як вам цей чат?', thanks: 'Дякуємо за оцінку!', transcript: 'Надіслати мені листування', transcriptSent: 'Листування надіслано.',
+    unavailable: 'Чат на цьому сайті недоступний.', reconnecting: 'Відновлюємо з’єднання…', download: 'Завантажити', required: 'Заповніть: {fields}', newChat: 'Новий чат',
+    you: 'Ви', operator: 'Оператор', messages: 'Повідомлення',
+  },
+  ru: {
+    title: 'Напишите нам', close: 'Закрыть чат', greeting: 'Здравствуйте! Чем помочь?', placeholder: 'Напишите сообщение…', send: 'Отправить', attach: 'Прикрепить файл',
+    name: 'Имя', email: 'E-mail', phone: 'Телефон', consent: 'Я согласен на обработку моих данных', start: 'Начать чат',
+    waiting: 'Подождите, оператор скоро ответит. Вы {n}-й в очереди.',
+    atLimit: 'Все операторы заняты. Подождите — вы {n}-й в очереди, разговор никому не оборвут.',
+    joined: '{name} подключается к чату', typing: '{name} печатает…', read: 'Прочитано', sent: 'Отправлено', sending: 'Отправка…',
+    offline: 'Сейчас мы не на связи. Оставьте сообщение — ответим письмом.', away: 'Сейчас нет свободного оператора. Оставьте сообщение — ответим письмом.',
+    message: 'Сообщение', leave: 'Отправить сообщение', left: 'Спасибо! Ответим письмом.', end: 'Завершить чат', ended: 'Чат завершён.',
+    rate: 'Как вам этот чат?', thanks: 'Спасибо за оценку!', transcript: 'Прислать мне переписку', transcriptSent: 'Переписка отправлена.',
+    unavailable: 'Чат на этом сайте недоступен.', reconnecting: 'Восстанавливаем соединение…', download: 'Скачать', required: 'Заполните: {fields}', newChat: 'Новый чат',
+    you: 'Вы', operator: 'Оператор', messages: 'Сообщения',
+  },
+  fr: {
+    title: 'Discutons', close: 'Fermer le chat', greeting: 'Bonjour ! Comment pouvons-nous aider ?', placeholder: 'Écrivez un message…', send: 'Envoyer', attach: 'Joindre un fichier',
+    name: 'Nom', email: 'E-mail', phone: 'Téléphone', consent: 'J’accepte le traitement de mes données', start: 'Démarrer le chat',
+    waiting: 'Veuillez patienter, un opérateur va répondre. Vous êtes numéro {n} dans la file.',
+    atLimit: 'Tous les opérateurs sont occupés. Patientez — vous êtes numéro {n}, personne ne sera coupé.',
+    joined: '{name} a rejoint le chat', typing: '{name} écrit…', read: 'Lu', sent: 'Envoyé', sending: 'Envoi…',
+    offline: 'Nous sommes absents. Laissez un message, nous répondrons par e-mail.', away: 'Aucun opérateur n’est disponible. Laissez un message, nous répondrons par e-mail.',
+    message: 'Message', leave: 'Envoyer le message', left: 'Merci ! Nous répondrons par e-mail.', end: 'Terminer le chat', ended: 'Le chat est terminé.',
+    rate: 'Comment s’est passé ce chat ?', thanks: 'Merci pour votre note !', transcript: 'M’envoyer la conversation par e-mail', transcriptSent: 'La conversation est envoyée.',
+    unavailable: 'Le chat n’est pas disponible sur ce site.', reconnecting: 'Reconnexion…', download: 'Télécharger', required: 'Veuillez remplir : {fields}', newChat: 'Nouveau chat',
+    you: 'Vous', operator: 'Opérateur', messages: 'Messages',
+  },
+  de: {
+    title: 'Chatten Sie mit uns', close: 'Chat schließen', greeting: 'Hallo! Wie können wir helfen?', placeholder: 'Nachricht schreiben…', send: 'Senden', attach: 'Datei anhängen',
+    name: 'Name', email: 'E-Mail', phone: 'Telefon', consent: 'Ich stimme der Verarbeitung meiner Daten zu', start: 'Chat starten',
+    waiting: 'Bitte warten Sie, gleich antwortet jemand. Sie sind Nummer {n} in der Warteschlange.',
+    atLimit: 'Alle Mitarbeiter sind beschäftigt. Bitte warten — Sie sind Nummer {n}, niemand wird getrennt.',
+    joined: '{name} ist dem Chat beigetreten', typing: '{name} schreibt…', read: 'Gelesen', sent: 'Gesendet', sending: 'Wird gesendet…',
+    offline: 'Wir sind gerade nicht erreichbar. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.', away: 'Gerade ist niemand frei. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail.',
+    message: 'Nachricht', leave: 'Nachricht senden', left: 'Danke! Wir antworten per E-Mail.', end: 'Chat beenden', ended: 'Der Chat ist beendet.',
+    rate: 'Wie war dieser Chat?', thanks: 'Danke für Ihre Bewertung!', transcript: 'Verlauf per E-Mail senden', transcriptSent: 'Der Verlauf ist unterwegs.',
+    unavailable: 'Der Chat ist auf dieser Website nicht verfügbar.', reconnecting: 'Verbindung wird wiederhergestellt…', download: 'Herunterladen', required: 'Bitte ausfüllen: {fields}', newChat: 'Neuer Chat',
+    you: 'Sie', operator: 'Mitarbeiter', messages: 'Nachrichten',
+  },
+  es: {
+    title: 'Chatee con nosotros', close: 'Cerrar el chat', greeting: '¡Hola! ¿En qué podemos ayudar?', placeholder: 'Escriba un mensaje…', send: 'Enviar', attach: 'Adjuntar un archivo',
+    name: 'Nombre', email: 'Correo', phone: 'Teléfono', consent: 'Acepto el tratamiento de mis datos', start: 'Iniciar chat',
+    waiting: 'Espere, un operador responderá pronto. Es el número {n} en la cola.',
+    atLimit: 'Todos los operadores están ocupados. Espere — es el número {n}, no se cortará a nadie.',
+    joined: '{name} se unió al chat', typing: '{name} está escribiendo…', read: 'Leído', sent: 'Enviado', sending: 'Enviando…',
+    offline: 'Ahora no estamos conectados. Deje un mensaje y responderemos por correo.', away: 'No hay operadores disponibles. Deje un mensaje y responderemos por correo.',
+    message: 'Mensaje', leave: 'Enviar mensaje', left: '¡Gracias! Responderemos por correo.', end: 'Terminar chat', ended: 'El chat ha terminado.',
+    rate: '¿Qué tal este chat?', thanks: '¡Gracias por su valoración!', transcript: 'Enviarme la conversación por correo', transcriptSent: 'La conversación está en camino.',
+    unavailable: 'El chat no está disponible en este sitio.', reconnecting: 'Reconectando…', download: 'Descargar', required: 'Complete: {fields}', newChat: 'Nuevo chat',
+    you: 'Usted', operator: 'Operador', messages: 'Mensajes',
+  },
+  pt: {
+    title: 'Fale connosco', close: 'Fechar a conversa', greeting: 'Olá! Como podemos ajudar?', placeholder: 'Escreva uma mensagem…', send: 'Enviar', attach: 'Anexar um ficheiro',
+    name: 'Nome', email: 'E-mail', phone: 'Telefone', consent: 'Aceito o tratamento dos meus dados', start: 'Iniciar conversa',
+    waiting: 'Aguarde, um operador responderá em breve. É o número {n} na fila.',
+    atLimit: 'Todos os operadores estão ocupados. Aguarde — é o número {n}, ninguém será desligado.',
+    joined: '{name} entrou na conversa', typing: '{name} está a escrever…', read: 'Lida', sent: 'Enviada', sending: 'A enviar…',
+    offline: 'Estamos offline. Deixe uma mensagem e responderemos por e-mail.', away: 'Nenhum operador está disponível. Deixe uma mensagem e responderemos por e-mail.',
+    message: 'Mensagem', leave: 'Enviar mensagem', left: 'Obrigado! Responderemos por e-mail.', end: 'Terminar conversa', ended: 'A conversa terminou.',
+    rate: 'Como foi esta conversa?', thanks: 'Obrigado pela avaliação!', transcript: 'Enviar-me a conversa por e-mail', transcriptSent: 'A conversa está a caminho.',
+    unavailable: 'A conversa não está disponível neste site.', reconnecting: 'A restabelecer a ligação…', download: 'Transferir', required: 'Preencha: {fields}', newChat: 'Nova conversa',
+    you: 'Você', operator: 'Operador', messages: 'Mensagens',
+  },
+};
