@@ -100,13 +100,22 @@ export interface FoldContext {
   isOperator(endpoint: string): boolean;
   /** The outbound dial prefix (`9`), stripped from numbers operators dial. */
   dialPrefix: string;
+  /** The dialplan context operators' phones call from (`cb-operators`): a channel starting there is a phone, mapped to a user or not. */
+  operatorContext?: string;
 }
 
 const iso = (d: Date) => d.toISOString();
 const OUTSIDE_NUMBER = /^\+?\d{6,}$/;
 
+/**
+ * A leg's side comes from Asterisk's facts, not from whether its phone is tied to a user: a
+ * channel of a user's phone, or one that starts in the operators' context, is an operator's; a
+ * channel dialled by a plain endpoint name (a queue ringing a member, an Originate) is a phone;
+ * one dialled as `number@trunk` is the customer's. `dial.begin` settles legs first seen otherwise.
+ */
 function newLeg(ch: ChannelRef, at: Date, ctx: FoldContext): Leg {
-  const role: LegRole = ctx.isOperator(ch.endpoint) ? 'operator' : 'external';
+  const phone = ctx.isOperator(ch.endpoint) || (!!ctx.operatorContext && ch.context === ctx.operatorContext);
+  const role: LegRole = phone ? 'operator' : 'external';
   return {
     uniqueId: ch.uniqueId,
     channel: ch.name,
@@ -172,24 +181,19 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
     if (ch.state === 'ringing' && !leg.ringingAt) leg.ringingAt = at;
     if (ch.state === 'up' && !leg.upAt) leg.upAt = at;
     if (!leg.exten && ch.exten && ch.exten !== 's') leg.exten = ch.exten;
+    // The number the call's first leg — an operator's phone dialling out or click-to-call — went to
+    // (a queue-rung phone's channel carries the caller's DID instead, and is never the first leg).
+    if (!leg.dialled && leg.role === 'operator' && leg === call.legs[0] && ch.exten && OUTSIDE_NUMBER.test(ch.exten)) {
+      leg.dialled = ctx.dialPrefix && ch.exten.startsWith(ctx.dialPrefix) ? ch.exten.slice(ctx.dialPrefix.length) : ch.exten;
+    }
     return leg;
   };
 
   for (const ch of channelsOf(event)) legFor(ch);
 
   switch (event.type) {
-    case 'channel.dialplan': {
-      const leg = legFor(event.channel);
-      if (!leg) break;
-      if (event.app === 'MixMonitor') {
-        const file = event.appData.split(',')[0]?.trim();
-        if (file && !call.recordingFiles.includes(file)) call.recordingFiles = [...call.recordingFiles, file];
-      } else if (event.app === 'Congestion') leg.congestion = true;
-      else if (event.app === 'Busy' || (event.app === 'Hangup' && event.appData.trim() === '17')) leg.busy = true;
-      const exten = event.channel.exten ?? '';
-      if (!leg.dialled && leg.role === 'operator' && OUTSIDE_NUMBER.test(exten)) {
-        leg.dialled = ctx.dialPrefix && exten.startsWith(ctx.dialPrefix) ? exten.slice(ctx.dialPrefix.length) : exten;
-      }
+    case 'channel.recording': {
+      if (legFor(event.channel) && !call.recordingFiles.includes(event.file)) call.recordingFiles = [...call.recordingFiles, event.file];
       break;
     }
     case 'channel.hangup': {
@@ -204,6 +208,13 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
     }
     case 'dial.begin': {
       const dest = legFor(event.dest);
+      if (dest && event.dialString && !ctx.isOperator(dest.endpoint)) {
+        const role: LegRole = /@/.test(event.dialString) ? 'external' : 'operator';
+        if (role !== dest.role) {
+          dest.role = role;
+          dest.operatorId = role === 'operator' ? ctx.operatorOf(dest.endpoint) : null;
+        }
+      }
       if (dest && dest.role === 'external' && event.dialString && !dest.dialled) dest.dialled = event.dialString.split('@')[0] ?? null;
       break;
     }
@@ -416,7 +427,8 @@ export function summarize(call: CallState): CallSummary {
   let operatorLeg: Leg | undefined;
   if (direction === 'inbound') {
     answeredAt = minTime(operators.map((l) => l.upAt));
-    operatorLeg = operators.find((l) => l.upAt === answeredAt && answeredAt) ?? operators[0];
+    // Only the operator who talked is the call's operator: one whose phone only rang is not.
+    operatorLeg = answeredAt ? operators.find((l) => l.upAt === answeredAt) : undefined;
   } else if (direction === 'outbound') {
     answeredAt = minTime(externals.map((l) => l.upAt));
     operatorLeg = operators[0];

@@ -77,6 +77,7 @@ export const callsPlugin = fp(
         operatorOf: (endpoint) => endpoints.get(endpoint) ?? null,
         isOperator: (endpoint) => endpoints.has(endpoint),
         dialPrefix: telephony.config?.dialPrefix ?? '9',
+        operatorContext: telephony.config?.outboundContext,
       },
       {
         changed: (callId, call, summary) => {

@@ -13,6 +13,8 @@ export type { Transcoder } from './transcoder.js';
 export interface RecordingSource {
   readonly kind: 'local' | 'ari';
   read(asteriskPath: string): Promise<Buffer | null>;
+  /** Removes Asterisk's file once it is stored here (or holds no audio): a move, not a copy. */
+  remove(asteriskPath: string): Promise<void>;
 }
 
 /** ARI serves files of its recording spool only; MixMonitor must write there in hybrid mode. */
@@ -20,18 +22,21 @@ const ARI_SPOOL = '/var/spool/asterisk/recording/';
 
 export function recordingSourceFor(config: ResolvedTelephonyConfig | null, ari: TelephonyService['ari']): RecordingSource {
   if (config?.mode === 'remote' && ari) {
+    const stored = (path: string) => (path.startsWith(ARI_SPOOL) ? path.slice(ARI_SPOOL.length) : posix.basename(path)).replace(/\.[^./]+$/, '');
     return {
       kind: 'ari',
-      async read(path) {
-        const relative = path.startsWith(ARI_SPOOL) ? path.slice(ARI_SPOOL.length) : posix.basename(path);
-        return ari.storedRecording(relative.replace(/\.[^./]+$/, ''));
-      },
+      read: (path) => ari.storedRecording(stored(path)),
+      remove: (path) => ari.deleteStoredRecording(stored(path)),
     };
   }
+  const local = (path: string) => (config?.recordingsSpool ? join(config.recordingsSpool, basename(path)) : path);
   return {
     kind: 'local',
+    async remove(path) {
+      rmSync(local(path), { force: true });
+    },
     async read(path) {
-      const file = config?.recordingsSpool ? join(config.recordingsSpool, basename(path)) : path;
+      const file = local(path);
       try {
         return await readFile(file);
       } catch (err) {
@@ -109,6 +114,7 @@ export class RecordingPipeline {
       return;
     }
     if (!holdsAudio(bytes)) {
+      await this.deps.source.remove(file);
       this.outcomes.push({ callId, file, result: 'empty' });
       return;
     }
@@ -140,6 +146,8 @@ export class RecordingPipeline {
         source: this.deps.source.kind,
         createdAt: this.deps.now().toISOString(),
       });
+      // Stored and referenced: Asterisk's copy goes, so nothing escapes retention or the disk forecast.
+      await this.deps.source.remove(file);
       this.outcomes.push({ callId, file, result: 'stored' });
     } finally {
       rmSync(temp, { force: true });

@@ -9,7 +9,7 @@ import type { TelephonyPort } from './port.js';
 /** What other capabilities get: the port (null when telephony is off) and its configuration. */
 export interface TelephonyService {
   port: TelephonyPort | null;
-  ari: Pick<AriClient, 'storedRecording' | 'channels'> | null;
+  ari: Pick<AriClient, 'storedRecording' | 'deleteStoredRecording' | 'channels'> | null;
   /** Events of our Stasis application (DTMF, its recordings), when ARI is configured. */
   ariEvents: AriEventStream | null;
   config: ResolvedTelephonyConfig | null;

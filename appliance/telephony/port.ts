@@ -28,7 +28,8 @@ interface Base {
 export type TelephonyEvent =
   | (Base & { type: 'channel.created'; channel: ChannelRef })
   | (Base & { type: 'channel.state'; channel: ChannelRef })
-  | (Base & { type: 'channel.dialplan'; channel: ChannelRef; app: string; appData: string })
+  /** MixMonitor started writing `file` (as Asterisk sees the path) for this channel's call. */
+  | (Base & { type: 'channel.recording'; channel: ChannelRef; file: string })
   | (Base & { type: 'channel.hangup'; channel: ChannelRef; cause: number; causeText: string })
   | (Base & { type: 'channel.hold'; channel: ChannelRef; held: boolean })
   | (Base & { type: 'channel.bridged'; channel: ChannelRef; bridgeId: string })

@@ -9,7 +9,11 @@ export const CONTEXTS = {
   internal: 'cb-internal',
   outbound: 'cb-outbound',
   inbound: 'cb-inbound',
+  record: 'cb-record',
 } as const;
+
+/** The AMI UserEvent (class `user`) that names each recording file as MixMonitor starts it. */
+export const RECORDING_EVENT = 'CBRecording';
 
 /** The GROUP category that counts calls per single-call line (SIM, FXO port, FXS phone). */
 export const LINE_GROUP = 'cbline';
@@ -17,8 +21,28 @@ export const LINE_GROUP = 'cbline';
 /** A trunk's Gosub result that means "this trunk cannot take the call, try the next one". */
 const RETRYABLE = ['CHANUNAVAIL', 'CONGESTION', 'LINEBUSY'];
 
-export function recordStep(m: ProvisioningModel, prefix: 'in' | 'out' | 'int'): string {
-  return `MixMonitor(${m.recordingDir}/${prefix}-\${UNIQUEID}.wav,b)`;
+/**
+ * Recording starts through one subroutine: MixMonitor into the spool with a name fixed by the
+ * channel's Uniqueid, then a UserEvent naming the file. The appliance's AMI user reads class
+ * `user`, never `dialplan` (Newexten/VarSet floods), so the UserEvent is how it learns the name.
+ */
+export function recordStep(_m: ProvisioningModel, prefix: 'in' | 'out' | 'int'): string {
+  return `Gosub(${CONTEXTS.record},s,1(${prefix}))`;
+}
+
+function recordContext(m: ProvisioningModel): DialplanContext {
+  return {
+    name: CONTEXTS.record,
+    comments: ['Gosub: record the channel (only while bridged) and tell the appliance the file name; ARG1 = in | out | int'],
+    extensions: [
+      ext('s', [
+        `Set(CB_RECORDING=${m.recordingDir}/\${ARG1}-\${UNIQUEID}.wav)`,
+        'MixMonitor(${CB_RECORDING},b)',
+        `UserEvent(${RECORDING_EVENT},File: \${CB_RECORDING})`,
+        'Return()',
+      ]),
+    ],
+  };
 }
 
 function targetSteps(m: ProvisioningModel, target: InboundTarget): Step[] {
@@ -70,7 +94,9 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
           `GotoIf($[${RETRYABLE.map((s) => `"\${GOSUB_RETVAL}" != "${s}"`).join(' & ')}]?done)`,
         );
       }
-      steps.push('NoOp(No trunk could take the call to ${CB_NUMBER})', 'Congestion(2)', ['done', 'Hangup()']);
+      // Hangup(34), not Congestion(): on a click-to-call the operator's channel is already up, and
+      // Congestion() then leaves no cause; cause 34 is how the appliance (AMI Hangup) knows no line was free.
+      steps.push('NoOp(No trunk could take the call to ${CB_NUMBER})', 'Playtones(congestion)', 'Wait(2)', 'Hangup(34)', ['done', 'Hangup()']);
       return ext(`_${r.prefix}X.`, steps, `route ${r.prefix || '(any number)'}: ${r.trunks.join(' → ')}`);
     }),
   };
@@ -91,5 +117,6 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
     outbound: renderContexts([outbound]),
     inbound: renderContexts([inbound]),
     trunks: renderContexts(trunks.flatMap((t) => [...t.contexts, t.dial])),
+    record: renderContexts([recordContext(m)]),
   };
 }

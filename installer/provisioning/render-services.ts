@@ -3,9 +3,15 @@ import { inboundRoutes, queueOf } from '../../appliance/trunks/routing.js';
 import { defaultQueue, type ProvisioningModel, type QueueSpec } from './model.js';
 import { operatorEndpoint } from './render-pjsip.js';
 
-/** AMI classes: enough to follow calls and queues and to act on them; not dialplan/reporting (VarSet, RTCP floods). */
-export const AMI_READ = 'system,call,agent,user,cdr';
-export const AMI_WRITE = 'system,call,originate,agent,reporting';
+/**
+ * AMI classes, exactly what the appliance uses. Read: system (FullyBooted, Shutdown), call
+ * (channels, dials, bridges, hold, transfers), agent (queue events), user (the recording
+ * UserEvent) — not dialplan or reporting (Newexten/VarSet/RTCP floods), not cdr. Write: system
+ * (Reload, PJSIPShowEndpoints, CoreShowChannels), call (Hangup, Redirect), originate
+ * (Originate), agent (QueueAdd/Remove/Pause/Status).
+ */
+export const AMI_READ = 'system,call,agent,user';
+export const AMI_WRITE = 'system,call,originate,agent';
 
 export function allQueues(m: ProvisioningModel): QueueSpec[] {
   const byName = new Map(m.queues.map((q) => [q.name, q]));

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FfmpegTranscoder } from '../../appliance/calls/transcoder.js';
 import { parseRange } from '../../appliance/calls/recording-routes.js';
-import { AriStandin, loadAmiScenario, tracesDir } from '../support/asterisk-standin/index.js';
+import { AriStandin, loadAmiScenario, tracesDir, withRecordingUserEvents } from '../support/asterisk-standin/index.js';
 import { launchChromium } from '../support/browser.js';
 import { callRows, startRig, waitFor, SPEED, type Rig } from './helpers.js';
 
 const recordings = () => join(tracesDir(), 'recordings');
-const scenario = (name: string) => loadAmiScenario(join(tracesDir(), 'ami', `${name}.raw`));
+// What the provisioned AMI user receives from the product's dialplan: the recording UserEvent included.
+const scenario = (name: string) => withRecordingUserEvents(loadAmiScenario(join(tracesDir(), 'ami', `${name}.raw`)));
 const KB_PER_MIN_LIMIT = 120_000;
 
 function filesUnder(dir: string): string[] {
@@ -66,6 +67,8 @@ describe('recordings: conversion size, storage, streaming, hybrid fetch', functi
       const file = join(rig.t.dataDir, rec.path);
       expect(statSync(file).size).to.equal(rec.bytes);
       expect(rec.duration_sec).to.be.within(5.3, 5.6);
+      // Moved, not copied: Asterisk's spool no longer holds it.
+      expect(existsSync(join(spool, 'in-1795599145.23.wav'))).to.equal(false);
       expect(filesUnder(join(rig.t.dataDir, 'recordings')).filter((f) => f.endsWith('.part'))).to.deep.equal([]);
       const admin = await rig.t.userClient('admin');
       const item = (await admin.request('GET', '/api/v1/calls')).json().items[0];
@@ -162,6 +165,9 @@ describe('recordings: conversion size, storage, streaming, hybrid fetch', functi
       await waitFor(() => rig.t.app.calls.tracker.liveCount === 0, 3000, 'call end');
       await rig.t.app.calls.recordings.idle();
       expect(ari.requests).to.include('GET /ari/recordings/stored/in-1795599145.23/file');
+      // Then deleted on the remote Asterisk: a move, not a copy.
+      expect(ari.requests).to.include('DELETE /ari/recordings/stored/in-1795599145.23');
+      expect(ari.stored.has('in-1795599145.23')).to.equal(false);
       const rec = rig.t.db.prepare('SELECT source, bytes FROM recordings').get() as { source: string; bytes: number };
       expect(rec.source).to.equal('ari');
       expect(rec.bytes).to.be.within(1000, (KB_PER_MIN_LIMIT * 5.6) / 60 + 2000);

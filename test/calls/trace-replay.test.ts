@@ -68,7 +68,11 @@ const EXPECTED: Record<string, Expected[]> = {
     // call 2 on the same SIM: Hangup(17) before answer → busy
     { linkedId: '1795598951.12', direction: 'inbound', disposition: 'busy', wait: 0, talk: 0, from: '79161111111', did: '74951230000', trunk: 'gsm-gw' },
     // op102 answers, outbound-gsm finds the line taken and runs Congestion(2): no channel free
-    { linkedId: '1795598951.13', direction: 'outbound', disposition: 'no_channel', wait: 4, talk: 0, operator: 'op102', to: '89160000000' },
+    // The lab's dialplan ends this click-to-call with Congestion(2) on the operator's answered
+    // channel: Asterisk reports Hangup cause 0 and only Newexten (class dialplan, which the
+    // provisioned AMI user cannot read) says "congestion", so the record can only say failed. The
+    // product's own dialplan ends it with Hangup(34): no_channel (test/asterisk/ on a real Asterisk).
+    { linkedId: '1795598951.13', direction: 'outbound', disposition: 'failed', wait: 4, talk: 0, operator: 'op102', to: '89160000000' },
     // Originate straight to PJSIP/…@gsm-gw: the busy SIM never answers, cause 19 after 3 s
     { linkedId: '1795598954.14', direction: 'outbound', disposition: 'failed', wait: 3, talk: 0, trunk: 'gsm-gw' },
   ],

@@ -72,6 +72,8 @@ export interface Outcome {
   /** Every application executed, as `context,exten,prio App(args)`. */
   trace: string[];
   recordings: string[];
+  /** UserEvent(name,body) arguments, in order (the recording subroutine names each file). */
+  userEvents: string[];
   dialed: string[];
   queue: string | null;
 }
@@ -123,7 +125,7 @@ export class DialplanSim {
     this.groups.set(id, groups);
     const vars = new Map<string, string>([['UNIQUEID', `1795599000.${this.seq}`]]);
     for (const [key, [g]] of this.contexts.get('globals')?.exts ?? []) if (key.startsWith('=')) vars.set(key.slice(1), g!.args);
-    const outcome: Outcome = { state: 'hangup', cause: null, answered: false, trace: [], recordings: [], dialed: [], queue: null };
+    const outcome: Outcome = { state: 'hangup', cause: null, answered: false, trace: [], recordings: [], userEvents: [], dialed: [], queue: null };
     const stack: { ctx: string; exten: string; prio: number }[] = [];
     let loc = { ctx: context, exten, prio: 1 };
     const sim = this;
@@ -217,6 +219,9 @@ export class DialplanSim {
         case 'MixMonitor':
           outcome.recordings.push(args);
           continue;
+        case 'UserEvent':
+          outcome.userEvents.push(args);
+          continue;
         case 'Queue':
           outcome.answered = true;
           outcome.queue = args.split(',')[0]!;
@@ -233,9 +238,13 @@ export class DialplanSim {
           }
           continue;
         }
+        case 'Playtones':
+        case 'Wait':
+          continue;
         case 'Hangup':
-          outcome.state = 'hangup';
           outcome.cause = args ? Number(args) : 16;
+          // Cause 34 (no circuit/channel available) is how the rendered dialplan ends "no free line".
+          outcome.state = outcome.cause === 34 ? 'congestion' : 'hangup';
           break;
         case 'Congestion':
           outcome.state = 'congestion';

@@ -37,6 +37,8 @@ describe('provisioning: one call per GSM SIM, enforced by the rendered dialplan'
     const first = sim.call('cb-from-gsm-gw-ch1', '74951230000', '79161111111');
     expect(first.outcome).to.include({ state: 'up', answered: true, queue: 'support' });
     expect(first.outcome.recordings).to.deep.equal(['/var/spool/asterisk/recording/in-1795599000.1.wav,b']);
+    // The AMI user cannot read dialplan events: the file name reaches the appliance as a UserEvent.
+    expect(first.outcome.userEvents).to.deep.equal(['CBRecording,File: /var/spool/asterisk/recording/in-1795599000.1.wav']);
     expect(sim.groupCount('gsm-gw-ch1@cbline')).to.equal(1);
 
     const second = sim.call('cb-from-gsm-gw-ch1', '74951230000', '79162222222');

@@ -160,13 +160,14 @@ describe('provisioning: rendered Asterisk configuration (SIP provider, 4-channel
     expect([...dp.get('cb-inbound')!.exts.keys()]).to.include.members(['0800301234', '0900123456', '1551', '380671110003']);
   });
 
-  it('dialplan: the reference one-call-per-SIM idiom — GROUP, GROUP_COUNT > 1, Hangup(17) inbound and Congestion(2) outbound', () => {
+  it('dialplan: the reference one-call-per-SIM idiom — GROUP, GROUP_COUNT > 1, Hangup(17) inbound and Hangup(34) (no line free) outbound', () => {
     const text = byName('extensions_contactbox.conf');
     expect(text).to.include(' same => n,Set(GROUP(cbline)=goip-ch2)\n same => n,GotoIf($[${GROUP_COUNT(goip-ch2@cbline)} > 1]?linebusy)');
     expect(text).to.include(' same => n(linebusy),NoOp(GSM line already in use: ${GROUP_COUNT(goip-ch2@cbline)} channels)\n same => n,Hangup(17)');
-    expect(text).to.match(/Congestion\(2\)/);
+    expect(text).to.include('same => n,Playtones(congestion)\n same => n,Wait(2)\n same => n,Hangup(34)');
     // Recording only while bridged (option b), into the recording spool ARI serves.
-    expect(text).to.include('MixMonitor(/var/spool/asterisk/recording/in-${UNIQUEID}.wav,b)');
+    expect(text).to.include('Gosub(cb-record,s,1(in))');
+    expect(text).to.include('exten => s,1,Set(CB_RECORDING=/var/spool/asterisk/recording/${ARG1}-${UNIQUEID}.wav)\n same => n,MixMonitor(${CB_RECORDING},b)\n same => n,UserEvent(CBRecording,File: ${CB_RECORDING})');
     const ref = readFileSync(`${TRACE_CONF}extensions.conf`, 'utf8');
     expect(ref).to.include('GotoIf($[${GROUP_COUNT(gsm-gw)} > 1]?linebusy)');
   });

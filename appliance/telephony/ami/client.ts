@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { AmiParser, formatAction, type AmiMessage } from './parser.js';
 import { TelephonyError } from '../port.js';
+import { AMI_EVENT_CLASSES } from './events.js';
 
 export interface AmiClientOptions {
   host: string;
@@ -145,7 +146,7 @@ export class AmiClient {
             ActionID: 'cb-login',
             Username: this.options.username,
             Secret: this.options.secret,
-            Events: this.options.eventClasses ?? 'call,dialplan,agent,system',
+            Events: this.options.eventClasses ?? AMI_EVENT_CLASSES,
           }),
         );
       }

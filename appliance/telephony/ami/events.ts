@@ -4,15 +4,17 @@ import { endpointOf, type ChannelRef, type ChannelState, type TelephonyEvent } f
 /**
  * The AMI events the appliance follows, by name, in one list. Everything else (VarSet,
  * RTCPSent, DeviceStateChange, security events…) is dropped by the parser after its first line.
- * The AMI user needs only the classes these come in: call, dialplan (Newexten), agent (queue
- * events) and system (FullyBooted, Shutdown).
+ * The AMI user needs only the classes these come in: system (FullyBooted, Shutdown), call
+ * (channels, dials, bridges, hold, transfers, OriginateResponse), agent (queue events) and user
+ * (the recording subroutine's UserEvent). Never `dialplan`: the provisioned user cannot read it.
  */
+export const AMI_EVENT_CLASSES = 'system,call,agent,user';
+
 export const SUBSCRIBED_EVENTS: readonly string[] = [
   'FullyBooted',
   'Shutdown',
   'Newchannel',
   'Newstate',
-  'Newexten',
   'Hangup',
   'DialBegin',
   'DialEnd',
@@ -31,10 +33,12 @@ export const SUBSCRIBED_EVENTS: readonly string[] = [
   'BlindTransfer',
   'AttendedTransfer',
   'OriginateResponse',
+  'UserEvent',
 ];
 
-/** Dialplan applications whose execution tells the call's story (recording, busy, congestion). */
-const DIALPLAN_APPS = new Set(['MixMonitor', 'Congestion', 'Busy', 'Hangup', 'Queue', 'Dial', 'Stasis']);
+/** The UserEvent our dialplan's recording subroutine sends (`RECORDING_EVENT` in provisioning). */
+export const RECORDING_USER_EVENT = 'CBRecording';
+
 
 const STATES: Record<string, ChannelState> = { Down: 'down', Ring: 'ring', Ringing: 'ringing', Up: 'up', Busy: 'busy' };
 
@@ -83,14 +87,6 @@ export function toTelephonyEvent(m: AmiMessage, at: Date): TelephonyEvent | null
     case 'Newstate': {
       const channel = channelOf(m);
       return channel && { type: 'channel.state', at, channel };
-    }
-    case 'Newexten': {
-      const channel = channelOf(m);
-      const app = m.Application ?? '';
-      if (!channel) return null;
-      // Extensions dialled by an operator matter too (the number behind a click-to-call).
-      if (!DIALPLAN_APPS.has(app) && !(m.Priority === '1' && m.Extension)) return null;
-      return { type: 'channel.dialplan', at, channel: { ...channel, exten: m.Extension ?? channel.exten }, app, appData: m.AppData ?? '' };
     }
     case 'Hangup': {
       const channel = channelOf(m);
@@ -162,6 +158,11 @@ export function toTelephonyEvent(m: AmiMessage, at: Date): TelephonyEvent | null
         target: m.Extension ?? null,
         success: m.Result === 'Success',
       };
+    }
+    case 'UserEvent': {
+      if (m.UserEvent !== RECORDING_USER_EVENT || !m.File) return null;
+      const channel = channelOf(m);
+      return channel && { type: 'channel.recording', at, channel, file: m.File };
     }
     case 'OriginateResponse':
       return {

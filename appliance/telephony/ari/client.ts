@@ -28,11 +28,12 @@ const STATES: Record<string, ChannelState> = { Down: 'down', Ring: 'ring', Ringi
 export class AriClient {
   constructor(private readonly options: AriOptions) {}
 
-  private async get(path: string): Promise<Response> {
+  private async get(path: string, method: 'GET' | 'DELETE' = 'GET'): Promise<Response> {
     const auth = Buffer.from(`${this.options.username}:${this.options.password}`).toString('base64');
     let res: Response;
     try {
       res = await fetch(`${this.options.url.replace(/\/$/, '')}/ari${path}`, {
+        method,
         headers: { authorization: `Basic ${auth}` },
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
@@ -67,5 +68,10 @@ export class AriClient {
   async storedRecording(name: string): Promise<Buffer> {
     const res = await this.get(`/recordings/stored/${encodeURIComponent(name)}/file`);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Deletes a stored recording once its copy is safe here, so the remote spool does not keep it. */
+  async deleteStoredRecording(name: string): Promise<void> {
+    await this.get(`/recordings/stored/${encodeURIComponent(name)}`, 'DELETE');
   }
 }

@@ -97,6 +97,14 @@ export class AriStandin {
       if (!rec) return this.send(res, 404, { message: 'Recording not found' });
       return this.send(res, 200, rec.bytes, rec.format === 'wav' ? 'audio/wav' : 'application/octet-stream');
     }
+    const stored = /^\/ari\/recordings\/stored\/([^/]+)$/.exec(path);
+    if (req.method === 'DELETE' && stored) {
+      // As Asterisk: 204 No Content, or 404 with "Recording not found".
+      if (!this.stored.delete(decodeURIComponent(stored[1]!))) return this.send(res, 404, { message: 'Recording not found' });
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     return this.send(res, 404, { message: 'Not found' });
   }
 }

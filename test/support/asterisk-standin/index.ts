@@ -5,7 +5,7 @@ import { ManualClock } from '../../../appliance/core/clock.js';
 
 export { AmiStandin } from './ami-server.js';
 export { AriStandin } from './ari-server.js';
-export { loadAmiScenario, loadAriScenario, type AmiScenario } from './scenario.js';
+export { loadAmiScenario, loadAriScenario, withRecordingUserEvents, type AmiScenario } from './scenario.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 

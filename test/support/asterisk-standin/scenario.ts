@@ -72,3 +72,25 @@ export function loadAriScenario(jsonlFile: string): AriFrame[] {
   const t0 = times[0] ?? 0;
   return lines.map((text, i) => ({ t: Math.max(0, (times[i] ?? t0) - t0), text }));
 }
+
+/**
+ * The traces were taken with the lab's dialplan, whose MixMonitor runs straight from the
+ * dialplan (seen only as Newexten, class `dialplan`). The product's dialplan records through its
+ * `cb-record` subroutine, which also sends `UserEvent: CBRecording` (class `user`) naming the
+ * file — what the provisioned AMI user actually receives. This adds that UserEvent after each
+ * recorded MixMonitor, with the same channel fields, as the product's dialplan would on Asterisk.
+ */
+export function withRecordingUserEvents(scenario: AmiScenario): AmiScenario {
+  const messages: ScenarioMessage[] = [];
+  for (const m of scenario.messages) {
+    messages.push(m);
+    const f = m.fields;
+    if (f.Event !== 'Newexten' || f.Application !== 'MixMonitor') continue;
+    const file = (f.AppData ?? '').split(',')[0]!.trim();
+    const keep = ['Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'Language', 'AccountCode', 'Context', 'Exten', 'Priority', 'Uniqueid', 'Linkedid'];
+    const lines = ['Event: UserEvent', 'Privilege: user,all', ...keep.filter((k) => f[k] !== undefined).map((k) => `${k}: ${f[k]}`), 'UserEvent: CBRecording', `File: ${file}`];
+    const text = `${lines.join('\r\n')}\r\n\r\n`;
+    messages.push({ t: m.t, text, fields: parseFields(text.trimEnd()) });
+  }
+  return { ...scenario, messages };
+}
