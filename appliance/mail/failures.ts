@@ -2,7 +2,7 @@ import type { ServerSettings } from './types.js';
 
 /** A connection failure as an error code of the catalogue plus its parameters. */
 export interface MailFailure {
-  code: 'MAIL_DNS_FAILED' | 'MAIL_CONNECTION_REFUSED' | 'MAIL_TIMEOUT' | 'MAIL_TLS_FAILED' | 'MAIL_AUTH_FAILED' | 'MAIL_NO_INBOX' | 'MAIL_SERVER_ERROR';
+  code: 'MAIL_DNS_FAILED' | 'MAIL_CONNECTION_REFUSED' | 'MAIL_TIMEOUT' | 'MAIL_TLS_FAILED' | 'MAIL_AUTH_FAILED' | 'MAIL_NO_INBOX' | 'MAIL_NO_FOLDER' | 'MAIL_SERVER_ERROR';
   params: Record<string, string | number>;
 }
 

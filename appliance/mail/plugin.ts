@@ -197,7 +197,20 @@ export const mailPlugin = fp(
         messages, access, send, masking,
         resolveContact: (id) => (app.hasDecorator('contacts') ? app.contacts.get(id)?.id ?? id : id),
       });
-      await routingRoutes(scope, { routing, router, messages, delegations, facts: (id) => contactsPort()?.facts(id) ?? null, audit, clock });
+      await routingRoutes(scope, {
+        routing,
+        router,
+        messages,
+        delegations,
+        facts: (id) => contactsPort()?.facts(id) ?? null,
+        matchEmail: (address) => contactsPort()?.matchEmail(address)?.id ?? null,
+        mailboxOwner: (id) => {
+          const m = mailboxes.get(id);
+          return m ? m.ownerId : undefined;
+        },
+        audit,
+        clock,
+      });
     });
   },
   { name: 'mail', dependencies: ['deps', 'auth', 'contacts'] },

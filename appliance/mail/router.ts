@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { MessageRepository } from './message-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
-import { leastBusy, roundRobin, ruleMatches, type RoutingInput, type RoutingRule, type RuleAction } from './routing.js';
+import { leastBusy, roundRobin, ruleFailures, ruleMatches, type ConditionName, type RoutingInput, type RoutingRule, type RuleAction } from './routing.js';
 
 /** Who is in a team; the users capability answers, or nobody when it is not installed. */
 export interface TeamDirectory {
@@ -13,6 +13,23 @@ export interface Assignment {
   originalAssigneeId: number | null;
   delegationId: number | null;
   ruleId: number | null;
+}
+
+/** What each rule made of a message, in order: the answer to "where would it go, and why". */
+export interface RuleStep {
+  ruleId: number;
+  name: string;
+  position: number;
+  /** disabled; not_matched (see `failed`); nobody (matched, resolved to no active person); chosen; not_reached (a rule before it decided). */
+  outcome: 'disabled' | 'not_matched' | 'nobody' | 'chosen' | 'not_reached';
+  failed: ConditionName[];
+  assigneeId: number | null;
+}
+
+export interface Explanation extends Assignment {
+  steps: RuleStep[];
+  /** Who decided before delegation: a rule, the mailbox's owner, or nobody. */
+  decidedBy: 'rule' | 'mailbox_owner' | 'nobody';
 }
 
 const BUSY_WINDOW_MS = 7 * 24 * 3600_000;
@@ -33,19 +50,48 @@ export class Router {
   ) {}
 
   decide(input: RoutingInput, mailbox: { id: number; ownerId: number | null }): Assignment {
+    const { steps: _steps, decidedBy: _by, ...assignment } = this.walk(input, mailbox, true);
+    return assignment;
+  }
+
+  /** The same decision without side effects, with every rule's outcome and the reasons. */
+  explain(input: RoutingInput, mailbox: { id: number | null; ownerId: number | null }): Explanation {
+    return this.walk(input, mailbox, false);
+  }
+
+  private walk(input: RoutingInput, mailbox: { id: number | null; ownerId: number | null }, commit: boolean): Explanation {
     let assignee: number | null = null;
     let ruleId: number | null = null;
+    const steps: RuleStep[] = [];
     for (const rule of this.rules.rules()) {
-      if (!rule.enabled || !ruleMatches(rule.conditions, input)) continue;
-      const who = this.resolve(rule.action, input, true);
+      const step: RuleStep = { ruleId: rule.id, name: rule.name, position: rule.position, outcome: 'not_reached', failed: [], assigneeId: null };
+      steps.push(step);
+      if (ruleId !== null) continue;
+      if (!rule.enabled) {
+        step.outcome = 'disabled';
+        continue;
+      }
+      step.failed = ruleFailures(rule.conditions, input);
+      if (step.failed.length > 0) {
+        step.outcome = 'not_matched';
+        continue;
+      }
+      const who = this.resolve(rule.action, input, commit);
       if (who !== null && this.isActive(who)) {
         assignee = who;
         ruleId = rule.id;
-        break;
+        step.outcome = 'chosen';
+        step.assigneeId = who;
+      } else {
+        step.outcome = 'nobody';
       }
     }
-    if (assignee === null && mailbox.ownerId !== null && this.isActive(mailbox.ownerId)) assignee = mailbox.ownerId;
-    return this.delegate(assignee, mailbox.id, ruleId);
+    let decidedBy: Explanation['decidedBy'] = ruleId !== null ? 'rule' : 'nobody';
+    if (assignee === null && mailbox.ownerId !== null && this.isActive(mailbox.ownerId)) {
+      assignee = mailbox.ownerId;
+      decidedBy = 'mailbox_owner';
+    }
+    return { ...this.delegate(assignee, mailbox.id, ruleId), steps, decidedBy };
   }
 
   /** Would this rule route the message, and to whom (no side effects)? */

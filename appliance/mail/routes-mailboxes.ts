@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../core/errors.js';
 import { CONNECTION_LOST, MailConnectError, MailFolderMissingError } from './failures.js';
-import { AccessBody, AccessList, AccessParams, CreateMailboxBody, Created, Errors, IdParams, MailboxView, MailSettings, PatchMailboxBody } from './schemas.js';
+import { AccessBody, AccessList, AccessParams, CreateMailboxBody, Created, Errors, IdParams, MailboxView, MailSettings, PatchMailboxBody, TestResult, TestSettingsBody } from './schemas.js';
 import type { MailService } from './service.js';
 import type { MailAccess } from './access.js';
 import type { MailboxRepository } from './mailbox-repository.js';
@@ -98,9 +98,16 @@ export async function mailboxRoutes(app: FastifyInstance, deps: MailboxRouteDeps
     '/api/v1/mailboxes/:id/test',
     {
       config: { access: ['admin'], noBody: true },
-      schema: { params: IdParams, response: { 200: Type.Object({ imap: Type.Literal('ok'), smtp: Type.Literal('ok') }), ...Errors } },
+      schema: { params: IdParams, response: { 200: TestResult, ...Errors } },
     },
     async (request) => service.test(request.params.id),
+  );
+
+  // Before saving: the admin's form is tested as typed, and answers the account's folders.
+  app.post<{ Body: TestSettingsBody }>(
+    '/api/v1/mailboxes/test',
+    { config: { access: ['admin'] }, schema: { body: TestSettingsBody, response: { 200: TestResult, ...Errors } } },
+    async (request) => service.testSettings(request.body.imap, request.body.smtp, request.body.folders ?? []),
   );
 
   app.post<{ Params: { id: number } }>(

@@ -5,7 +5,7 @@ import { translate } from '../core/i18n.js';
 import type { Language } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditLog } from '../core/audit.js';
-import { DelegationBody, DelegationView, Errors, IdParams, PreviewBody, PreviewResponse, RuleBody, RuleView } from './schemas.js';
+import { DelegationBody, DelegationView, Errors, ExplainBody, ExplainResponse, IdParams, PreviewBody, PreviewResponse, RuleBody, RuleView } from './schemas.js';
 import type { RoutingRepository } from './routing-repository.js';
 import type { Router } from './router.js';
 import type { MessageRepository } from './message-repository.js';
@@ -13,6 +13,7 @@ import type { DelegationService } from './delegations.js';
 import { delegationState } from './delegations.js';
 import { ruleProblem } from './routing.js';
 import type { ContactFacts } from './types.js';
+import type { RoutingInput } from './routing.js';
 
 export interface RoutingRouteDeps {
   routing: RoutingRepository;
@@ -20,6 +21,9 @@ export interface RoutingRouteDeps {
   messages: MessageRepository;
   delegations: DelegationService;
   facts: (contactId: number) => ContactFacts | null;
+  /** The contact an address belongs to, for samples typed by the admin. */
+  matchEmail: (address: string) => number | null;
+  mailboxOwner: (mailboxId: number) => number | null | undefined;
   audit: AuditLog;
   clock: Clock;
 }
@@ -42,6 +46,48 @@ export async function routingRoutes(app: FastifyInstance, deps: RoutingRouteDeps
       const id = deps.routing.addRule(b, deps.clock.now().toISOString());
       deps.audit.record({ actorId: request.user!.id, action: 'mail.routing_rule.create', targetType: 'routing_rule', targetId: id });
       return reply.code(201).send(deps.routing.rules().find((r) => r.id === id));
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: Static<typeof RuleBody> }>(
+    '/api/v1/routing-rules/:id',
+    { config: { access: managers }, schema: { params: IdParams, body: RuleBody, response: { 200: RuleView, ...Errors } } },
+    async (request) => {
+      const b = request.body;
+      const problem = ruleProblem(b.conditions, b.action);
+      if (problem) throw new AppError('ROUTING_RULE_INVALID', { detail: problem });
+      if (!deps.routing.updateRule(request.params.id, b)) throw new AppError('ROUTING_RULE_NOT_FOUND', { id: request.params.id });
+      deps.audit.record({ actorId: request.user!.id, action: 'mail.routing_rule.update', targetType: 'routing_rule', targetId: request.params.id, details: { name: b.name } });
+      return deps.routing.rules().find((r) => r.id === request.params.id);
+    },
+  );
+
+  // "Where would this message go, and why": a stored message or a typed sample through every rule.
+  app.post<{ Body: Static<typeof ExplainBody> }>(
+    '/api/v1/routing-rules/explain',
+    { config: { access: managers }, schema: { body: ExplainBody, response: { 200: ExplainResponse, ...Errors } } },
+    async (request) => {
+      const b = request.body;
+      let input: RoutingInput;
+      let mailboxId: number | null;
+      let messageId: number | null = null;
+      if ('messageId' in b) {
+        const m = deps.messages.get(b.messageId);
+        if (!m || m.direction !== 'in') throw new AppError('MESSAGE_NOT_FOUND', { id: b.messageId });
+        messageId = m.id;
+        mailboxId = m.mailboxId;
+        const senders = deps.messages.senderContactIds(m.id).map((id) => deps.facts(id)).filter((c): c is ContactFacts => c !== null);
+        input = { recipients: [...m.to, ...m.cc].map((a) => a.address).filter((a): a is string => a !== null), subject: m.subject, text: m.bodyText, senders };
+      } else {
+        mailboxId = b.mailboxId ?? null;
+        if (mailboxId !== null && deps.mailboxOwner(mailboxId) === undefined) throw new AppError('MAILBOX_NOT_FOUND', { id: mailboxId });
+        const contactId = deps.matchEmail(b.sample.from);
+        const sender = contactId === null ? null : deps.facts(contactId);
+        input = { recipients: [...b.sample.to, ...(b.sample.cc ?? [])], subject: b.sample.subject, text: b.sample.text, senders: sender ? [sender] : [] };
+      }
+      const ownerId = mailboxId === null ? null : (deps.mailboxOwner(mailboxId) ?? null);
+      const result = deps.router.explain(input, { id: mailboxId, ownerId });
+      return { messageId, mailboxId, senderContactId: input.senders[0]?.id ?? null, ...result };
     },
   );
 

@@ -51,6 +51,23 @@ export class RoutingRepository {
     })();
   }
 
+  /** Replaces a rule; a new `position` moves it there (1-based, clamped), the others closing ranks. */
+  updateRule(id: number, rule: { name: string; enabled: boolean; conditions: RuleConditions; action: RuleAction; position?: number }): boolean {
+    this.cached = null;
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT position FROM mail_routing_rules WHERE id = ?').get(id) as { position: number } | undefined;
+      if (!row) return false;
+      const count = (this.db.prepare('SELECT COUNT(*) AS n FROM mail_routing_rules').get() as { n: number }).n;
+      const to = Math.min(Math.max(rule.position ?? row.position, 1), count);
+      if (to < row.position) this.db.prepare('UPDATE mail_routing_rules SET position = position + 1 WHERE position >= ? AND position < ?').run(to, row.position);
+      if (to > row.position) this.db.prepare('UPDATE mail_routing_rules SET position = position - 1 WHERE position > ? AND position <= ?').run(row.position, to);
+      this.db
+        .prepare('UPDATE mail_routing_rules SET position = ?, name = ?, enabled = ?, conditions_json = ?, action_json = ? WHERE id = ?')
+        .run(to, rule.name, rule.enabled ? 1 : 0, JSON.stringify(rule.conditions), JSON.stringify(rule.action), id);
+      return true;
+    })();
+  }
+
   deleteRule(id: number): boolean {
     this.cached = null;
     return this.db.transaction(() => {

@@ -41,30 +41,38 @@ export interface RoutingInput {
   senders: ContactFacts[];
 }
 
-export function ruleMatches(conditions: RuleConditions, input: RoutingInput): boolean {
+export type ConditionName = keyof RuleConditions;
+
+/** The conditions of a rule this message does not meet (none: the rule matches). */
+export function ruleFailures(conditions: RuleConditions, input: RoutingInput): ConditionName[] {
   const sender = input.senders[0] ?? null;
+  const failed: ConditionName[] = [];
   if (conditions.recipients?.length) {
     const wanted = new Set(conditions.recipients.map((a) => a.trim().toLowerCase()));
-    if (!input.recipients.some((r) => wanted.has(r.toLowerCase()))) return false;
+    if (!input.recipients.some((r) => wanted.has(r.toLowerCase()))) failed.push('recipients');
   }
   if (conditions.tagsAny?.length) {
     const tags = new Set((sender?.tags ?? []).map((t) => t.toLowerCase()));
-    if (!conditions.tagsAny.some((t) => tags.has(t.toLowerCase()))) return false;
+    if (!conditions.tagsAny.some((t) => tags.has(t.toLowerCase()))) failed.push('tagsAny');
   }
   if (conditions.contactStatus?.length) {
-    if (!sender?.status || !conditions.contactStatus.includes(sender.status)) return false;
+    if (!sender?.status || !conditions.contactStatus.includes(sender.status)) failed.push('contactStatus');
   }
   if (conditions.contactOwnerIds?.length) {
-    if (sender?.ownerId == null || !conditions.contactOwnerIds.includes(sender.ownerId)) return false;
+    if (sender?.ownerId == null || !conditions.contactOwnerIds.includes(sender.ownerId)) failed.push('contactOwnerIds');
   }
   if (conditions.hasContactOwner !== undefined) {
-    if ((sender?.ownerId != null) !== conditions.hasContactOwner) return false;
+    if ((sender?.ownerId != null) !== conditions.hasContactOwner) failed.push('hasContactOwner');
   }
   if (conditions.keywords?.length) {
     const haystack = `${input.subject}\n${input.text}`.toLowerCase();
-    if (!conditions.keywords.some((k) => k.trim() && haystack.includes(k.trim().toLowerCase()))) return false;
+    if (!conditions.keywords.some((k) => k.trim() && haystack.includes(k.trim().toLowerCase()))) failed.push('keywords');
   }
-  return true;
+  return failed;
+}
+
+export function ruleMatches(conditions: RuleConditions, input: RoutingInput): boolean {
+  return ruleFailures(conditions, input).length === 0;
 }
 
 /** Checks a rule's shape beyond its schema; returns the problem or null. */

@@ -28,6 +28,18 @@ export const CreateMailboxBody = Type.Object(
 );
 export type CreateMailboxBody = Static<typeof CreateMailboxBody>;
 
+export const TestSettingsBody = Type.Object(
+  {
+    imap: ServerSettings,
+    smtp: ServerSettings,
+    folders: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 20, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type TestSettingsBody = Static<typeof TestSettingsBody>;
+
+export const TestResult = Type.Object({ imap: Type.Literal('ok'), smtp: Type.Literal('ok'), folders: Type.Array(Type.String()) });
+
 export const PatchMailboxBody = Type.Object(
   {
     imap: Type.Optional(ServerSettings),
@@ -48,6 +60,9 @@ export const AccessList = Type.Object({ userIds: Type.Array(Type.Integer()) });
 export const MailboxView = Type.Object({
   id: Type.Integer(),
   address: Type.String(),
+  /** false while paused by an admin. */
+  enabled: Type.Boolean(),
+  /** connecting, syncing, idle, polling, error, stopped, paused (or new before the first pass). */
   state: Type.String(),
   lastSyncAt: Type.Union([Type.String(), Type.Null()]),
   messageCount: Type.Integer(),
@@ -154,6 +169,50 @@ export const PreviewBody = Type.Object(
   { conditions: RuleConditions, action: RuleAction, last: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) },
   { additionalProperties: false },
 );
+
+export const ExplainBody = Type.Union([
+  Type.Object({ messageId: Id }, { additionalProperties: false }),
+  Type.Object(
+    {
+      sample: Type.Object(
+        {
+          from: Email,
+          to: Type.Array(Email, { minItems: 1, maxItems: 50 }),
+          cc: Type.Optional(Type.Array(Email, { maxItems: 50 })),
+          subject: Type.String({ maxLength: 998 }),
+          text: Type.String({ maxLength: 64 * 1024 }),
+        },
+        { additionalProperties: false },
+      ),
+      mailboxId: Type.Optional(Id),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+const ConditionName = Type.Union(['tagsAny', 'recipients', 'contactStatus', 'contactOwnerIds', 'hasContactOwner', 'keywords'].map((n) => Type.Literal(n)));
+
+export const ExplainResponse = Type.Object({
+  messageId: Type.Union([Type.Integer(), Type.Null()]),
+  mailboxId: Type.Union([Type.Integer(), Type.Null()]),
+  senderContactId: Type.Union([Type.Integer(), Type.Null()]),
+  steps: Type.Array(
+    Type.Object({
+      ruleId: Type.Integer(),
+      name: Type.String(),
+      position: Type.Integer(),
+      outcome: Type.Union(['disabled', 'not_matched', 'nobody', 'chosen', 'not_reached'].map((n) => Type.Literal(n))),
+      failed: Type.Array(ConditionName),
+      assigneeId: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+  decidedBy: Type.Union([Type.Literal('rule'), Type.Literal('mailbox_owner'), Type.Literal('nobody')]),
+  ruleId: Type.Union([Type.Integer(), Type.Null()]),
+  /** Who the rule or owner chose; `assigneeId` is where it goes after a delegation. */
+  originalAssigneeId: Type.Union([Type.Integer(), Type.Null()]),
+  assigneeId: Type.Union([Type.Integer(), Type.Null()]),
+  delegationId: Type.Union([Type.Integer(), Type.Null()]),
+});
 
 export const PreviewResponse = Type.Object({
   matched: Type.Integer(),

@@ -12,7 +12,7 @@ import type { SmtpPort } from './smtp/sender.js';
 import { MailConnectError } from './failures.js';
 import { MailboxRunner } from './runner.js';
 import type { FolderSync, SyncReport } from './sync.js';
-import type { Mailbox } from './types.js';
+import type { Mailbox, ServerSettings } from './types.js';
 
 export interface MailServiceDeps {
   mailboxes: MailboxRepository;
@@ -58,6 +58,7 @@ export class MailService {
     return {
       id: m.id,
       address: m.address,
+      enabled: m.enabled,
       state: m.state,
       lastSyncAt: m.lastSyncAt,
       messageCount: this.deps.mailboxes.messageCount(id),
@@ -71,16 +72,22 @@ export class MailService {
   }
 
   /** IMAP then SMTP; the first failure is answered as its precise error code. */
-  async test(id: number): Promise<{ imap: 'ok'; smtp: 'ok' }> {
+  async test(id: number): Promise<{ imap: 'ok'; smtp: 'ok'; folders: string[] }> {
     const m = this.require(id);
+    return this.testSettings(m.imap, m.smtp, m.folders);
+  }
+
+  /** The same test on settings not saved yet (the admin's form), with the folders to sync. */
+  async testSettings(imap: ServerSettings, smtp: ServerSettings, folders: readonly string[] = []): Promise<{ imap: 'ok'; smtp: 'ok'; folders: string[] }> {
+    let found: string[];
     try {
-      await testImap(m.imap, this.deps.imapOptions);
-      await this.deps.smtp.verify(m.smtp);
+      found = (await testImap(imap, this.deps.imapOptions, undefined, folders)).folders;
+      await this.deps.smtp.verify(smtp);
     } catch (err) {
       if (err instanceof MailConnectError) throw new AppError(err.failure.code, err.failure.params);
       throw err;
     }
-    return { imap: 'ok', smtp: 'ok' };
+    return { imap: 'ok', smtp: 'ok', folders: found };
   }
 
   /** Starts continuous sync (IDLE + polling) of a mailbox. */
@@ -111,12 +118,16 @@ export class MailService {
     this.require(id);
     this.deps.mailboxes.update(id, patch);
     this.deps.audit.record({ actorId, action: 'mail.mailbox.update', targetType: 'mailbox', targetId: id, details: { fields: Object.keys(patch) } });
+    // Pause stops the sync and says so; resume (or new settings) starts it afresh.
     const runner = this.runners.get(id);
-    if (runner?.running) {
-      await runner.stop();
+    const wasRunning = runner?.running === true;
+    if (wasRunning) {
+      await runner!.stop();
       this.runners.delete(id);
-      if (patch.enabled !== false) this.start(id);
     }
+    const enabled = this.deps.mailboxes.get(id)!.enabled;
+    if (!enabled) this.deps.mailboxes.setState(id, 'paused', null);
+    else if (wasRunning || patch.enabled === true) this.start(id);
   }
 
   grant(mailboxId: number, userId: number, actorId: number): void {

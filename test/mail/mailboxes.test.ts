@@ -41,7 +41,7 @@ describe('mailboxes: setup, precise connection errors, passwords sealed at rest'
   it('a working account tests ok; the passwords are never returned and are stored sealed with a 0600 key', async () => {
     const ok = await testWith(() => {});
     expect(ok.statusCode, ok.body).to.equal(200);
-    expect(ok.json()).to.deep.equal({ imap: 'ok', smtp: 'ok' });
+    expect(ok.json()).to.deep.include({ imap: 'ok', smtp: 'ok', folders: ['INBOX'] });
     const view = await admin.request('GET', '/api/v1/mailboxes/1');
     expect(view.json()).to.include({ id: 1, address: 'box1@corp.test', messageCount: 0, error: null, lastSyncAt: null });
     expect(view.body).not.to.include(dovecot.password);

@@ -11,6 +11,8 @@ export interface ImapSession {
   fetchRaw(uids: readonly number[], onMessage: (m: { uid: number; receivedAt: string; raw: Buffer }) => void): Promise<void>;
   /** Waits (IDLE, or the library's polling when the server has no IDLE) for new mail in the open folder. */
   waitForNewMail(timeoutMs: number, signal: AbortSignal): Promise<'new' | 'timeout' | 'closed' | 'aborted'>;
+  /** Every selectable folder of the account (paths as the server names them). */
+  listFolders(): Promise<string[]>;
   readonly supportsIdle: boolean;
   readonly closed: boolean;
   close(): Promise<void>;
@@ -74,6 +76,10 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
         throw err;
       }
     },
+    async listFolders() {
+      const list = await client.list();
+      return list.filter((f) => !f.flags?.has('\\Noselect') && !f.flags?.has('\\NonExistent')).map((f) => f.path).sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a.localeCompare(b)));
+    },
     async listAfter(lastUid) {
       const out: { uid: number; size: number }[] = [];
       for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
@@ -110,21 +116,30 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
       });
     },
     async close() {
+      // LOGOUT racing imapflow's own IDLE start can go unanswered: a stop must not hang on it.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 3000)));
       try {
-        await client.logout();
+        if ((await Promise.race([client.logout(), late])) === 'late') client.close();
       } catch {
         client.close();
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
 }
 
-/** Connection test for the admin: connect, log in, find INBOX, log out. */
+/**
+ * Connection test for the admin: connect, log in, find INBOX and every folder asked for,
+ * log out. Answers the account's folders so the admin can choose which to sync.
+ */
 export async function testImap(
   settings: ServerSettings,
   options: ImapOptions = {},
   open: (settings: ServerSettings, options: ImapOptions) => Promise<ImapSession> = openImapSession,
-): Promise<{ folders: number }> {
+  wanted: readonly string[] = [],
+): Promise<{ folders: string[] }> {
   const session = await open(settings, options);
   try {
     try {
@@ -132,7 +147,10 @@ export async function testImap(
     } catch (err) {
       throw new MailConnectError({ code: 'MAIL_NO_INBOX', params: { username: settings.username, host: settings.host } }, err);
     }
-    return { folders: 1 };
+    const folders = await session.listFolders();
+    const missing = wanted.find((f) => f !== 'INBOX' && !folders.includes(f));
+    if (missing !== undefined) throw new MailConnectError({ code: 'MAIL_NO_FOLDER', params: { folder: missing, username: settings.username, host: settings.host } }, null);
+    return { folders };
   } finally {
     await session.close();
   }
