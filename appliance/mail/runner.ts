@@ -76,7 +76,8 @@ export class MailboxRunner {
         if (this.stopped || this.requested) continue;
         if (mailbox.folders.includes('INBOX')) await this.session.openFolder('INBOX');
         this.wake = new AbortController();
-        if (this.requested) continue;
+        // A stop during openFolder aborted the previous controller: without this it would wait a whole poll.
+        if (this.requested || this.stopped) continue;
         await this.session.waitForNewMail(this.deps.pollMs, this.wake.signal);
       } catch (err) {
         failures++;
