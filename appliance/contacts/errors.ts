@@ -12,6 +12,7 @@ export const ContactErrors = defineErrors({
   OWNER_UNKNOWN: { status: 400, message: 'The owner {id} is not an active user.' },
   MERGE_SAME_CONTACT: { status: 400, message: 'A contact cannot be merged into itself.' },
   MASKED_FIELD_READONLY: { status: 403, message: 'Your role sees masked phone numbers and e-mail addresses and may not replace them.' },
+  SEARCH_CURSOR_INVALID: { status: 400, message: 'The search cursor is not one this server gave out; start the search again.' },
   CSV_EMPTY: { status: 400, message: 'The CSV file has no header row.' },
   CSV_MALFORMED: { status: 400, message: 'The CSV file is malformed at line {line}.' },
   CSV_UNKNOWN_COLUMN: { status: 400, message: 'The CSV column "{column}" is unknown. Known columns: {known}.' },

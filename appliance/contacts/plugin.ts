@@ -6,6 +6,8 @@ import { contactRoutes } from './routes.js';
 import { csvRoutes } from './csv-routes.js';
 import { contactView, noteItem } from './view.js';
 import { registerContactMessages } from './locales/index.js';
+import { startReader } from '../core/reader.js';
+import { rebuildSearchInBatches, searchIndexesAgree, type SearchIndexState } from './search-check.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,6 +53,36 @@ export const contactsPlugin = fp(
     bus.subscribe('contact.note_added', (e) => {
       const note = service.noteById(e.noteId);
       if (note) app.realtime.publish({ type: 'contact.note_added', render: (viewer) => ({ note: noteItem(note, masking.forViewer(viewer)) }) });
+    });
+
+    // The search indexes are checked after start (off the event loop when large) and rebuilt
+    // in small batches if they disagree with the contact tables; /healthz shows where that is.
+    let searchState: SearchIndexState = 'checking';
+    let closing = false;
+    const reader = startReader(db);
+    app.deps.health.register('search', () => searchState);
+    app.addHook('onReady', async () => {
+      void (async () => {
+        try {
+          if (await searchIndexesAgree(db, reader)) {
+            searchState = 'ok';
+            return;
+          }
+          searchState = 'rebuilding';
+          app.log.warn('contacts: search indexes disagree with the contact tables; rebuilding them');
+          await rebuildSearchInBatches(db, () => closing);
+          if (!closing) searchState = (await searchIndexesAgree(db, reader)) ? 'ok' : 'failed';
+          app.log.info({ state: searchState }, 'contacts: search indexes rebuilt');
+        } catch (err) {
+          if (closing) return;
+          searchState = 'failed';
+          app.log.error({ err }, 'contacts: search index check failed');
+        }
+      })();
+    });
+    app.addHook('onClose', async () => {
+      closing = true;
+      await reader?.close();
     });
 
     // Not wrapped in fp: the text/csv parser and routes stay in this encapsulated context.

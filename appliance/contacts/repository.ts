@@ -1,4 +1,5 @@
 import type { Db } from '../core/db.js';
+import { searchKey } from './search-keys.js';
 
 export type ContactStatus = 'lead' | 'client';
 export type ContactKind = 'person' | 'company';
@@ -37,21 +38,6 @@ export interface NoteRow {
   created_at: string;
 }
 
-export interface SearchFilter {
-  nameFold?: string;
-  e164?: string;
-  digits?: string;
-  email?: string;
-  emailFragment?: string;
-  tagFold?: string;
-  /** Narrows to contacts carrying this tag, whatever else matched. */
-  requireTagFold?: string;
-  limit: number;
-  offset: number;
-}
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** All SQL of the contacts capability; snake_case rows become camelCase here. */
 export class ContactsRepository {
   private readonly s;
@@ -63,10 +49,10 @@ export class ContactsRepository {
       emails: db.prepare('SELECT address FROM contact_emails WHERE contact_id = ? ORDER BY position, id'),
       tags: db.prepare('SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag_fold'),
       insert: db.prepare(
-        'INSERT INTO contacts (kind, name, name_fold, status, owner_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO contacts (kind, name, name_fold, name_key, status, owner_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       update: db.prepare(
-        'UPDATE contacts SET kind = ?, name = ?, name_fold = ?, status = ?, owner_id = ?, updated_at = ? WHERE id = ?',
+        'UPDATE contacts SET kind = ?, name = ?, name_fold = ?, name_key = ?, status = ?, owner_id = ?, updated_at = ? WHERE id = ?',
       ),
       touch: db.prepare('UPDATE contacts SET updated_at = ? WHERE id = ?'),
       deletePhones: db.prepare('DELETE FROM contact_phones WHERE contact_id = ?'),
@@ -129,11 +115,11 @@ export class ContactsRepository {
   }
 
   insert(c: { kind: ContactKind; name: string; nameFold: string; status: ContactStatus; ownerId: number | null }, now: string): number {
-    return Number(this.s.insert.run(c.kind, c.name, c.nameFold, c.status, c.ownerId, now, now).lastInsertRowid);
+    return Number(this.s.insert.run(c.kind, c.name, c.nameFold, searchKey(c.name), c.status, c.ownerId, now, now).lastInsertRowid);
   }
 
   update(id: number, c: { kind: ContactKind; name: string; nameFold: string; status: ContactStatus; ownerId: number | null }, now: string): void {
-    this.s.update.run(c.kind, c.name, c.nameFold, c.status, c.ownerId, now, id);
+    this.s.update.run(c.kind, c.name, c.nameFold, searchKey(c.name), c.status, c.ownerId, now, id);
   }
 
   touch(id: number, now: string): void {
@@ -181,43 +167,6 @@ export class ContactsRepository {
 
   activeUserByName(username: string): number | null {
     return (this.s.userByName.get(username) as { id: number } | undefined)?.id ?? null;
-  }
-
-  search(f: SearchFilter): ContactRow[] {
-    const where = ['c.merged_into IS NULL'];
-    const any: string[] = [];
-    const params: unknown[] = [];
-    if (f.nameFold !== undefined) {
-      any.push("c.name_fold LIKE ? ESCAPE '\\'");
-      params.push(`%${likeEscape(f.nameFold)}%`);
-    }
-    if (f.e164 !== undefined) {
-      any.push('c.id IN (SELECT contact_id FROM contact_phones WHERE e164 = ?)');
-      params.push(f.e164);
-    }
-    if (f.digits !== undefined) {
-      any.push("c.id IN (SELECT contact_id FROM contact_phones WHERE digits LIKE ? ESCAPE '\\')");
-      params.push(`%${likeEscape(f.digits)}%`);
-    }
-    if (f.email !== undefined) {
-      any.push('c.id IN (SELECT contact_id FROM contact_emails WHERE address = ?)');
-      params.push(f.email);
-    }
-    if (f.emailFragment !== undefined) {
-      any.push("c.id IN (SELECT contact_id FROM contact_emails WHERE address LIKE ? ESCAPE '\\')");
-      params.push(`%${likeEscape(f.emailFragment)}%`);
-    }
-    if (f.tagFold !== undefined) {
-      any.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag_fold = ?)');
-      params.push(f.tagFold);
-    }
-    if (any.length) where.push(`(${any.join(' OR ')})`);
-    if (f.requireTagFold !== undefined) {
-      where.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag_fold = ?)');
-      params.push(f.requireTagFold);
-    }
-    const sql = `SELECT c.* FROM contacts c WHERE ${where.join(' AND ')} ORDER BY c.name_fold, c.id LIMIT ? OFFSET ?`;
-    return this.db.prepare(sql).all(...params, f.limit, f.offset) as ContactRow[];
   }
 
   /** Every live contact, in id order, a batch at a time (exports must not hold the whole table). */

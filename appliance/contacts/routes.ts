@@ -65,9 +65,10 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       const user = currentUser(request);
       const masker = masking.forViewer(user);
       const query = request.query as SearchQuery;
+      const cursor = query.cursor !== undefined ? { cursor: query.cursor } : {};
       if (!masker.masked) {
-        const found = service.search({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: false });
-        return { items: found.map((c) => contactView(c, masker)) };
+        const found = service.searchPage({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: false, ...cursor });
+        return { items: found.items.map((c) => contactView(c, masker)), nextCursor: found.nextCursor };
       }
       // A masked viewer searches in the spelling the server reads (full-width digits folded), and
       // every search by a full number or address spends their lookup budget and is audited.
@@ -75,13 +76,15 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       const kind = lookupKindOf(q, query.tag, masker);
       const lookup = kind ? app.deps.lookups.spend(user, kind) : null;
       let items: ReturnType<typeof contactView>[] = [];
+      let nextCursor: string | null = null;
       try {
-        const found = service.search({ q, tag: query.tag, limit: query.limit, offset: query.offset, masked: true });
-        items = found.map((c) => contactView(c, masker)).filter((view, i) => foundByWhatTheySee(found[i]!, view, q));
+        const found = service.searchPage({ q, tag: query.tag, limit: query.limit, offset: query.offset, masked: true, ...cursor });
+        nextCursor = found.nextCursor;
+        items = found.items.map((c) => contactView(c, masker)).filter((view, i) => foundByWhatTheySee(found.items[i]!, view, q));
       } finally {
         lookup?.done(items.length);
       }
-      return { items };
+      return { items, nextCursor };
     },
   );
 

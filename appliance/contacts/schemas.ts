@@ -52,12 +52,15 @@ export const SearchQuery = Type.Object(
     tag: Type.Optional(Type.String({ maxLength: 50 })),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+    /** `nextCursor` of the previous page: the next page of the same search. */
+    cursor: Type.Optional(Type.String({ maxLength: 600, pattern: '^[A-Za-z0-9_-]+$' })),
   },
   { additionalProperties: false },
 );
 export type SearchQuery = Static<typeof SearchQuery>;
 
-export const ContactList = Type.Object({ items: Type.Array(ContactView) });
+/** Best matches first (exact values, name-word prefixes, fragments); `nextCursor` is null on the last page. */
+export const ContactList = Type.Object({ items: Type.Array(ContactView), nextCursor: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
 
 export const MergeBody = Type.Object({ otherId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 

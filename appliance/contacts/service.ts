@@ -5,6 +5,8 @@ import type { AuditLog } from '../core/audit.js';
 import type { EventBus } from '../core/events.js';
 import { AppError } from '../core/errors.js';
 import { ContactsRepository, type Contact, type ContactKind, type ContactStatus, type NoteRow } from './repository.js';
+import { ContactSearchRepository, sources, type SearchCursor, type SearchPlan } from './search-repository.js';
+import { phoneSearchDigits, searchKey, searchWords } from './search-keys.js';
 import { checkName, digitsOf, fold, normaliseEmail, normaliseEmails, normalisePhones, normaliseTags, toE164 } from './values.js';
 
 declare module '../core/events.js' {
@@ -35,6 +37,8 @@ export interface SearchOptions {
   tag?: string;
   limit: number;
   offset: number;
+  /** From the previous page's `nextCursor`. */
+  cursor?: string;
   masked: boolean;
 }
 
@@ -44,6 +48,7 @@ export type MergeHandler = (keptId: number, mergedId: number) => void;
 /** Contacts: the domain rules; SQL lives in the repository. Values are raw here; routes mask. */
 export class ContactsService {
   private readonly repo: ContactsRepository;
+  private readonly searchRepo: ContactSearchRepository;
   private readonly mergeHandlers: MergeHandler[] = [];
 
   constructor(
@@ -53,6 +58,7 @@ export class ContactsService {
     private readonly bus: EventBus,
   ) {
     this.repo = new ContactsRepository(db);
+    this.searchRepo = new ContactSearchRepository(db);
   }
 
   /** The live contact with this raw number (any format; Ukrainian default region), or null. */
@@ -160,28 +166,35 @@ export class ContactsService {
   }
 
   search(options: SearchOptions): Contact[] {
+    return this.searchPage(options).items;
+  }
+
+  /**
+   * Ranked search (exact values, then name-word prefixes, then number and address fragments),
+   * paged by an opaque cursor; `offset` still works but costs what it skips.
+   */
+  searchPage(options: SearchOptions): { items: Contact[]; nextCursor: string | null } {
     const q = options.q?.trim() ?? '';
-    const filter: Parameters<ContactsRepository['search']>[0] = { limit: options.limit, offset: options.offset };
-    if (q) {
-      // A name can hold a number (leads made from calls): masked viewers get no fragment search on digits there either.
-      if (!(options.masked && /\d{3}/.test(digitsOf(q)))) {
-        filter.nameFold = fold(q);
-        filter.tagFold = fold(q);
-      }
-      const e164 = /^[+\d\s().-]+$/.test(q) ? toE164(q) : null;
-      if (e164) filter.e164 = e164;
-      const digits = digitsOf(q);
-      // Fragments would let a masked viewer guess hidden digits one at a time, so they get exact matches only.
-      if (!options.masked && digits.length >= 3 && /^[+\d\s().-]+$/.test(q)) filter.digits = digits;
-      const email = normaliseEmail(q);
-      if (email) filter.email = email;
-      if (!options.masked && q.length >= 3 && !email) filter.emailFragment = q.toLowerCase();
-      // Nothing this viewer may search by: no results, never "everything".
-      const { limit: _l, offset: _o, ...criteria } = filter;
-      if (Object.keys(criteria).length === 0) return [];
+    const tag = options.tag?.trim() ? fold(options.tag.trim()) : undefined;
+    const want = options.limit + options.offset;
+    let ids: number[];
+    let next: string | null;
+    if (!q) {
+      const after = options.cursor ? decodeCursor(options.cursor, 'name') : null;
+      const rows = this.searchRepo.byName(after, want, tag);
+      const last = rows[rows.length - 1];
+      ids = rows.map((r) => r.id);
+      next = rows.length === want && last ? encodeCursor({ name: last.name_fold, id: last.id }) : null;
+    } else {
+      const plan = searchPlan(q, options.masked, tag);
+      if (!plan) return { items: [], nextCursor: null };
+      const start = options.cursor ? decodeCursor(options.cursor, 'tier') : { tier: 0, after: 0 };
+      const page = this.searchRepo.page(plan, start, want);
+      ids = page.ids;
+      next = page.next && page.ids.length === want ? encodeCursor(page.next) : null;
     }
-    if (options.tag !== undefined && options.tag.trim()) filter.requireTagFold = fold(options.tag.trim());
-    return this.repo.search(filter).map((r) => this.repo.load(r));
+    const items = ids.slice(options.offset).map((id) => this.repo.row(id)).filter((r): r is NonNullable<typeof r> => r !== undefined).map((r) => this.repo.load(r));
+    return { items, nextCursor: next };
   }
 
   /** Streams every live contact in id order, in batches. */
@@ -204,7 +217,7 @@ export class ContactsService {
     this.db.transaction(() => {
       const phones = other.phones.filter((p) => !kept.phones.includes(p));
       const emails = other.emails.filter((e) => !kept.emails.includes(e));
-      this.repo.addPhones(kept.id, phones.map((e164) => ({ e164, digits: digitsOf(e164) })), kept.phones.length);
+      this.repo.addPhones(kept.id, phones.map((e164) => ({ e164, digits: phoneSearchDigits(e164) })), kept.phones.length);
       this.repo.addEmails(kept.id, emails, kept.emails.length);
       this.repo.addTags(kept.id, other.tags.map((tag) => ({ tag, fold: fold(tag) })));
       this.repo.moveNotes(other.id, kept.id);
@@ -279,9 +292,66 @@ export class ContactsService {
     if (ownerId !== null && ownerId !== currentOwnerId && !this.repo.isActiveUser(ownerId)) throw new AppError('OWNER_UNKNOWN', { id: String(ownerId) });
     return {
       row: { kind: input.kind ?? 'person', name, nameFold: fold(name), status: input.status ?? 'lead', ownerId },
-      phones: input.phones === undefined ? undefined : normalisePhones(input.phones).map((e164) => ({ e164, digits: digitsOf(e164) })),
+      phones: input.phones === undefined ? undefined : normalisePhones(input.phones).map((e164) => ({ e164, digits: phoneSearchDigits(e164) })),
       emails: input.emails === undefined ? undefined : normaliseEmails(input.emails),
       tags: input.tags === undefined ? undefined : normaliseTags(input.tags).map((tag) => ({ tag, fold: fold(tag) })),
     };
   }
+}
+
+const PHONE_TEXT = /^[+\d\s().-]+$/;
+
+/**
+ * What a query may match, by tier. A full phone number is the exact normalised-number lookup
+ * and nothing else (the incoming-call card asks this way). Masked viewers find a contact only
+ * by a full number or address: fragments would let them guess hidden digits one at a time, and
+ * a name holding three digits (leads made from calls are named by their number) is no search
+ * for them either.
+ */
+export function searchPlan(q: string, masked: boolean, requireTagFold?: string): SearchPlan | null {
+  const base = requireTagFold === undefined ? {} : { requireTagFold };
+  const phoneLike = PHONE_TEXT.test(q);
+  const e164 = phoneLike ? toE164(q) : null;
+  if (e164) return { ...base, tiers: { exact: [sources.phoneExact(e164)] } };
+  const exact = [];
+  const prefix = [];
+  const fragment = [];
+  const nameAllowed = !(masked && /\d{3}/.test(digitsOf(q)));
+  const words = searchWords(q);
+  if (nameAllowed && words.length) {
+    exact.push(sources.nameExact(searchKey(q)));
+    prefix.push(sources.namePrefix(words));
+  }
+  if (nameAllowed) exact.push(sources.tagExact(fold(q)));
+  const email = normaliseEmail(q);
+  if (email) exact.push(sources.emailExact(email));
+  if (!masked) {
+    const digits = digitsOf(q);
+    if (phoneLike && digits.length >= 3) fragment.push(sources.phoneFragment(digits));
+    if (!email && q.length >= 3) fragment.push(sources.emailFragment(q.toLowerCase()));
+  }
+  if (!exact.length && !prefix.length && !fragment.length) return null;
+  return { ...base, tiers: { exact, prefix, fragment } };
+}
+
+type CursorKind = 'name' | 'tier';
+
+function encodeCursor(c: SearchCursor | { name: string; id: number }): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string, kind: 'name'): { name: string; id: number };
+function decodeCursor(raw: string, kind: 'tier'): SearchCursor;
+function decodeCursor(raw: string, kind: CursorKind): SearchCursor | { name: string; id: number } {
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw new AppError('SEARCH_CURSOR_INVALID');
+  }
+  const o = c as Record<string, unknown>;
+  const int = (v: unknown, max: number) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= max;
+  if (kind === 'name' && o && typeof o.name === 'string' && int(o.id, Number.MAX_SAFE_INTEGER)) return { name: o.name, id: o.id as number };
+  if (kind === 'tier' && o && int(o.tier, 2) && int(o.after, Number.MAX_SAFE_INTEGER)) return { tier: o.tier as number, after: o.after as number };
+  throw new AppError('SEARCH_CURSOR_INVALID');
 }

@@ -1,0 +1,89 @@
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Db } from './db.js';
+
+/** One SQL statement with its parameters. */
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Counting expired items and sizing classes reads whole tables (half a second at a million
+ * rows). In the appliance these reads run here, on a worker thread with its own read-only
+ * connection (WAL lets it read while the main connection writes), so the event loop that
+ * serves requests is never held by them.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const cache = new Map();
+parentPort.on('message', (m) => {
+  if (m === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    let stmt = cache.get(m.sql);
+    if (!stmt) { stmt = db.prepare(m.sql); cache.set(m.sql, stmt); }
+    parentPort.postMessage({ id: m.id, row: stmt.get(...m.params) });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, error: String(err && err.message || err) });
+  }
+});
+`;
+
+export interface Reader {
+  get<T>(query: SqlQuery): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * A reader thread for a file database, started on its first query (most app instances never
+ * need one), or null for an in-memory database (then reads run on the main thread).
+ */
+export function startReader(db: Db): Reader | null {
+  if (db.memory) return null;
+  let worker: Worker | null = null;
+  const waiting = new Map<number, { resolve: (row: unknown) => void; reject: (err: Error) => void }>();
+  let next = 0;
+  let failed: Error | null = null;
+  const start = (): Worker => {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    const w = new Worker(WORKER, { eval: true, workerData: { module, file: db.name } });
+    w.on('message', (m: { id: number; row?: unknown; error?: string }) => {
+      const entry = waiting.get(m.id);
+      if (!entry) return;
+      waiting.delete(m.id);
+      if (m.error !== undefined) entry.reject(new Error(m.error));
+      else entry.resolve(m.row);
+    });
+    w.on('error', (err) => {
+      failed = err;
+      for (const entry of waiting.values()) entry.reject(err);
+      waiting.clear();
+    });
+    w.unref();
+    return w;
+  };
+  return {
+    get<T>(query: SqlQuery): Promise<T> {
+      if (failed) return Promise.reject(failed);
+      worker ??= start();
+      const id = next++;
+      const target = worker;
+      return new Promise<T>((resolve, reject) => {
+        waiting.set(id, { resolve: resolve as (row: unknown) => void, reject });
+        target.postMessage({ id, sql: query.sql, params: query.params });
+      });
+    },
+    async close() {
+      if (!worker || failed) return;
+      const w = worker;
+      worker = null;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.ref();
+      w.postMessage('close');
+      await exited;
+    },
+  };
+}
