@@ -10,6 +10,8 @@ import { licensingCapability } from './licensing/index.js';
 import { softphoneCapability } from './softphone/index.js';
 import { mailCapability } from './mail/index.js';
 import { chatCapability } from './chat/index.js';
+import { agentsCapability } from './agents/index.js';
+import { reportsCapability } from './reports/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -27,4 +29,6 @@ export const capabilities: readonly Capability[] = [
   mailCapability,
   trunksCapability,
   chatCapability,
+  agentsCapability,
+  reportsCapability,
 ];

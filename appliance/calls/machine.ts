@@ -39,6 +39,9 @@ export interface Leg {
   held: boolean;
   /** How many times this leg was put on hold. */
   holds: number;
+  /** Seconds on hold so far, and since when it is on hold now (older stored legs lack both). */
+  heldSec?: number;
+  heldSince?: string | null;
   transferredTo: string | null;
 }
 
@@ -231,7 +234,13 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
     case 'channel.hold': {
       const leg = legFor(event.channel);
       if (leg) {
-        if (event.held && !leg.held) leg.holds += 1;
+        if (event.held && !leg.held) {
+          leg.holds += 1;
+          leg.heldSince = at;
+        } else if (!event.held && leg.held && leg.heldSince) {
+          leg.heldSec = (leg.heldSec ?? 0) + secs(leg.heldSince, at);
+          leg.heldSince = null;
+        }
         leg.held = event.held;
       }
       break;
@@ -400,6 +409,8 @@ export interface CallSummary {
   talkSec: number;
   disposition: Disposition | null;
   held: boolean;
+  /** Seconds the customer spent on hold (a hold still on at hang-up counts until then). */
+  holdSec: number;
   transferred: boolean;
   /** Who ended an answered call: the customer or the operator (from the last stint, else the legs). */
   hungUpBy: 'customer' | 'operator' | null;
@@ -485,6 +496,7 @@ export function summarize(call: CallState): CallSummary {
     talkSec: answeredAt && endedAt ? secs(answeredAt, endedAt) : 0,
     disposition,
     held: legs.some((l) => l.holds > 0),
+    holdSec: legs.reduce((sum, l) => sum + (l.heldSec ?? 0) + (l.held && l.heldSince ? secs(l.heldSince, l.endedAt ?? endedAt ?? l.heldSince) : 0), 0),
     transferred: legs.some((l) => l.transferredTo !== null) || call.stints.some((s) => s.endReason === 'transfer'),
     hungUpBy: endedAt && answeredAt ? hungUpBy(call, customer) : null,
   };

@@ -233,6 +233,7 @@ export class CallsRepository {
 }
 
 function toRecord(r: CallRow): CallRecord {
+  const legs = JSON.parse(r.legs) as Leg[];
   return {
     id: r.id,
     linkedId: r.linked_id,
@@ -253,7 +254,8 @@ function toRecord(r: CallRow): CallRecord {
     held: r.held === 1,
     transferred: r.transferred === 1,
     reconciled: r.reconciled === 1,
-    legs: JSON.parse(r.legs) as Leg[],
+    legs,
+    holdSec: legs.reduce((sum, l) => sum + (l.heldSec ?? 0), 0),
     stints: JSON.parse(r.stints) as Stint[],
     hungUpBy: r.hung_up_by,
     operatorIds: r.operator_ids.split(',').filter(Boolean).map(Number),

@@ -9,10 +9,9 @@ export interface SqlQuery {
 }
 
 /**
- * Counting expired items and sizing classes reads whole tables (half a second at a million
- * rows). In the appliance these reads run here, on a worker thread with its own read-only
- * connection (WAL lets it read while the main connection writes), so the event loop that
- * serves requests is never held by them.
+ * Reads that may take long (retention counting expired items, reports summing a year of
+ * aggregates) run here, on a worker thread with its own read-only connection (WAL lets it read
+ * while the main connection writes), so the event loop that serves requests is never held by them.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -25,7 +24,7 @@ parentPort.on('message', (m) => {
   try {
     let stmt = cache.get(m.sql);
     if (!stmt) { stmt = db.prepare(m.sql); cache.set(m.sql, stmt); }
-    parentPort.postMessage({ id: m.id, row: stmt.get(...m.params) });
+    parentPort.postMessage({ id: m.id, row: m.all ? stmt.all(...m.params) : stmt.get(...m.params) });
   } catch (err) {
     parentPort.postMessage({ id: m.id, error: String(err && err.message || err) });
   }
@@ -34,6 +33,8 @@ parentPort.on('message', (m) => {
 
 export interface Reader {
   get<T>(query: SqlQuery): Promise<T>;
+  /** Every row (`stmt.all`). */
+  all<T>(query: SqlQuery): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -65,17 +66,19 @@ export function startReader(db: Db): Reader | null {
     w.unref();
     return w;
   };
+  const ask = <T>(query: SqlQuery, all: boolean): Promise<T> => {
+    if (failed) return Promise.reject(failed);
+    worker ??= start();
+    const id = next++;
+    const target = worker;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (row: unknown) => void, reject });
+      target.postMessage({ id, sql: query.sql, params: query.params, all });
+    });
+  };
   return {
-    get<T>(query: SqlQuery): Promise<T> {
-      if (failed) return Promise.reject(failed);
-      worker ??= start();
-      const id = next++;
-      const target = worker;
-      return new Promise<T>((resolve, reject) => {
-        waiting.set(id, { resolve: resolve as (row: unknown) => void, reject });
-        target.postMessage({ id, sql: query.sql, params: query.params });
-      });
-    },
+    get: <T>(query: SqlQuery) => ask<T>(query, false),
+    all: <T>(query: SqlQuery) => ask<T[]>(query, true),
     async close() {
       if (!worker || failed) return;
       const w = worker;

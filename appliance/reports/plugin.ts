@@ -1,0 +1,106 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { startReader } from '../core/reader.js';
+import '../calls/events.js';
+import '../agents/events.js';
+import { ReportsRepository } from './repository.js';
+import { ReportsService } from './service.js';
+import { startExporter } from './export.js';
+import { reportRoutes } from './routes.js';
+import { registerReportMessages } from './locales/index.js';
+import { DEFAULT_SETTINGS, withLookups, type ReportSettings, type SettingsValues } from './settings.js';
+import { Wallboard } from './wallboard.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    reports: { service: ReportsService; wallboard: Wallboard };
+  }
+}
+
+const SUPERVISOR_ROLES = new Set(['admin', 'supervisor']);
+
+export const reportsPlugin = fp(
+  async function reports(app: FastifyInstance) {
+    registerReportMessages();
+    const db = app.deps.db;
+    const repo = new ReportsRepository(db);
+    let settings: ReportSettings | null = null;
+    const currentSettings = () => {
+      if (!settings) {
+        const stored = repo.setting('settings');
+        settings = withLookups({ ...DEFAULT_SETTINGS, ...(stored ? (JSON.parse(stored) as Partial<SettingsValues>) : {}) });
+      }
+      return settings;
+    };
+    const saveSettings = (values: SettingsValues) => {
+      repo.setSetting('settings', JSON.stringify(values));
+      settings = null;
+    };
+    const userNameStmt = db.prepare('SELECT display_name FROM users WHERE id = ?');
+    const userName = (id: number) => (userNameStmt.get(id) as { display_name: string } | undefined)?.display_name ?? null;
+    const teamList = () => (app.hasDecorator('teams') ? app.teams.list() : []);
+    const reader = startReader(db);
+    const exporter = startExporter();
+    const service = new ReportsService({
+      repo,
+      db,
+      reader,
+      settings: currentSettings,
+      teamsOf: (userId) => teamList().filter((t) => t.memberIds.includes(userId)).map((t) => t.id),
+      userName,
+      teamName: (id) => teamList().find((t) => t.id === id)?.name ?? null,
+    });
+
+    const agents = () => (app.hasDecorator('agents') ? app.agents.all().map((a) => ({ ...a, name: userName(a.userId) ?? `#${a.userId}` })) : []);
+    const wallboard = new Wallboard({
+      now: () => app.deps.clock.now(),
+      settings: currentSettings,
+      today: (dayStart, now) => service.todayByQueue(dayStart, now),
+      agents,
+      queues: () => (app.hasDecorator('agents') ? app.agents.queueNames() : []),
+      publish: (snapshot) => app.realtime.publish({ type: 'wallboard', render: (viewer) => (SUPERVISOR_ROLES.has(viewer.role) ? snapshot : undefined) }),
+    });
+
+    const bus = app.deps.bus;
+    bus.subscribe('call.ended', (fact) => {
+      service.onCallEnded(fact);
+      wallboard.onCall(fact, true);
+    });
+    bus.subscribe('call.updated', ({ fact }) => {
+      if (fact) wallboard.onCall(fact, false);
+    });
+    bus.subscribe('agent.state.changed', ({ ended }) => {
+      if (ended) service.onAgentInterval(ended);
+      wallboard.changed();
+    });
+
+    app.addHook('onClose', async () => {
+      wallboard.stop();
+      await exporter.close();
+      await reader?.close();
+    });
+
+    reportRoutes(app, {
+      service,
+      exporter,
+      settings: currentSettings,
+      saveSettings: (values) => {
+        saveSettings(values);
+        wallboard.changed();
+      },
+      wallboard: () => wallboard.snapshot(),
+      lookup: {
+        calls: (ids, viewer) => {
+          const out = new Map<number, { from: string | null; to: string | null }>();
+          if (!app.hasDecorator('calls')) return out;
+          const masker = app.deps.masking.forViewer(viewer);
+          for (const c of app.calls.repo.getMany(ids)) out.set(c.id, { from: masker.phone(c.from), to: masker.phone(c.to) });
+          return out;
+        },
+        userName,
+      },
+    });
+    app.decorate('reports', { service, wallboard });
+  },
+  { name: 'reports', dependencies: ['deps', 'realtime'] },
+);
