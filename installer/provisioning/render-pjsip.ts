@@ -14,6 +14,9 @@ export function transportName(protocol: SipTransport): string {
   return TRANSPORTS[protocol];
 }
 
+/** The operators' dialplan context (`CONTEXTS.operators` in render-dialplan.ts). */
+const CONTEXTS_OPERATORS = 'cb-operators';
+
 export const operatorEndpoint = (o: Pick<OperatorEndpoint, 'endpoint'>) => o.endpoint;
 
 export function renderTransports(m: ProvisioningModel): string {
@@ -64,6 +67,9 @@ export function renderOperators(m: ProvisioningModel): string {
         ...media,
         ['auth', `${ep}-auth`],
         ['aors', ep],
+        // A blind transfer (REFER) from the phone goes through the operators' dialplan, whatever
+        // channel the phone is on (a queue's call runs elsewhere): colleagues, queues, outbound routes.
+        ['set_var', `TRANSFER_CONTEXT=${CONTEXTS_OPERATORS}`],
         ['callerid', `"${o.name.replace(/["<>;\\]/g, '')}" <${o.extension}>`],
         ['device_state_busy_at', 1],
       ], { comments: [`operator ${o.name.replace(/[\r\n]/g, ' ')}, extension ${o.extension}`] }),

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionUser } from '../../appliance/core/auth/sessions.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { ScaledClock } from '../support/asterisk-standin/index.js';
 import { CALL_CAPABILITIES, callRows, insertOperator, type Row } from '../calls/helpers.js';
-import { DIDS, startRealAsterisk, waitFor, type CdrLine, type QueueLogLine, type RealAsterisk } from '../support/real-asterisk.js';
+import { DIDS, SIPP_DIR, startRealAsterisk, waitFor, type CdrLine, type QueueLogLine, type RealAsterisk } from '../support/real-asterisk.js';
 
 /**
  * Real SIP calls through the product's own rendered configuration on a real Asterisk 22:
@@ -111,12 +113,83 @@ describe('real Asterisk: calls', function () {
 
   it('abandoned in the queue: nobody answers, the caller hangs up; no operator named', async () => {
     const before = lastId();
+    const ringing = await Promise.all(ast.net.phonePorts.slice(0, 2).map((port) => ast.sippBackground({ scenario: 'phone-ring.xml', port, server: true })));
     const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380509998877' }, vars: { talk: '3000' } });
     expect(gw.code, gw.stderr).to.equal(0);
+    for (const r of ringing) expect((await r.done).code, 'the phones rang and were cancelled').to.equal(0);
     const row = await ended(before);
     expect(row).to.include({ direction: 'inbound', disposition: 'abandoned', queue: 'support', operator_id: null, talk_sec: 0 });
     const abandon = queueEvents(row.linked_id).find((l) => l.event === 'ABANDON');
     expect(abandon).to.not.equal(undefined);
     close(row.wait_sec, Number(abandon!.data[2]));
+  });
+
+  it('a second call on the busy one-SIM line is refused (486) before it is answered: busy, like Asterisk says', async () => {
+    const before = lastId();
+    const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
+    // Two calls 100 ms apart from the same gateway line (one SIM): the first talks 4 s.
+    const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, calls: 2, keys: { caller: '380507770001' }, vars: { talk: '4000' } });
+    expect(gw.code, gw.stderr).to.equal(0);
+    phone.kill();
+    await waitFor(() => callRows(t.db).filter((r) => r.id > before && r.ended_at).length === 2 && t.app.calls.tracker.liveCount === 0, 'both records');
+    const [first, second] = callRows(t.db).filter((r) => r.id > before);
+    expect(first).to.include({ direction: 'inbound', disposition: 'answered', operator_id: phone1User });
+    expect(second).to.include({ direction: 'inbound', disposition: 'busy', did: DIDS.gsm1, operator_id: null, talk_sec: 0, queue: null });
+    const cdr = await cdrFor(second!.linked_id);
+    expect(cdr.map((c) => c.disposition)).to.include('BUSY');
+  });
+
+  const clickToCall = (userId: number, number: string) =>
+    t.app.calls.service.clickToCall({ id: userId, username: 'desk1', displayName: 'Desk One', role: 'operator', language: null } as SessionUser, { number });
+
+  it('click-to-call out through the GSM line: the desk phone rings first, the callee answers; outbound answered', async () => {
+    const before = lastId();
+    const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
+    const callee = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.gsmPort, server: true, vars: { ring: '1000', talk: '3000' } });
+    await clickToCall(phone1User, '+380501234567');
+    expect((await callee.done).code).to.equal(0);
+    expect((await phone.done).code).to.equal(0);
+    const row = await ended(before);
+    expect(row).to.include({ direction: 'outbound', disposition: 'answered', to_number: '380501234567', trunk: 'goip-ch1', operator_id: phone1User });
+    const cdr = await cdrFor(row.linked_id);
+    const out = cdr.find((c) => c.dstchannel.startsWith('PJSIP/goip-ch1'))!;
+    expect(out, JSON.stringify(cdr)).to.not.equal(undefined);
+    expect(out.disposition).to.equal('ANSWERED');
+    close(row.talk_sec, out.billsec);
+    expect((await recordingOf(row)).durationSec).to.be.greaterThan(1);
+    expect(spool()).to.deep.equal([]);
+  });
+
+  it('click-to-call to a busy callee: outbound busy', async () => {
+    const before = lastId();
+    const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
+    const callee = await ast.sippBackground({ scenario: 'phone-busy.xml', port: ast.net.gsmPort, server: true });
+    await clickToCall(phone1User, '+380501234568');
+    expect((await callee.done).code).to.equal(0);
+    const row = await ended(before);
+    phone.kill();
+    expect(row).to.include({ direction: 'outbound', disposition: 'busy', to_number: '380501234568', operator_id: phone1User, talk_sec: 0 });
+    const cdr = await cdrFor(row.linked_id);
+    expect(cdr.map((c) => c.disposition)).to.include('BUSY');
+  });
+
+  it('hold and resume from the desk phone, then a blind transfer to a colleague (REFER to 202)', async () => {
+    const before = lastId();
+    const refer = readFileSync(join(SIPP_DIR, 'refer-fragment.xml'), 'utf8');
+    const phone = await ast.sippBackground({ scenario: 'phone-hold-transfer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300', hold: '1500', refer, transfer: '202' } });
+    // The colleague is paused in the queue (so the queue does not ring them), yet takes transfers.
+    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', true, 'transfer test');
+    const colleague = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[1]!, server: true, vars: { ring: '500' } });
+    const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380503334455' }, vars: { talk: '9000' } });
+    expect(gw.code, gw.stderr).to.equal(0);
+    const row = await ended(before);
+    phone.kill();
+    expect((await colleague.done).code, 'the colleague answered the transferred caller').to.equal(0);
+    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', false);
+    const cdr = await cdrFor(row.linked_id);
+    expect(cdr.some((c) => c.dstchannel.startsWith('PJSIP/phone2') && c.disposition === 'ANSWERED'), JSON.stringify(cdr)).to.equal(true);
+    expect(row).to.include({ direction: 'inbound', disposition: 'answered', operator_id: phone1User, held: 1, transferred: 1 });
+    const transfer = queueEvents(row.linked_id).find((l) => l.event === 'BLINDTRANSFER');
+    expect(transfer?.data.slice(0, 2), 'Asterisk transferred through the operators\' context').to.deep.equal(['202', 'cb-operators']);
   });
 });

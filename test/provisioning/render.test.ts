@@ -16,7 +16,7 @@ const trace = (name: string) => parseAsteriskIni(readFileSync(`${TRACE_CONF}${na
  * configuration reference (res_pjsip, res_pjsip_outbound_registration) of Asterisk 22.
  */
 const PJSIP_DOC_OPTIONS: Record<string, string[]> = {
-  endpoint: ['outbound_auth', 'from_user', 'from_domain', 'send_pai', 'trust_id_outbound', 'force_rport', 'rewrite_contact'],
+  endpoint: ['outbound_auth', 'from_user', 'from_domain', 'send_pai', 'trust_id_outbound', 'force_rport', 'rewrite_contact', 'set_var'],
   aor: ['contact', 'qualify_frequency', 'max_contacts', 'remove_existing'],
   auth: [],
   identify: [],

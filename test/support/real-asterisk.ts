@@ -134,7 +134,7 @@ export function defaultTrunks(net: AsteriskNet): TrunkDefinition[] {
     { kind: 'sip', name: 'uplink', host: net.host, port: net.providerPort, auth: 'ip', dids: [DIDS.provider], outbound: ['+'], priority: 20 },
     {
       kind: 'gsm', name: 'goip', host: net.host, auth: 'ip', port: net.gsmPort, channels: 1,
-      dids: [DIDS.gsm1], outbound: ['0'], priority: 10, dialTimeoutSec: 30,
+      dids: [DIDS.gsm1], outbound: ['380'], priority: 10, dialTimeoutSec: 30,
     },
     {
       kind: 'analog', name: 'fxgw', host: net.host, auth: 'ip', port: net.analogPort,
@@ -437,15 +437,19 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
     },
     async sippBackground(o) {
       const source = o.scenario.startsWith('/') ? o.scenario : join(SIPP_DIR, o.scenario);
-      const vars: Record<string, string> = { ring: '300', talk: '60000', ...o.vars };
+      const vars: Record<string, string> = { ring: '300', talk: '60000', hold: '1000', refer: '', asterisk: `${net.host}:${net.sip}`, ...o.vars };
       const scenario = join(dir, `sipp-${++sippRuns}-${basename(source)}`);
-      writeFileSync(scenario, readFileSync(source, 'utf8').replace(/\{\{(\w+)\}\}/g, (all, k: string) => vars[k] ?? all));
+      let text = readFileSync(source, 'utf8');
+      // Twice: a value may itself hold {{names}} (a scenario fragment).
+      for (let i = 0; i < 2; i++) text = text.replace(/\{\{(\w+)\}\}/g, (all, k: string) => vars[k] ?? all);
+      writeFileSync(scenario, text);
       if (!existsSync(join(dir, 'tone.wav'))) {
         const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', join(dir, 'tone.wav'), 'synth', '30', 'sine', '440', 'vol', '0.3'], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`sox could not make tone.wav: ${r.stderr}`);
       }
       const media = await freeUdpRun(8);
-      const args = ['-sf', scenario, '-i', net.host, '-p', String(o.port), '-m', String(o.calls ?? 1), '-nostdin', '-mi', net.host, '-mp', String(media)];
+      // -aa: answer the qualify OPTIONS (and stray NOTIFY/INFO) Asterisk sends to gateways and phones.
+      const args = ['-sf', scenario, '-i', net.host, '-p', String(o.port), '-m', String(o.calls ?? 1), '-nostdin', '-aa', '-mi', net.host, '-mp', String(media)];
       args.push('-trace_err', '-error_file', `${scenario}.errors.log`);
       if (o.service) args.push('-s', o.service);
       for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
