@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { ensureUiBuilt, launchChromium } from '../support/browser.js';
 import { signIdentity } from '../../appliance/chat/identity.js';
 import { startChatAppliance, OperatorEvents, waitUntil, type ChatAppliance } from './support.js';
 import { customerSite, ensureWidgetBuilt, NetworkCut } from './widget-support.js';
@@ -10,15 +10,20 @@ import type { TestClient } from '../support/test-app.js';
  * The widget in real Chromium on two customer websites served from other loopback origins than
  * the appliance. The visitor's network runs through a relay the test can cut.
  */
+const PASSWORD = 'correct horse battery staple';
+
 describe('chat widget in Chromium on customer websites', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let a: ChatAppliance;
   let browser: Browser;
   let admin: TestClient;
   let operator: TestClient & { displayName: string };
   let ops: OperatorEvents;
   let visitorNet: NetworkCut;
+  let operatorNet: NetworkCut;
   let widgetBase: string;
+  let workspace: string;
+  let opPage: Page;
   const sites: { key: string; secret: string; id: number }[] = [];
   const pages: { origin: string; close(): Promise<void> }[] = [];
   const contexts: BrowserContext[] = [];
@@ -37,13 +42,28 @@ describe('chat widget in Chromium on customer websites', function () {
     await page.goto(`${origin}/`);
     return page;
   }
+  async function signIn(context: BrowserContext, username: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${workspace}/login`);
+    await page.getByTestId('language').selectOption('en');
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('#password').press('Enter');
+    await page.getByTestId('who').waitFor();
+    return page;
+  }
+  const opMessage = (text: string) => opPage.getByTestId('chat-message').filter({ hasText: text });
   const chatsOf = async (state: string) => (await operator.request('GET', `/api/v1/chats?state=${state}`)).json().items as { id: number; siteId: number; mode: string; contactId: number; visitor: { name: string | null } }[];
 
   before(async () => {
     ensureWidgetBuilt();
-    a = await startChatAppliance({ sessions: 1, sites: 2 });
+    // Every visitor here comes from 127.0.0.1: the per-IP limit on new chats is raised for the test.
+    a = await startChatAppliance({ sessions: 1, sites: 2, uiDir: ensureUiBuilt(), chatConfig: { limits: { ipStarts: { perMinute: 600, burst: 100 } } } });
     visitorNet = new NetworkCut(Number(new URL(a.url).port));
     widgetBase = await visitorNet.start();
+    // The operator's workspace reaches the appliance through a relay of its own, cut separately.
+    operatorNet = new NetworkCut(Number(new URL(a.url).port));
+    workspace = await operatorNet.start();
     // Site A on 127.0.0.1, site B on localhost, an unlisted one on 127.0.0.3: three other origins.
     const a1 = await customerSite('127.0.0.1', () => `<!doctype html><html lang="uk"><head><title>Shop A</title></head><body><h1>Shop A</h1>${snippet(0)}</body></html>`);
     const b1 = await customerSite('localhost', () => `<!doctype html><html lang="en"><head><title>Shop B</title></head><body><h1>Shop B</h1>${snippet(1)}</body></html>`);
@@ -58,7 +78,13 @@ describe('chat widget in Chromium on customer websites', function () {
       sites.push({ key: res.json().publicKey, secret: res.json().secret, id: res.json().id });
     }
     ops = await OperatorEvents.open(a.url, operator.cookie);
+    await a.createUser('operator', 'olha', PASSWORD, 'Olha Operator');
     browser = await launchChromium();
+    const opContext = await browser.newContext();
+    contexts.push(opContext);
+    opPage = await signIn(opContext, 'olha');
+    await opPage.goto(`${workspace}/chats`);
+    await opPage.getByRole('heading', { name: /Waiting/ }).waitFor();
   });
 
   after(async () => {
@@ -67,6 +93,7 @@ describe('chat widget in Chromium on customer websites', function () {
     ops?.close();
     for (const p of pages) await p.close();
     await visitorNet?.close();
+    await operatorNet?.close();
     await a?.close();
   });
 
@@ -79,7 +106,7 @@ describe('chat widget in Chromium on customer websites', function () {
     await page.close();
   });
 
-  it('lets a visitor and an operator chat: typing both ways, read receipts, a file each way, timestamps', async () => {
+  it('lets a visitor and an operator (in the workspace, another browser) chat: typing both ways, read receipts, a file each way, timestamps', async () => {
     const page = await visit(shopA);
     await page.waitForFunction(() => Boolean((window as unknown as { ContactboxChat?: unknown }).ContactboxChat));
     await shadow(page, 'button.cb-launch').click();
@@ -87,46 +114,47 @@ describe('chat widget in Chromium on customer websites', function () {
     await shadow(page, '.cb-prechat button[type=submit]').click();
     await shadow(page, '.cb-compose textarea').fill('Добрий день! <b>not bold</b>');
     await shadow(page, '.cb-compose button.cb-send').click();
-    await waitUntil(async () => (await chatsOf('waiting')).length === 1, 'a waiting chat');
-    const [chat] = await chatsOf('waiting');
-    expect(chat!.visitor.name).to.equal('Olena');
-    // Visitor text is shown as text.
+    // Visitor text is shown as text on both sides.
     expect(await shadow(page, '.cb-m.cb-visitor .cb-text').first().textContent()).to.equal('Добрий день! <b>not bold</b>');
     expect(await shadow(page, '.cb-m b').count()).to.equal(0);
 
-    expect((await operator.request('POST', `/api/v1/chats/${chat!.id}/accept`)).statusCode).to.equal(200);
-    await shadow(page, `.cb-status:has-text("${operator.displayName}")`).waitFor();
-    await operator.request('POST', `/api/v1/chats/${chat!.id}/typing`, { on: true });
+    const row = opPage.getByTestId('chat-list-waiting').locator('a', { hasText: 'Olena' });
+    await row.waitFor();
+    await row.click();
+    await opMessage('<b>not bold</b>').waitFor();
+    expect(await opPage.locator('.chat-log b').count()).to.equal(0);
+    await opPage.getByRole('button', { name: 'Accept' }).click();
+    await shadow(page, '.cb-status:has-text("Olha Operator")').waitFor();
+
+    const composer = opPage.getByLabel('Write to the visitor…');
+    await composer.pressSequentially('Вітаю');
     await shadow(page, '.cb-typing:has-text("пише")').waitFor();
-    await operator.request('POST', `/api/v1/chats/${chat!.id}/messages`, { text: 'Вітаю, Олено!' });
+    await composer.pressSequentially(', Олено!');
+    await composer.press('Enter');
     await shadow(page, '.cb-m.cb-operator:has-text("Вітаю, Олено!")').waitFor();
-    expect(await shadow(page, '.cb-m.cb-operator .cb-meta').first().textContent()).to.match(/\d{1,2}:\d{2}/);
-    // The visitor's panel is open, so the operator's message is read: the operator is told.
-    await ops.waitFor((e) => e.type === 'chat.read' && (e.data as { visitorReadSeq: number }).visitorReadSeq >= 2, 'visitor read receipt');
+    expect(await shadow(page, '.cb-m.cb-operator .cb-meta').first().textContent()).to.match(/Olha Operator · \d{1,2}:\d{2}/);
+    // The visitor's panel is open, so the message is read, and the operator sees that.
+    await opMessage('Вітаю, Олено!').locator('.chat-read').waitFor();
     // The visitor types; the operator sees it.
     await shadow(page, '.cb-compose textarea').pressSequentially('Ще');
-    await ops.waitFor((e) => e.type === 'chat.typing' && (e.data as { on: boolean }).on === true, 'visitor typing');
-    // The operator reads; the visitor's message shows as read.
-    await operator.request('POST', `/api/v1/chats/${chat!.id}/read`, { seq: 2 });
+    await opPage.getByTestId('chat-typing').filter({ hasText: 'The visitor is typing' }).waitFor();
+    // The operator has the chat open, so the visitor's message shows as read.
     await shadow(page, '.cb-m.cb-visitor.cb-read').first().waitFor();
 
     // A file from the visitor: stored content-addressed, served only as a download.
     await shadow(page, 'input.cb-file').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test invoice') });
-    await waitUntil(async () => ((await operator.request('GET', `/api/v1/chats/${chat!.id}/messages`)).json().items as { file: unknown }[]).some((m) => m.file), 'file message');
-    const withFile = ((await operator.request('GET', `/api/v1/chats/${chat!.id}/messages`)).json().items as { file: { id: string; name: string } | null }[]).find((m) => m.file)!;
-    expect(withFile.file!.name).to.equal('invoice.pdf');
+    const link = opPage.locator('a.chat-file', { hasText: 'invoice.pdf' });
+    await link.waitFor();
+    const [opDownload] = await Promise.all([opPage.waitForEvent('download'), link.click()]);
+    expect(opDownload.suggestedFilename()).to.equal('invoice.pdf');
+    const [chat] = await chatsOf('active');
+    const withFile = ((await operator.request('GET', `/api/v1/chats/${chat!.id}/messages`)).json().items as { file: { id: string } | null }[]).find((m) => m.file)!;
     const got = await operator.request('GET', `/api/v1/chats/${chat!.id}/files/${withFile.file!.id}`);
     expect(got.headers['content-disposition']).to.match(/^attachment;/);
     expect(got.headers['content-type']).to.equal('application/octet-stream');
     expect(got.body).to.equal('%PDF-1.4 test invoice');
     // A file from the operator reaches the visitor, who downloads it.
-    const up = await a.app.inject({
-      method: 'POST',
-      url: `/api/v1/chats/${chat!.id}/files?name=price.txt`,
-      headers: { cookie: operator.cookie, 'x-csrf-token': operator.csrfToken, 'content-type': 'text/plain' },
-      payload: 'prices: 10 UAH',
-    });
-    expect(up.statusCode, up.body).to.equal(201);
+    await opPage.getByTestId('chat-file').setInputFiles({ name: 'price.txt', mimeType: 'text/plain', buffer: Buffer.from('prices: 10 UAH') });
     const button = shadow(page, 'button.cb-download:has-text("price.txt")');
     await button.waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
@@ -149,7 +177,9 @@ describe('chat widget in Chromium on customer websites', function () {
     visitorNet.cut();
     visitorNet.swallow = false;
     // While the visitor is cut off, the operator writes.
-    await operator.request('POST', `/api/v1/chats/${chat!.id}/messages`, { text: 'Поки вас не було' });
+    const composer = opPage.getByLabel('Write to the visitor…');
+    await composer.fill('Поки вас не було');
+    await composer.press('Enter');
     await shadow(page, '.cb-m.cb-operator:has-text("Поки вас не було")').waitFor();
     // And the visitor writes during a second cut.
     visitorNet.cut();
@@ -163,6 +193,29 @@ describe('chat widget in Chromium on customer websites', function () {
     expect(shown.filter((t) => t.includes('Перше після обриву'))).to.have.length(1);
     expect(shown.filter((t) => t.includes('Поки вас не було'))).to.have.length(1);
     expect(await shadow(page, '.cb-m').count()).to.equal(before + 3);
+  });
+
+  it('loses or doubles nothing when the operator\'s network is cut mid-conversation', async () => {
+    const page = contexts.flatMap((c) => c.pages()).find((p) => p.url().startsWith(shopA))!;
+    await opMessage('Друге').waitFor();
+    operatorNet.cut();
+    await shadow(page, '.cb-compose textarea').fill('Поки оператора не було 1');
+    await shadow(page, '.cb-compose button.cb-send').click();
+    await shadow(page, '.cb-compose textarea').fill('Поки оператора не було 2');
+    await shadow(page, '.cb-compose button.cb-send').click();
+    await shadow(page, '.cb-m.cb-visitor[data-seq]:has-text("не було 2")').waitFor();
+    // The workspace reconnects by itself and fetches what came meanwhile, once.
+    await opMessage('Поки оператора не було 2').waitFor({ timeout: 30_000 });
+    await opMessage('Поки оператора не було 1').waitFor();
+    const seqs = await opPage.getByTestId('chat-message').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    expect(new Set(seqs).size).to.equal(seqs.length);
+    expect(seqs).to.deep.equal([...seqs].sort((x, y) => x - y));
+    expect(await opMessage('Поки оператора не було 1').count()).to.equal(1);
+    // And the operator can still write.
+    const composer = opPage.getByLabel('Write to the visitor…');
+    await composer.fill('Я тут');
+    await composer.press('Enter');
+    await shadow(page, '.cb-m.cb-operator:has-text("Я тут")').waitFor();
   });
 
   it('at the licence limit a second site\'s visitor waits with a position and is served when the dialog ends', async () => {
@@ -203,6 +256,39 @@ describe('chat widget in Chromium on customer websites', function () {
     }
     expect(contactIds[0]).to.be.a('number');
     expect(contactIds[1]).to.equal(contactIds[0]);
+  });
+
+  it('after hours lets the visitor leave a message that appears in the workspace', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const patched = await admin.request('PATCH', `/api/v1/sites/${sites[1]!.id}`, { settings: { holidays: [today], texts: { en: { offline: 'Closed today — leave us a note.' } } } });
+    expect(patched.statusCode, patched.body).to.equal(200);
+    const page = await visit(shopB);
+    await shadow(page, 'button.cb-launch').click();
+    await shadow(page, '.cb-offline:has-text("Closed today — leave us a note.")').waitFor();
+    await shadow(page, '.cb-offline input[name=name]').fill('Night Owl');
+    await shadow(page, '.cb-offline input[name=email]').fill('owl@example.com');
+    await shadow(page, '.cb-offline textarea[name=message]').fill('Please call me back tomorrow morning');
+    await shadow(page, '.cb-offline button[type=submit]').click();
+    await shadow(page, '.cb-status:has-text("answer by e-mail")').waitFor();
+    const row = opPage.getByTestId('chat-list-waiting').locator('a', { hasText: 'Night Owl' });
+    await row.waitFor();
+    expect(await row.textContent()).to.contain('Left message');
+    await row.click();
+    await opMessage('Please call me back tomorrow morning').waitFor();
+    await opPage.getByRole('button', { name: 'Answer by e-mail' }).first().waitFor();
+  });
+
+  it('shows an intern masked numbers and addresses in the chat screen', async () => {
+    await a.createUser('intern', 'ivan', PASSWORD, 'Ivan Intern');
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const internPage = await signIn(ctx, 'ivan');
+    const chat = (await chatsOf('waiting')).find((c) => c.visitor.name === 'Night Owl')!;
+    await internPage.goto(`${workspace}/chats/${chat.id}`);
+    await internPage.getByTestId('chat-message').first().waitFor();
+    const details = await internPage.getByTestId('chat-visitor-details').textContent();
+    expect(details).to.contain('o***@example.com').and.not.contain('owl@example.com');
+    await internPage.close();
   });
 
   it('makes no request to anyone but the customer\'s site and the appliance', () => {

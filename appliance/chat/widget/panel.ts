@@ -435,8 +435,10 @@ function createPanel(ctx: WidgetContext): PanelApi {
           if (f.mode === 'message' && view === 'offline') {
             setView('left');
           } else if (view !== 'left') setView('chat');
-          status.textContent =
-            f.state === 'waiting' && f.mode === 'live' ? t(f.atLimit ? 'atLimit' : 'waiting', { n: f.position as number }) : f.operator ? t('joined', { name: String(f.operator) }) : '';
+          if (view !== 'left') {
+            status.textContent =
+              f.state === 'waiting' && f.mode === 'live' ? t(f.atLimit ? 'atLimit' : 'waiting', { n: f.position as number }) : f.operator ? t('joined', { name: String(f.operator) }) : '';
+          }
         }
         if (wasNull || f.state !== 'closed') flush();
         ctx.emit('state', { state: f.state, mode: f.mode, position: f.position, atLimit: f.atLimit, operator: f.operator });

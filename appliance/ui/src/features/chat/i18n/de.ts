@@ -1,0 +1,37 @@
+import type en from './en.js';
+import type { MessagesLike } from '../../../i18n/index.js';
+
+const de: MessagesLike<typeof en> = {
+  "chat.nav": "Chats",
+  "chat.title": "Website-Chats",
+  "chat.waiting": "Wartend",
+  "chat.active": "Laufend",
+  "chat.empty": "Hier gibt es keine Chats",
+  "chat.emptyHint": "Besucher, die auf Ihren Websites schreiben, erscheinen hier.",
+  "chat.select": "Wählen Sie links einen Chat.",
+  "chat.accept": "Annehmen",
+  "chat.close": "Chat beenden",
+  "chat.send": "Senden",
+  "chat.noteToggle": "Interne Notiz",
+  "chat.placeholder": "An den Besucher schreiben…",
+  "chat.notePlaceholder": "Eine Notiz für Kollegen (der Besucher sieht sie nie)…",
+  "chat.attach": "Datei senden",
+  "chat.replyByEmail": "Per E-Mail antworten",
+  "chat.replyPlaceholder": "Ihre Antwort, per E-Mail an den Besucher…",
+  "chat.typing": "Der Besucher schreibt…",
+  "chat.read": "Gelesen",
+  "chat.verified": "Geprüft",
+  "chat.position": "Nr. {n} in der Warteschlange",
+  "chat.waitedSince": "seit {time}",
+  "chat.leftMessage": "Hinterlassene Nachricht",
+  "chat.canned": "Textbausteine",
+  "chat.contact": "Kontaktkarte",
+  "chat.ended": "Dieser Chat ist beendet.",
+  "chat.download": "{name} herunterladen",
+  "chat.note": "Notiz",
+  "chat.you": "Sie",
+  "chat.visitor": "Besucher",
+  "chat.offline": "Verbindung wird wiederhergestellt…",
+  "chat.rating": "Bewertung: {score}/5",
+};
+export default de;

@@ -1,0 +1,37 @@
+import type en from './en.js';
+import type { MessagesLike } from '../../../i18n/index.js';
+
+const es: MessagesLike<typeof en> = {
+  "chat.nav": "Chats",
+  "chat.title": "Chats de los sitios web",
+  "chat.waiting": "En espera",
+  "chat.active": "En curso",
+  "chat.empty": "No hay chats aquí",
+  "chat.emptyHint": "Aquí aparecen los visitantes que escriben en sus sitios.",
+  "chat.select": "Elija un chat a la izquierda.",
+  "chat.accept": "Aceptar",
+  "chat.close": "Terminar chat",
+  "chat.send": "Enviar",
+  "chat.noteToggle": "Nota interna",
+  "chat.placeholder": "Escriba al visitante…",
+  "chat.notePlaceholder": "Una nota para los compañeros (el visitante nunca la ve)…",
+  "chat.attach": "Enviar un archivo",
+  "chat.replyByEmail": "Responder por correo",
+  "chat.replyPlaceholder": "Su respuesta, enviada por correo al visitante…",
+  "chat.typing": "El visitante está escribiendo…",
+  "chat.read": "Leído",
+  "chat.verified": "Verificado",
+  "chat.position": "N.º {n} en la cola",
+  "chat.waitedSince": "desde las {time}",
+  "chat.leftMessage": "Mensaje dejado",
+  "chat.canned": "Respuestas predefinidas",
+  "chat.contact": "Ficha de contacto",
+  "chat.ended": "Este chat ha terminado.",
+  "chat.download": "Descargar {name}",
+  "chat.note": "Nota",
+  "chat.you": "Usted",
+  "chat.visitor": "Visitante",
+  "chat.offline": "Reconectando…",
+  "chat.rating": "Valoración: {score}/5",
+};
+export default es;

@@ -1,0 +1,37 @@
+import type en from './en.js';
+import type { MessagesLike } from '../../../i18n/index.js';
+
+const fr: MessagesLike<typeof en> = {
+  "chat.nav": "Chats",
+  "chat.title": "Chats des sites web",
+  "chat.waiting": "En attente",
+  "chat.active": "En cours",
+  "chat.empty": "Aucun chat ici",
+  "chat.emptyHint": "Les visiteurs qui écrivent sur vos sites apparaissent ici.",
+  "chat.select": "Choisissez un chat à gauche.",
+  "chat.accept": "Accepter",
+  "chat.close": "Terminer le chat",
+  "chat.send": "Envoyer",
+  "chat.noteToggle": "Note interne",
+  "chat.placeholder": "Écrivez au visiteur…",
+  "chat.notePlaceholder": "Une note pour les collègues (le visiteur ne la voit jamais)…",
+  "chat.attach": "Envoyer un fichier",
+  "chat.replyByEmail": "Répondre par e-mail",
+  "chat.replyPlaceholder": "Votre réponse, envoyée par e-mail au visiteur…",
+  "chat.typing": "Le visiteur écrit…",
+  "chat.read": "Lu",
+  "chat.verified": "Vérifié",
+  "chat.position": "N° {n} dans la file",
+  "chat.waitedSince": "depuis {time}",
+  "chat.leftMessage": "Message laissé",
+  "chat.canned": "Réponses types",
+  "chat.contact": "Fiche contact",
+  "chat.ended": "Ce chat est terminé.",
+  "chat.download": "Télécharger {name}",
+  "chat.note": "Note",
+  "chat.you": "Vous",
+  "chat.visitor": "Visiteur",
+  "chat.offline": "Reconnexion…",
+  "chat.rating": "Note : {score}/5",
+};
+export default fr;

@@ -1,0 +1,37 @@
+import type en from './en.js';
+import type { MessagesLike } from '../../../i18n/index.js';
+
+const pt: MessagesLike<typeof en> = {
+  "chat.nav": "Conversas",
+  "chat.title": "Conversas dos sites",
+  "chat.waiting": "Em espera",
+  "chat.active": "Em curso",
+  "chat.empty": "Não há conversas aqui",
+  "chat.emptyHint": "Aqui aparecem os visitantes que escrevem nos seus sites.",
+  "chat.select": "Escolha uma conversa à esquerda.",
+  "chat.accept": "Aceitar",
+  "chat.close": "Terminar conversa",
+  "chat.send": "Enviar",
+  "chat.noteToggle": "Nota interna",
+  "chat.placeholder": "Escreva ao visitante…",
+  "chat.notePlaceholder": "Uma nota para os colegas (o visitante nunca a vê)…",
+  "chat.attach": "Enviar um ficheiro",
+  "chat.replyByEmail": "Responder por e-mail",
+  "chat.replyPlaceholder": "A sua resposta, enviada por e-mail ao visitante…",
+  "chat.typing": "O visitante está a escrever…",
+  "chat.read": "Lida",
+  "chat.verified": "Verificado",
+  "chat.position": "N.º {n} na fila",
+  "chat.waitedSince": "desde as {time}",
+  "chat.leftMessage": "Mensagem deixada",
+  "chat.canned": "Respostas prontas",
+  "chat.contact": "Ficha do contacto",
+  "chat.ended": "Esta conversa terminou.",
+  "chat.download": "Transferir {name}",
+  "chat.note": "Nota",
+  "chat.you": "Você",
+  "chat.visitor": "Visitante",
+  "chat.offline": "A restabelecer a ligação…",
+  "chat.rating": "Avaliação: {score}/5",
+};
+export default pt;

@@ -1,0 +1,37 @@
+import type en from './en.js';
+import type { MessagesLike } from '../../../i18n/index.js';
+
+const ru: MessagesLike<typeof en> = {
+  "chat.nav": "Чаты",
+  "chat.title": "Чаты с сайтов",
+  "chat.waiting": "Ждут",
+  "chat.active": "Идут",
+  "chat.empty": "Здесь чатов нет",
+  "chat.emptyHint": "Здесь появляются посетители, которые пишут на ваших сайтах.",
+  "chat.select": "Выберите чат слева.",
+  "chat.accept": "Принять",
+  "chat.close": "Завершить чат",
+  "chat.send": "Отправить",
+  "chat.noteToggle": "Внутренняя заметка",
+  "chat.placeholder": "Напишите посетителю…",
+  "chat.notePlaceholder": "Заметка для коллег (посетитель её не видит)…",
+  "chat.attach": "Отправить файл",
+  "chat.replyByEmail": "Ответить письмом",
+  "chat.replyPlaceholder": "Ваш ответ, который посетитель получит письмом…",
+  "chat.typing": "Посетитель печатает…",
+  "chat.read": "Прочитано",
+  "chat.verified": "Проверено",
+  "chat.position": "№ {n} в очереди",
+  "chat.waitedSince": "с {time}",
+  "chat.leftMessage": "Оставленное сообщение",
+  "chat.canned": "Шаблоны ответов",
+  "chat.contact": "Карточка контакта",
+  "chat.ended": "Чат завершён.",
+  "chat.download": "Скачать {name}",
+  "chat.note": "Заметка",
+  "chat.you": "Вы",
+  "chat.visitor": "Посетитель",
+  "chat.offline": "Восстанавливаем соединение…",
+  "chat.rating": "Оценка: {score}/5",
+};
+export default ru;

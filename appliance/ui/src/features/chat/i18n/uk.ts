@@ -1,0 +1,37 @@
+import type en from './en.js';
+import type { MessagesLike } from '../../../i18n/index.js';
+
+const uk: MessagesLike<typeof en> = {
+  "chat.nav": "Чати",
+  "chat.title": "Чати з сайтів",
+  "chat.waiting": "Чекають",
+  "chat.active": "Тривають",
+  "chat.empty": "Тут чатів немає",
+  "chat.emptyHint": "Тут з’являються відвідувачі, які пишуть на ваших сайтах.",
+  "chat.select": "Оберіть чат ліворуч.",
+  "chat.accept": "Прийняти",
+  "chat.close": "Завершити чат",
+  "chat.send": "Надіслати",
+  "chat.noteToggle": "Внутрішня нотатка",
+  "chat.placeholder": "Напишіть відвідувачу…",
+  "chat.notePlaceholder": "Нотатка для колег (відвідувач її не бачить)…",
+  "chat.attach": "Надіслати файл",
+  "chat.replyByEmail": "Відповісти листом",
+  "chat.replyPlaceholder": "Ваша відповідь, яку відвідувач отримає листом…",
+  "chat.typing": "Відвідувач пише…",
+  "chat.read": "Прочитано",
+  "chat.verified": "Перевірено",
+  "chat.position": "№ {n} у черзі",
+  "chat.waitedSince": "з {time}",
+  "chat.leftMessage": "Залишене повідомлення",
+  "chat.canned": "Шаблони відповідей",
+  "chat.contact": "Картка контакту",
+  "chat.ended": "Чат завершено.",
+  "chat.download": "Завантажити {name}",
+  "chat.note": "Нотатка",
+  "chat.you": "Ви",
+  "chat.visitor": "Відвідувач",
+  "chat.offline": "Відновлюємо з’єднання…",
+  "chat.rating": "Оцінка: {score}/5",
+};
+export default uk;
