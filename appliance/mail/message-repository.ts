@@ -161,6 +161,20 @@ export class MessageRepository {
     return row ? this.hydrate([row])[0]! : null;
   }
 
+  /** Where a message's raw file is, and whether it has an HTML part. */
+  rawFile(id: number): { rawPath: string; hasHtml: boolean } | null {
+    const row = this.db.prepare('SELECT raw_path AS rawPath, has_html AS hasHtml FROM mail_messages WHERE id = ?').get(id) as { rawPath: string; hasHtml: number } | undefined;
+    return row ? { rawPath: row.rawPath, hasHtml: row.hasHtml === 1 } : null;
+  }
+
+  /** The stored file of a message's attachment (0-based, in the order the message lists them). */
+  attachmentFile(messageId: number, index: number): { name: string; contentType: string; bytes: number; path: string } | null {
+    const row = this.db
+      .prepare('SELECT name, content_type AS contentType, bytes, path FROM mail_attachments WHERE message_id = ? ORDER BY id LIMIT 1 OFFSET ?')
+      .get(messageId, index) as { name: string; contentType: string; bytes: number; path: string } | undefined;
+    return row ?? null;
+  }
+
   /** The mailboxes that saw or sent a message. */
   mailboxesOf(id: number): number[] {
     return (

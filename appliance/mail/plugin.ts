@@ -194,7 +194,7 @@ export const mailPlugin = fp(
     await app.register(async (scope) => {
       await mailboxRoutes(scope, { service, access, mailboxes, autoStart: settings.autoStart, leadPolicy, isActive });
       await messageRoutes(scope, {
-        messages, access, send, masking,
+        messages, access, send, masking, dataDir,
         resolveContact: (id) => (app.hasDecorator('contacts') ? app.contacts.get(id)?.id ?? id : id),
       });
       await routingRoutes(scope, {

@@ -61,8 +61,13 @@ export const softphonePlugin = fp(
       for (const user of active) if (eligible(user.role)) phones.issue(user.id);
     });
 
+    // With telephony off (`telephony.mode: none`) and no SIP server named for the softphone there is
+    // nothing to register with: say so instead of handing out credentials for a socket that fails.
+    const telephony = (app.deps.config as { telephony?: { mode?: string } }).telephony;
+    const phoneOff = (telephony?.mode ?? 'none') === 'none' && !(app.deps.config as { softphone?: { asteriskWsUrl?: string } }).softphone?.asteriskWsUrl;
     const phoneFor = (user: { id: number; role: string }) => {
       if (!(settings.roles as readonly string[]).includes(user.role)) throw new AppError('PHONE_NOT_AVAILABLE', { role: user.role });
+      if (phoneOff) throw new AppError('PHONE_TELEPHONY_OFF');
       return phones.issue(user.id);
     };
 

@@ -87,6 +87,18 @@ describe('softphone: issued SIP credentials and the SIP WebSocket proxy', () => 
     expect(anon.statusCode).to.equal(401);
   });
 
+  it('says the phone is off, in the user’s language, when telephony is not configured and no SIP server is named', async () => {
+    const bare = await buildTestApp({});
+    try {
+      const op = await bare.userClient('operator');
+      const res = await op.request('GET', '/api/v1/me/phone', undefined, { 'accept-language': 'uk' });
+      expect(res.statusCode, res.body).to.equal(409);
+      expect(res.json().error).to.deep.equal({ code: 'PHONE_TELEPHONY_OFF', message: 'Телефонію на цьому сервері не налаштовано, тому телефон вимкнено.' });
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('refuses the WebSocket without a session, and closes it for a user with no phone issued', async () => {
     // (Checked with inject: a refused upgrade's socket lingers in the WebSocket plugin and would hold app.close.)
     const status = (await t.app.inject({ method: 'GET', url: '/api/v1/sip', headers: { 'sec-websocket-protocol': 'sip' } })).statusCode;

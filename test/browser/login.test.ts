@@ -78,7 +78,7 @@ describe('browser: login page and shell (headless Chromium)', function () {
     // A reload keeps the session (cookie) and gets the CSRF token again from GET /api/v1/me.
     await page.reload();
     await who.waitFor();
-    await page.locator('.live.online').waitFor({ timeout: 10_000 });
+    await page.locator('.live.online').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('shell-after-login') });
 
     const logoutRequest = page.waitForRequest((r: Request) => r.url().endsWith('/api/v1/auth/logout'));

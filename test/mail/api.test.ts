@@ -304,4 +304,45 @@ describe('mail API: FAQ routing, delegation and revert, replies, masking for int
     expect(sync.statusCode).to.equal(422);
     expect((await admin.request('GET', `/api/v1/mailboxes/${id}`)).json()).to.include({ state: 'error', error: 'the folder "Inbx" does not exist on the IMAP server' });
   });
+  it('serves a message’s HTML part for sanitising in the browser and its attachments as downloads; masked viewers get neither', async () => {
+    const boundary = 'b-' + Date.now();
+    const raw = Buffer.from(
+      [
+        'From: Acme Boss <boss@acme.test>', 'To: sales@corp.test', 'Subject: Invoice attached', `Message-ID: <html-${Date.now()}@acme.test>`,
+        `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${boundary}"`, '',
+        `--${boundary}`, 'Content-Type: multipart/alternative; boundary="alt"', '',
+        '--alt', 'Content-Type: text/plain; charset=utf-8', '', 'Please see the invoice.', '',
+        '--alt', 'Content-Type: text/html; charset=utf-8', '', '<p>Please see the <b>invoice</b>.<img src="https://tracker.example/p.gif"></p><script>alert(1)</script>', '',
+        '--alt--', '',
+        `--${boundary}`, 'Content-Type: application/pdf; name="invoice.pdf"', 'Content-Disposition: attachment; filename="invoice.pdf"', 'Content-Transfer-Encoding: base64', '',
+        Buffer.from('%PDF-1.4 test invoice').toString('base64'), '',
+        `--${boundary}--`, '',
+      ].join(CRLF),
+    );
+    await deliver(raw);
+    const message = await latest(admin);
+    const html = await admin.request('GET', `/api/v1/messages/${message.id}/html`);
+    expect(html.statusCode, html.body).to.equal(200);
+    expect(html.json().masked).to.equal(false);
+    expect(html.json().html).to.include('<b>invoice</b>');
+    const file = await admin.request('GET', `/api/v1/messages/${message.id}/attachments/0`);
+    expect(file.statusCode, file.body).to.equal(200);
+    expect(file.headers['content-disposition']).to.match(/^attachment; filename\*=UTF-8''invoice\.pdf$/);
+    expect(file.headers['content-type']).to.equal('application/octet-stream');
+    expect(file.body).to.equal('%PDF-1.4 test invoice');
+    const missing = await admin.request('GET', `/api/v1/messages/${message.id}/attachments/5`);
+    expect(missing.statusCode).to.equal(404);
+    expect(missing.json().error.code).to.equal('ATTACHMENT_NOT_FOUND');
+
+    // Delegated to the intern or not, masked viewers read the masked text only.
+    const internHtml = await intern.request('GET', `/api/v1/messages/${message.id}/html`);
+    if (internHtml.statusCode === 200) {
+      expect(internHtml.json()).to.deep.equal({ html: null, masked: true });
+      const internFile = await intern.request('GET', `/api/v1/messages/${message.id}/attachments/0`);
+      expect(internFile.statusCode).to.equal(403);
+      expect(internFile.json().error.code).to.equal('MAIL_ATTACHMENT_MASKED');
+    } else {
+      expect(internHtml.statusCode).to.equal(404);
+    }
+  });
 });

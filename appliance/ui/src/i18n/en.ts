@@ -212,6 +212,17 @@ export const en = {
   'shortcut.hold': "Hold or resume",
   'shortcut.mute': "Mute or unmute",
   'shortcut.list': "Move through a list",
+  'phone.state.unreachable': "The telephony server cannot be reached. Trying again at {time}.",
+  'phone.reconnect': "Reconnect now",
+  'timeline.older': "Show older entries",
+  'timeline.shown': "{count, plural, one {# entry shown} other {# entries shown}}",
+  'contact.duplicate': "{count, plural, one {A contact with this phone or e-mail already exists:} other {# contacts with this phone or e-mail already exist:}}",
+  'contact.duplicateConfirm': "Open it, or press “Add contact” again to save a second one anyway.",
+  'incoming.choose': "{count, plural, one {# contact has this number; choose one:} other {# contacts have this number; choose one:}}",
+  'sla.title': "Customer waiting for",
+  'sla.minutes': "{minutes} min",
+  'sla.hours': "{hours} h {minutes} min",
+  'sla.days': "{days, plural, one {# day} other {# days}}",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

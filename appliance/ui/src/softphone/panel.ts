@@ -2,6 +2,7 @@ import { h, option, replace } from '../dom.js';
 import type { Ctx } from '../context.js';
 import type { Contact } from '../views/contact.js';
 import type { Softphone, CallInfo } from './phone.js';
+import { describeError } from '../ui/errors.js';
 
 export interface PhoneHandle {
   element: HTMLElement;
@@ -38,7 +39,9 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
     }
     switch (reg.kind) {
       case 'none':
-        return { state: 'none', text: t('phone.none') };
+        return { state: 'none', text: reg.error ? describeError(reg.error, t) : t('phone.none') };
+      case 'unreachable':
+        return { state: 'unreachable', text: t('phone.state.unreachable', { time: new Intl.DateTimeFormat(ctx.i18n.language, { timeStyle: 'medium' }).format(reg.retryAt) }) };
       case 'connecting':
         return { state: 'connecting', text: t('phone.state.connecting') };
       case 'registered':
@@ -49,6 +52,16 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
         return { state: 'disconnected', text: t('phone.state.disconnected') };
     }
   };
+
+  // Made once, so a state change (reconnecting, a call ending) never wipes a half-typed number.
+  const number = h('input', { id: 'phone-number', type: 'tel', autocomplete: 'off', maxlength: 40, 'data-testid': 'phone-number' });
+  const dialButton = h('button', { type: 'submit', class: 'primary' }, t('phone.dial'));
+  const dialForm = h('form', { class: 'dial' }, h('div', { class: 'field' }, h('label', { for: 'phone-number' }, t('phone.number')), number), dialButton);
+  dialForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (number.value.trim()) phone.dial(number.value.trim());
+  });
+  const reconnect = h('button', { type: 'button', 'data-testid': 'phone-reconnect', onclick: () => phone.reconnect() }, t('phone.reconnect'));
 
   const render = () => {
     if (phone.call) failure.hidden = true;
@@ -68,18 +81,8 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
     const micField = h('div', { class: 'field' }, h('label', { for: 'phone-mic' }, t('phone.microphone')), mic);
 
     if (!call) {
-      const number = h('input', { id: 'phone-number', type: 'tel', autocomplete: 'off', maxlength: 40, 'data-testid': 'phone-number' });
-      const form = h(
-        'form',
-        { class: 'dial' },
-        h('div', { class: 'field' }, h('label', { for: 'phone-number' }, t('phone.number')), number),
-        h('button', { type: 'submit', class: 'primary', disabled: phone.registration.kind !== 'registered' }, t('phone.dial')),
-      );
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        if (number.value.trim()) phone.dial(number.value.trim());
-      });
-      return replace(body, status, denied, form, micField);
+      dialButton.disabled = phone.registration.kind !== 'registered';
+      return replace(body, status, phone.registration.kind === 'unreachable' ? reconnect : null, denied, dialForm, micField);
     }
 
     const controls = h('div', { class: 'phone-controls' });
@@ -129,11 +132,13 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
     element,
     phone,
     dialContact(contact: Contact) {
-      if (!contact.masked && contact.phones[0]) return phone.dial(contact.phones[0]);
+      // From this browser when its phone is ready; otherwise the server places the call (and says
+      // clearly why it cannot, e.g. telephony not configured) instead of a microphone error.
+      if (!contact.masked && contact.phones[0] && phone.ready) return phone.dial(contact.phones[0]);
       // A masked user never holds the number: the server places the call by contact id
       // (click-to-call rings this user's phone first, then the customer).
       ctx.api.post('/api/v1/calls', { contactId: contact.id }).catch((err: unknown) => {
-        failure.textContent = err instanceof Error ? err.message : t('error.network');
+        failure.textContent = describeError(err, t);
         failure.hidden = false;
       });
     },

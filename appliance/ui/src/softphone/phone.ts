@@ -14,7 +14,10 @@ export interface PhoneCredentials {
 }
 
 export type Registration =
-  | { kind: 'none'; reason: string }
+  /** No phone: the server said why (`error`, an ApiError in the user's language) or the network failed. */
+  | { kind: 'none'; reason: string; error?: unknown }
+  /** The appliance could not reach the telephony server; the next try is at `retryAt` (ms). */
+  | { kind: 'unreachable'; retryAt: number }
   | { kind: 'disconnected' }
   | { kind: 'connecting' }
   | { kind: 'registered' }
@@ -54,6 +57,10 @@ export class Softphone {
   private readonly listeners = new Set<() => void>();
   private readonly incomingListeners = new Set<(call: CallInfo) => void>();
   private readonly ringer = new Ringer();
+  /** Back-off between reconnects when the appliance closes the SIP socket because telephony is down. */
+  private retryMs = 5000;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
   readonly remoteAudio: HTMLAudioElement;
 
   constructor(
@@ -93,12 +100,18 @@ export class Softphone {
     try {
       this.credentials = await this.api.get<PhoneCredentials>('/api/v1/me/phone');
     } catch (err) {
-      this.registration = { kind: 'none', reason: err instanceof Error ? err.message : String(err) };
+      this.registration = { kind: 'none', reason: err instanceof Error ? err.message : String(err), error: err };
       this.changed();
       return;
     }
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped || !this.credentials) return;
     // JsSIP is big; it loads only when a phone is actually used.
     const { default: JsSIP } = await import('jssip');
+    if (this.stopped) return;
     const c = this.credentials;
     const socket = new JsSIP.WebSocketInterface(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${c.wsPath}`);
     const ua = new JsSIP.UA({
@@ -117,8 +130,16 @@ export class Softphone {
     this.ua = ua;
     this.registration = { kind: 'connecting' };
     ua.on('connecting', () => this.setRegistration({ kind: 'connecting' }));
-    ua.on('disconnected', () => this.setRegistration({ kind: 'disconnected' }));
-    ua.on('registered', () => this.setRegistration({ kind: 'registered' }));
+    ua.on('disconnected', (e: { code?: number }) => {
+      // 1011: the appliance reached no telephony server (Asterisk down or not configured). JsSIP
+      // would reconnect every ~2 s because the socket itself opened; back off instead (5 s … 2 min).
+      if (e?.code === 1011 && !this.session) return this.backOff(ua);
+      this.setRegistration({ kind: 'disconnected' });
+    });
+    ua.on('registered', () => {
+      this.retryMs = 5000;
+      this.setRegistration({ kind: 'registered' });
+    });
     ua.on('unregistered', () => this.setRegistration({ kind: 'disconnected' }));
     ua.on('registrationFailed', (e: { cause?: string }) => this.setRegistration({ kind: 'failed', reason: String(e.cause ?? 'unknown') }));
     ua.on('newRTCSession', (e: { originator: string; session: RTCSession }) => this.adopt(e.session, e.originator === 'remote'));
@@ -168,7 +189,32 @@ export class Softphone {
     this.session.sendDTMF(tone, { transportType: 'RFC2833' as unknown as undefined });
   }
 
+  private backOff(ua: UA): void {
+    if (this.ua !== ua) return;
+    ua.stop();
+    this.ua = null;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, 120_000);
+    this.setRegistration({ kind: 'unreachable', retryAt: Date.now() + delay });
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  /** Try again now (the operator pressed "Reconnect"). */
+  reconnect(): void {
+    if (this.registration.kind !== 'unreachable') return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryMs = 5000;
+    void this.connect();
+  }
+
+  /** True when calls can be placed from this browser. */
+  get ready(): boolean {
+    return this.registration.kind === 'registered';
+  }
+
   stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.ringer.dispose();
     try {
       this.session?.terminate();

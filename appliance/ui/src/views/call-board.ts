@@ -4,6 +4,7 @@ import type { LiveMessage } from '../live.js';
 import type { PhoneHandle } from '../softphone/panel.js';
 import type { CallInfo } from '../softphone/phone.js';
 import type { Contact } from './contact.js';
+import { listKeys } from '../ui/list.js';
 
 /** The fields of a call as the live events carry them (already masked for this viewer). */
 interface LiveCall {
@@ -76,6 +77,16 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
     // Before the operator answers: the caller's card and history are already open.
     if (contactId) deps.openContact(contactId);
   };
+  // Several contacts share the caller's number: the operator picks whose card to open.
+  const offerChoice = (contacts: Contact[]) => {
+    const collator = new Intl.Collator(ctx.i18n.language, { sensitivity: 'base' });
+    const list = h('ul', { class: 'list', 'data-testid': 'incoming-choices', 'aria-label': t('incoming.choose', { count: contacts.length }) });
+    for (const c of [...contacts].sort((a, b) => collator.compare(a.name, b.name))) {
+      list.append(h('li', {}, h('button', { type: 'button', class: 'list-row', 'data-list-item': true, 'data-testid': 'incoming-choice', onclick: () => deps.openContact(c.id) }, c.name)));
+    }
+    list.addEventListener('keydown', listKeys);
+    incoming.append(h('p', {}, t('incoming.choose', { count: contacts.length })), list);
+  };
   const hideIncoming = (key: string) => {
     if (shownKey !== key) return;
     shownKey = null;
@@ -94,6 +105,15 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
     if (forMe && call.direction === 'inbound' && !call.answeredAt && !call.endedAt) {
       if (shownKey === key) return;
       showIncoming(key, call.contactName ?? call.from ?? t('incoming.unknown'), call.contactId ?? null, call.from ?? null);
+      // The server names one contact; others may share the number.
+      if (call.from && /\d{5}/.test(call.from)) {
+        api
+          .get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(call.from)}&limit=10`)
+          .then((found) => {
+            if (shownKey === key && found.items.length > 1) offerChoice(found.items);
+          })
+          .catch(() => undefined);
+      }
       // The event names the contact by id; its name replaces the (possibly masked) number.
       if (call.contactId && !call.contactName) {
         api
@@ -114,17 +134,18 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
   const onRing = async (call: CallInfo) => {
     if (shownKey?.startsWith('live:')) return;
     const key = `sip:${Date.now()}`;
-    let contact: Contact | null = null;
+    let matches: Contact[] = [];
     if (call.number) {
       try {
-        const found = await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(call.number)}&limit=2`);
-        if (found.items.length === 1) contact = found.items[0]!;
+        matches = (await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(call.number)}&limit=10`)).items;
       } catch {
         /* the card still shows the call */
       }
     }
     if (deps.phone.phone.call !== call && deps.phone.phone.call?.status !== 'ringing') return;
+    const contact = matches.length === 1 ? matches[0]! : null;
     showIncoming(key, contact?.name ?? call.name ?? call.number ?? t('incoming.unknown'), contact?.id ?? null, contact?.phones[0] ?? call.number);
+    if (matches.length > 1) offerChoice(matches);
   };
   const stopRing = deps.phone.phone.onIncoming((call) => void onRing(call));
   const stopPhone = deps.phone.phone.onChange(() => {

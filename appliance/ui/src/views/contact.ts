@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import type { MessageKey } from '../i18n.js';
 import { mergeContact } from './merge-contact.js';
 import { editContact } from './edit-contact.js';
+import { describeError } from '../ui/errors.js';
 
 /** A contact as the API shows it to this viewer (phones and e-mails already masked for interns). */
 export interface Contact {
@@ -78,14 +79,43 @@ function timelineEntry(ctx: Ctx, item: TimelineItem): HTMLElement {
  */
 export async function contactCard(ctx: Ctx, id: number, actions: { call?: (contact: Contact) => void; reopen?: (id: number) => void } = {}): Promise<HTMLElement> {
   const { t, api } = ctx;
-  const [contact, timeline] = await Promise.all([
-    api.get<Contact>(`/api/v1/contacts/${id}`),
-    api.get<{ items: TimelineItem[]; nextBefore: string | null }>(`/api/v1/contacts/${id}/timeline?limit=50`),
-  ]);
-  const list = h('ol', { class: 'timeline', 'data-testid': 'timeline', 'aria-label': t('timeline.title') });
-  const renderItems = (items: TimelineItem[]) =>
-    replace(list, ...(items.length ? [...items].reverse().map((item) => timelineEntry(ctx, item)) : [h('li', { class: 'muted' }, t('timeline.empty'))]));
-  renderItems(timeline.items);
+  type Page = { items: TimelineItem[]; nextBefore: string | null };
+  const pageUrl = (before: string | null) => `/api/v1/contacts/${id}/timeline?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`;
+  const [contact, timeline] = await Promise.all([api.get<Contact>(`/api/v1/contacts/${id}`), api.get<Page>(pageUrl(null))]);
+  // Newest first; "show older" follows the API's nextBefore until the whole history is on screen.
+  const list = h('ol', { class: 'timeline', 'data-testid': 'timeline', 'aria-label': t('timeline.title'), reversed: true });
+  const older = h('button', { type: 'button', 'data-testid': 'timeline-older' }, t('timeline.older'));
+  const olderError = h('p', { class: 'error', role: 'alert', hidden: true });
+  const count = h('p', { class: 'muted', 'data-testid': 'timeline-count', role: 'status' });
+  let shown: TimelineItem[] = [];
+  let nextBefore: string | null = null;
+  const keyOf = (item: TimelineItem) => `${item.type}:${String(item.id ?? '')}:${item.at}`;
+  const renderItems = (page: Page, append: boolean) => {
+    const seen = new Set(append ? shown.map(keyOf) : []);
+    const fresh = [...page.items].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).filter((item) => !seen.has(keyOf(item)));
+    shown = append ? [...shown, ...fresh] : fresh;
+    nextBefore = page.nextBefore;
+    if (append) list.append(...fresh.map((item) => timelineEntry(ctx, item)));
+    else replace(list, ...(shown.length ? shown.map((item) => timelineEntry(ctx, item)) : [h('li', { class: 'muted' }, t('timeline.empty'))]));
+    older.hidden = !nextBefore;
+    count.textContent = shown.length ? t('timeline.shown', { count: shown.length }) : '';
+  };
+  renderItems(timeline, false);
+  older.addEventListener('click', async () => {
+    if (!nextBefore) return;
+    older.disabled = true;
+    older.textContent = t('common.loading');
+    olderError.hidden = true;
+    try {
+      renderItems(await api.get<Page>(pageUrl(nextBefore)), true);
+    } catch (err) {
+      olderError.textContent = describeError(err, t);
+      olderError.hidden = false;
+    } finally {
+      older.disabled = false;
+      older.textContent = t('timeline.older');
+    }
+  });
   const owner = contact.ownerId ? await api.get<{ displayName: string }>(`/api/v1/users/${contact.ownerId}`).catch(() => null) : null;
 
   const note = h('textarea', { id: `note-${id}`, rows: 2, maxlength: 20000 });
@@ -105,10 +135,9 @@ export async function contactCard(ctx: Ctx, id: number, actions: { call?: (conta
       await api.post(`/api/v1/contacts/${id}/notes`, { body: note.value });
       note.value = '';
       noteError.hidden = true;
-      const fresh = await api.get<{ items: TimelineItem[] }>(`/api/v1/contacts/${id}/timeline?limit=50`);
-      renderItems(fresh.items);
+      renderItems(await api.get<Page>(pageUrl(null)), false);
     } catch (err) {
-      noteError.textContent = err instanceof Error ? err.message : String(err);
+      noteError.textContent = describeError(err, t);
       noteError.hidden = false;
     }
   });
@@ -137,8 +166,11 @@ export async function contactCard(ctx: Ctx, id: number, actions: { call?: (conta
     callButton,
     actions.reopen ? await editContact(ctx, contact, () => actions.reopen!(contact.id)) : null,
     h('h3', {}, t('timeline.title')),
-    list,
     noteForm,
+    count,
+    list,
+    olderError,
+    older,
     // Interns may not merge (the server refuses them too).
     ctx.me.role !== 'intern' && actions.reopen ? mergeContact(ctx, contact, () => actions.reopen!(contact.id)) : null,
   );

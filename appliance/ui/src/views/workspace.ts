@@ -5,6 +5,8 @@ import { callBoard } from './call-board.js';
 import { newContactForm } from './new-contact.js';
 import { importContacts } from './import-contacts.js';
 import { phonePanel } from '../softphone/panel.js';
+import { describeError } from '../ui/errors.js';
+import { listKeys } from '../ui/list.js';
 
 /**
  * The operator workspace: queue/status bar, contact search, the open contact with its timeline,
@@ -27,8 +29,9 @@ export function workspacePage(ctx: Ctx): View {
   );
   const center = h('section', { class: 'panel contact-pane', 'aria-live': 'polite', 'data-testid': 'contact-pane' }, h('p', { class: 'muted' }, t('contact.none')));
 
+  results.addEventListener('keydown', listKeys);
   const showError = (where: HTMLElement, err: unknown) => {
-    where.textContent = err instanceof Error ? err.message : t('error.network');
+    where.textContent = describeError(err, t);
     where.hidden = false;
   };
 
@@ -47,12 +50,21 @@ export function workspacePage(ctx: Ctx): View {
     }
   };
 
+  let searchSeq = 0;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const q = query.value.trim();
+    const seq = ++searchSeq;
     searchError.hidden = true;
+    // The previous query's rows never stay under a new query.
+    replace(results);
+    count.textContent = t('common.loading');
     try {
       const found = await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(q)}&limit=50`);
+      if (seq !== searchSeq) return;
+      // In the user's alphabet: Ukrainian "Є", "І", "Ї", "Ґ" sort where a Ukrainian reader expects them.
+      const collator = new Intl.Collator(ctx.i18n.language, { sensitivity: 'base', numeric: true });
+      found.items.sort((a, b) => collator.compare(a.name, b.name));
       count.textContent = t('search.results', { count: found.items.length });
       replace(
         results,
@@ -62,7 +74,7 @@ export function workspacePage(ctx: Ctx): View {
             {},
             h(
               'button',
-              { type: 'button', 'data-testid': 'search-result', onclick: () => void openContact(c.id) },
+              { type: 'button', 'data-testid': 'search-result', 'data-list-item': true, onclick: () => void openContact(c.id) },
               h('strong', {}, c.name),
               c.phones.length ? h('span', { class: 'muted' }, ` · ${c.phones[0]}`) : null,
             ),
@@ -71,6 +83,8 @@ export function workspacePage(ctx: Ctx): View {
       );
       if (found.items.length === 1) void openContact(found.items[0]!.id);
     } catch (err) {
+      if (seq !== searchSeq) return;
+      count.textContent = '';
       showError(searchError, err);
     }
   });

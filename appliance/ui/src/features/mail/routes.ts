@@ -1,0 +1,9 @@
+import { Mail } from 'lucide-preact';
+import type { RouteDef } from '../../app/routes.js';
+
+const load = () => import('./mail-page.js').then((m) => m.default);
+
+export const routes: RouteDef[] = [
+  { path: '/mail', title: 'mail.title', load, nav: { label: 'mail.nav', icon: Mail, order: 20 } },
+  { path: '/mail/:threadId', title: 'mail.title', load },
+];
