@@ -4,6 +4,7 @@ import { AppError } from '../core/errors.js';
 import { currentUser } from '../core/auth/plugin.js';
 import { ErrorResponse } from '../core/route-policy.js';
 import type { LicensingService } from './service.js';
+import { encodeRequestCode } from './request-code.js';
 import { LicenseStatusSchema, LicenseUploadBody, LicenseViewSchema, UsageQuery, UsageResponse } from './schemas.js';
 
 const DAY_MS = 86_400_000;
@@ -15,9 +16,10 @@ export async function licensingRoutes(app: FastifyInstance, service: LicensingSe
     { config: { access: 'user' }, schema: { response: { 200: LicenseViewSchema } } },
     async (request) => {
       const user = currentUser(request);
-      if (user.role === 'admin') await service.ensureFingerprint();
+      if (user.role !== 'admin') return { modules: service.status().modules };
+      const fingerprint = await service.ensureFingerprint();
       const status = service.status();
-      return user.role === 'admin' ? { modules: status.modules, license: status } : { modules: status.modules };
+      return { modules: status.modules, license: status, requestCode: encodeRequestCode(fingerprint) };
     },
   );
 

@@ -31,6 +31,8 @@ export const LicenseStatusSchema = Type.Object({
 export const LicenseViewSchema = Type.Object({
   modules: Type.Array(Module),
   license: Type.Optional(LicenseStatusSchema),
+  /** Admins: this server's request code, to send to the vendor for a licence. */
+  requestCode: Type.Optional(Type.String()),
 });
 
 export const LicenseUploadBody = Type.String({ minLength: 1, maxLength: 16_384, description: 'the licence file as text' });

@@ -49,8 +49,13 @@ export async function adminRoutes(app: FastifyInstance, opts: { repo: UsersRepos
     { config: { access: ADMIN }, schema: { querystring: AuditQuery, response: { 200: AuditPage, ...errors } } },
     async (request) => {
       const q = request.query as AuditQuery;
-      const items = opts.repo.audit(q.limit, q.before ?? null, { action: q.action, actorId: q.actorId });
+      const items = opts.repo.audit(q.limit, q.before ?? null, { action: q.action, actorId: q.actorId, from: isoOf(q.from), to: isoOf(q.to) });
       return { items, nextBefore: items.length === q.limit ? items[items.length - 1]!.id : null };
     },
   );
+}
+
+/** Stored times are ISO strings in UTC: a filter's time is normalised to compare as text. */
+function isoOf(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : new Date(value).toISOString();
 }

@@ -173,16 +173,27 @@ export class UsersRepository {
   }
 
   /** Newest first; `before` is an audit id (ids are monotonic, times may tie). */
-  audit(limit: number, before: number | null, filter: { action?: string; actorId?: number }): AuditRow[] {
+  audit(limit: number, before: number | null, filter: { action?: string; actorId?: number; from?: string; to?: string }): AuditRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (before !== null) {
       where.push('a.id < ?');
       params.push(before);
     }
-    if (filter.action !== undefined) {
+    if (filter.action !== undefined && filter.action.endsWith('.*')) {
+      where.push("a.action LIKE ? ESCAPE '\\'");
+      params.push(`${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    } else if (filter.action !== undefined) {
       where.push('a.action = ?');
       params.push(filter.action);
+    }
+    if (filter.from !== undefined) {
+      where.push('a.at >= ?');
+      params.push(filter.from);
+    }
+    if (filter.to !== undefined) {
+      where.push('a.at < ?');
+      params.push(filter.to);
     }
     if (filter.actorId !== undefined) {
       where.push('a.actor_id = ?');

@@ -95,8 +95,12 @@ export const AuditQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
     before: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** An action (`trunk.add`) or a family of them (`trunk.*`). */
     action: Type.Optional(Type.String({ maxLength: 100 })),
     actorId: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Entries at or after / before these times (ISO dates or date-times). */
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },
 );

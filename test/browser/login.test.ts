@@ -106,8 +106,8 @@ describe('browser: login page and shell (headless Chromium)', function () {
     expect(icon.type).to.match(/svg/);
 
     await page.getByTestId('nav-admin').click();
-    await page.waitForURL(/\/admin$/);
-    expect(await page.title()).to.equal('Administration · contactbox');
+    await page.waitForURL(/\/admin\/users$/);
+    expect(await page.title()).to.equal('Users · contactbox');
     expect(await page.getByTestId('nav-admin').getAttribute('aria-current')).to.equal('page');
 
     await page.goto(`${server.url}/no/such/page`);

@@ -221,12 +221,12 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByTestId('admin-message').getByText('User Petro Newcomer deactivated.').waitFor();
     expect(await page.locator('tr[data-username=petro]').textContent()).to.include('Deactivated');
 
-    await page.getByRole('tab', { name: 'Teams' }).click();
+    await page.getByRole('link', { name: 'Teams', exact: true }).click();
     await page.getByLabel('Team name').fill('Sales');
     await page.getByLabel('Team name').press('Enter');
     await page.getByTestId('admin-teams').getByRole('cell', { name: 'Sales' }).waitFor();
 
-    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
     const ivan = page.locator('tr[data-username=ivan]');
     await ivan.getByTestId('edit-user').click();
     const editor = page.getByTestId('user-editor');
@@ -236,16 +236,16 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByTestId('admin-message').getByText('User Ivan Intern saved.').waitFor();
     expect(await page.locator('tr[data-username=ivan]').textContent()).to.include('Ivan Trainee').and.include('Sales');
 
-    await page.getByRole('tab', { name: 'Trunks' }).click();
-    await page.locator('[data-testid=admin-trunks], .admin-panel .error').first().waitFor();
+    await page.getByRole('link', { name: 'Telephony', exact: true }).click();
+    await page.getByTestId('admin-telephony').getByTestId('trunk-form').waitFor();
 
-    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByTestId('masking-form').waitFor();
     expect(await page.locator('#mask-intern').isChecked()).to.equal(true);
 
-    await page.getByRole('tab', { name: 'Audit log' }).click();
-    await page.getByTestId('admin-audit').getByText('auth.login').first().waitFor();
-    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await page.getByTestId('admin-audit').getByText('Signed in').first().waitFor();
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByTestId('admin-users').waitFor();
     await page.screenshot({ path: screenshotPath('admin-console'), fullPage: true });
     await signOut();

@@ -38,6 +38,8 @@ describe('licensing: HTTP API and module gating', () => {
     const body = full.json();
     expect(body.modules).to.deep.equal(['telephony', 'chat']);
     expect(body.license).to.include({ status: 'licensed', id: 'CB-TEST-0001', customer: 'Test Customer LLC', sessions: 4, sites: 3, fingerprintMatch: true, inUse: 0 });
+    // The request code to send the vendor, as `contactbox license request` prints it.
+    expect(body.requestCode).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/);
     const operator = await h.client('operator');
     const limited = await operator.request('GET', '/api/v1/license');
     expect(limited.json()).to.deep.equal({ modules: ['telephony', 'chat'] });
