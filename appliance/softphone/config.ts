@@ -11,6 +11,12 @@ export const SoftphoneConfigSchema = Type.Object(
     asteriskWsUrl: Type.String({ pattern: '^wss?://', default: 'ws://127.0.0.1:8088/ws', description: 'a ws:// or wss:// URL' }),
     /** SIP domain in the operators' addresses; default the server's first public name. */
     domain: Type.Optional(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$', description: 'a host name' })),
+    /**
+     * The operators' pjsip file Asterisk includes (written by the installer, then kept current by
+     * the appliance: issued phones appear, deactivated users' credentials go, res_pjsip is reloaded
+     * over AMI). Absent: phones reach Asterisk only through `contactbox trunk apply`.
+     */
+    asteriskOperatorsFile: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
     /** Roles that get a softphone. */
     roles: Type.Array(Role, { default: ['admin', 'supervisor', 'operator', 'intern'] }),
   },

@@ -1,4 +1,6 @@
 import fp from 'fastify-plugin';
+import type { TelephonyPort } from '../telephony/port.js';
+import { OperatorEndpointsApplier, operatorExtension, TRANSPORT_NAMES } from './asterisk-endpoints.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.js';
@@ -13,6 +15,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Issued softphones, for the Asterisk endpoint renderer and offboarding. */
     phones: PhoneBook;
+    /** The live apply of operators' endpoints to Asterisk (null when not configured). */
+    operatorEndpoints: { applier: OperatorEndpointsApplier | null };
   }
 }
 
@@ -39,6 +43,8 @@ export const softphonePlugin = fp(
     const phones = new PhoneBook(app.deps.db, app.deps.clock);
     const proxy = new SipProxy(settings.asteriskWsUrl, app.log);
     app.decorate('phones', phones);
+    const liveApply: { applier: OperatorEndpointsApplier | null } = { applier: null };
+    app.decorate('operatorEndpoints', liveApply);
     app.sessions.onRevoked((hashes) => proxy.closeSessions(hashes));
     app.addHook('onClose', async () => proxy.closeAll());
     // Offboarding: the phone goes with the account, and any live SIP link is cut.
@@ -59,6 +65,27 @@ export const softphonePlugin = fp(
     app.addHook('onReady', async () => {
       const active = app.deps.db.prepare('SELECT id, role FROM users WHERE active = 1').all() as { id: number; role: string }[];
       for (const user of active) if (eligible(user.role)) phones.issue(user.id);
+      // Live apply: Asterisk's operator endpoints follow the phone book (see asterisk-endpoints.ts).
+      const port = app.hasDecorator('telephony') ? (app as unknown as { telephony: { port: TelephonyPort | null } }).telephony.port : null;
+      if (settings.asteriskOperatorsFile && port?.reloadModule) {
+        const names = app.deps.db.prepare('SELECT id, display_name FROM users WHERE active = 1');
+        const applier = new OperatorEndpointsApplier({
+          file: settings.asteriskOperatorsFile,
+          transports: { udp: TRANSPORT_NAMES.udp, web: settings.asteriskWsUrl.startsWith('wss:') ? TRANSPORT_NAMES.wss : TRANSPORT_NAMES.ws },
+          phones: () => {
+            const active = new Map((names.all() as { id: number; display_name: string }[]).map((u) => [u.id, u.display_name]));
+            return phones
+              .list()
+              .filter((p) => active.has(p.userId))
+              .map((p) => ({ endpoint: p.sipUser, extension: operatorExtension(p.userId), name: active.get(p.userId)!, secret: p.sipPassword }));
+          },
+          reload: () => port.reloadModule!('res_pjsip.so'),
+          log: app.log,
+        });
+        liveApply.applier = applier;
+        phones.onChange(() => void applier.apply());
+        void applier.apply();
+      }
     });
 
     // With telephony off (`telephony.mode: none`) and no SIP server named for the softphone there is

@@ -101,6 +101,8 @@ export interface TelephonyPort {
   status(): string;
   originate(request: OriginateRequest): Promise<{ actionId: string }>;
   hangup(channel: string): Promise<void>;
+  /** Reloads one Asterisk module's configuration (AMI `Reload`, class system), e.g. `res_pjsip.so`. */
+  reloadModule?(module: string): Promise<void>;
   /** Blind transfer: send the channel to another extension of the dialplan. */
   redirect(channel: string, context: string, exten: string): Promise<void>;
   queueAdd(request: QueueMemberRequest): Promise<void>;

@@ -1,3 +1,4 @@
+import { operatorExtension } from '../../appliance/softphone/asterisk-endpoints.js';
 import type { Db } from '../../appliance/core/db.js';
 import { trunkKinds } from '../../appliance/trunks/kinds/index.js';
 import { TrunkRepository } from '../../appliance/trunks/repository.js';
@@ -66,8 +67,7 @@ export function teamQueueName(team: { id: number; name: string }): string {
   return `team-${slug || team.id}`;
 }
 
-/** Operators' internal numbers: 1000 + user id (user 7 dials as 1007). */
-export const operatorExtension = (userId: number) => String(1000 + userId);
+export { operatorExtension };
 
 function operators(db: Db, base: ProvisioningBase): OperatorEndpoint[] {
   if (!hasTable(db, 'softphone_phones') || !hasTable(db, 'users')) return [];

@@ -1,26 +1,14 @@
 import type { TrunkDefinition } from '../../appliance/trunks/model.js';
+import type { OperatorPhone } from '../../appliance/softphone/asterisk-endpoints.js';
 
 /**
  * Everything Asterisk's contactbox configuration is rendered from. Rendering is a pure
  * function of this model: the same model gives the same bytes.
  */
-export interface OperatorEndpoint {
-  /** The pjsip endpoint, AOR and SIP user name (`PJSIP/<endpoint>`), e.g. the softphone's `cb-op-7`. */
-  endpoint: string;
-  /** Internal number other operators dial. */
-  extension: string;
-  name: string;
-  /** SIP password the browser phone registers with. */
-  secret: string;
+/** An operator's phone (pjsip endpoint, AOR, SIP user `PJSIP/<endpoint>`) and the queues it is a static member of. */
+export interface OperatorEndpoint extends OperatorPhone {
   /** Queues this operator is a static member of. */
   queues: string[];
-  /**
-   * `webrtc` (default): the browser softphone over WebSocket with DTLS-SRTP media. `sip`: a desk
-   * phone (or a softphone app) over UDP with plain RTP, registering with the same credentials.
-   */
-  device?: 'webrtc' | 'sip';
-  /** A desk phone at a fixed address (`sip:user@host:port`) instead of registering. */
-  contact?: string;
 }
 
 export interface QueueSpec {
@@ -64,6 +52,11 @@ export interface ProvisioningModel {
   /** Where MixMonitor writes: the recording spool, which ARI can serve in hybrid mode. */
   recordingDir: string;
   operators: OperatorEndpoint[];
+  /**
+   * Where the operators' endpoints live when the appliance keeps them current itself (live apply,
+   * `softphone.asteriskOperatorsFile`): pjsip_contactbox.conf includes this file. Null: inline.
+   */
+  operatorsFile: string | null;
   queues: QueueSpec[];
   trunks: TrunkDefinition[];
   ami: { username: string; secret: string | null; port: number };
@@ -86,6 +79,7 @@ export function defaultModel(overrides: Partial<ProvisioningModel> = {}): Provis
     rtp: { start: 10000, end: 20000 },
     recordingDir: RECORDING_SPOOL,
     operators: [],
+    operatorsFile: null,
     queues: [defaultQueue('support')],
     trunks: [],
     ami: { username: 'contactbox', secret: null, port: 5038 },

@@ -9,6 +9,8 @@ import { apply, backup, changed, describePlan, planFiles, restore, type PlannedF
 import { expectedEndpoints, renderAsterisk, type RenderedFile } from './render.js';
 import { readTemplates, type Templates } from './templates.js';
 import { CONTEXTS } from './render-dialplan.js';
+import { operatorTransports } from './render-pjsip.js';
+import { OPERATORS_FILE_HEADER, renderOperatorPhones } from '../../appliance/softphone/asterisk-endpoints.js';
 
 /**
  * Writes contactbox's configuration into Asterisk, reloads what changed through AMI, checks
@@ -184,6 +186,12 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
       backupDir,
     );
   };
+
+  if (model.operatorsFile) {
+    // The appliance rewrites this file later (live apply); the installer writes its first version.
+    ports.files.writeAtomic(model.operatorsFile, `${OPERATORS_FILE_HEADER}\n${renderOperatorPhones(model.operators, operatorTransports(model))}`, 0o640);
+    await ports.files.grantAsterisk(model.operatorsFile);
+  }
 
   let session: AmiSession;
   try {

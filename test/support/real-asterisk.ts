@@ -81,7 +81,8 @@ export interface AsteriskNet {
   rtp: { start: number; end: number };
   /** The GSM gateway's lines (auth ip): line N is sipp on `gsmPort + N - 1`. */
   gsmPort: number;
-  /** The SIP provider (auth ip) is sipp on this port. */
+  /** The SIP provider (auth ip, identified by address) is sipp on `providerHost:providerPort`. */
+  providerHost: '127.0.0.2';
   providerPort: number;
   /** The analog gateway's ports (auth ip): port N is `analogPort + N - 1`. */
   analogPort: number;
@@ -122,6 +123,7 @@ export async function allocateNet(): Promise<AsteriskNet> {
     http: await freePort(),
     rtp: { start: rtpStart, end: rtpStart + 199 },
     gsmPort: await freeUdpRun(2),
+    providerHost: '127.0.0.2',
     providerPort: await freeUdpRun(1),
     analogPort: await freeUdpRun(2),
     phonePorts: [await freeUdpRun(1), await freeUdpRun(1), await freeUdpRun(1)],
@@ -131,7 +133,8 @@ export async function allocateNet(): Promise<AsteriskNet> {
 /** The trunks a real install has, every peer on loopback. */
 export function defaultTrunks(net: AsteriskNet): TrunkDefinition[] {
   const inputs: Record<string, unknown>[] = [
-    { kind: 'sip', name: 'uplink', host: net.host, port: net.providerPort, auth: 'ip', dids: [DIDS.provider], outbound: ['+'], priority: 20 },
+    // The provider is identified by its address alone (any port), so it gets its own: 127.0.0.2.
+    { kind: 'sip', name: 'uplink', host: net.providerHost, port: net.providerPort, auth: 'ip', dids: [DIDS.provider], outbound: ['+'], priority: 20 },
     {
       kind: 'gsm', name: 'goip', host: net.host, auth: 'ip', port: net.gsmPort, channels: 1,
       dids: [DIDS.gsm1], outbound: ['380'], priority: 10, dialTimeoutSec: 30,
@@ -193,6 +196,10 @@ export interface SippOptions {
   keys?: Record<string, string>;
   /** Longest the run may take before it is killed (ms), default 60 s. */
   timeoutMs?: number;
+  /** Local address sipp binds (default 127.0.0.1; the provider is 127.0.0.2). */
+  ip?: string;
+  /** Digest credentials for `[authentication]` (`-au`/`-ap`). */
+  auth?: { username: string; password: string };
   /** `{{name}}` values filled into the scenario (`ring`, `talk` in ms…). */
   vars?: Record<string, string>;
   /** Server mode (no remote target): a UAS that waits for calls. */
@@ -449,9 +456,11 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
       }
       const media = await freeUdpRun(8);
       // -aa: answer the qualify OPTIONS (and stray NOTIFY/INFO) Asterisk sends to gateways and phones.
-      const args = ['-sf', scenario, '-i', net.host, '-p', String(o.port), '-m', String(o.calls ?? 1), '-nostdin', '-aa', '-mi', net.host, '-mp', String(media)];
+      const ip = o.ip ?? net.host;
+      const args = ['-sf', scenario, '-i', ip, '-p', String(o.port), '-m', String(o.calls ?? 1), '-nostdin', '-aa', '-mi', ip, '-mp', String(media)];
       args.push('-trace_err', '-error_file', `${scenario}.errors.log`);
       if (o.service) args.push('-s', o.service);
+      if (o.auth) args.push('-au', o.auth.username, '-ap', o.auth.password);
       for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
       args.push('-timeout', `${Math.ceil((o.timeoutMs ?? 60_000) / 1000)}s`, '-timeout_error');
       if (!o.server) args.push(`${net.host}:${net.sip}`);

@@ -59,6 +59,10 @@ export class AmiTelephony implements TelephonyPort {
     await this.client.action({ Action: 'Hangup', Channel: channel, Cause: 16 });
   }
 
+  async reloadModule(module: string): Promise<void> {
+    await this.client.action({ Action: 'Reload', Module: module });
+  }
+
   async redirect(channel: string, context: string, exten: string): Promise<void> {
     await this.client.action({ Action: 'Redirect', Channel: channel, Context: context, Exten: exten, Priority: 1 });
   }
