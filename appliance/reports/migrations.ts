@@ -151,4 +151,53 @@ export const reportsMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Daily sums beside the 15-minute buckets: a report over months reads whole UTC days from
+    // here and only its partial first and last day from the buckets.
+    id: 'reports/002_daily_rollup',
+    up: `
+      CREATE TABLE report_days (
+        dim TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        offered INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0,
+        abandoned INTEGER NOT NULL DEFAULT 0,
+        short_abandoned INTEGER NOT NULL DEFAULT 0,
+        abandoned_pre_queue INTEGER NOT NULL DEFAULT 0,
+        exited INTEGER NOT NULL DEFAULT 0,
+        blocked INTEGER NOT NULL DEFAULT 0,
+        answered_in_sl INTEGER NOT NULL DEFAULT 0,
+        abandoned_in_sl INTEGER NOT NULL DEFAULT 0,
+        wait_sum INTEGER NOT NULL DEFAULT 0,
+        wait_max INTEGER NOT NULL DEFAULT 0,
+        answered_wait_sum INTEGER NOT NULL DEFAULT 0,
+        abandoned_wait_sum INTEGER NOT NULL DEFAULT 0,
+        talk_sum INTEGER NOT NULL DEFAULT 0,
+        hold_sum INTEGER NOT NULL DEFAULT 0,
+        wrap_sum INTEGER NOT NULL DEFAULT 0,
+        transfers_out INTEGER NOT NULL DEFAULT 0,
+        transfers_in INTEGER NOT NULL DEFAULT 0,
+        ring_attempts INTEGER NOT NULL DEFAULT 0,
+        rona INTEGER NOT NULL DEFAULT 0,
+        hung_customer INTEGER NOT NULL DEFAULT 0,
+        hung_operator INTEGER NOT NULL DEFAULT 0,
+        handled INTEGER NOT NULL DEFAULT 0,
+        outbound INTEGER NOT NULL DEFAULT 0,
+        outbound_answered INTEGER NOT NULL DEFAULT 0,
+        repeat_calls INTEGER NOT NULL DEFAULT 0,
+        callbacks INTEGER NOT NULL DEFAULT 0,
+        callback_delay_sum INTEGER NOT NULL DEFAULT 0,
+        wait_0 INTEGER NOT NULL DEFAULT 0,
+        wait_10 INTEGER NOT NULL DEFAULT 0,
+        wait_20 INTEGER NOT NULL DEFAULT 0,
+        wait_30 INTEGER NOT NULL DEFAULT 0,
+        wait_60 INTEGER NOT NULL DEFAULT 0,
+        wait_120 INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (dim, day, key)
+      ) WITHOUT ROWID;
+      INSERT INTO report_days (dim, day, key, offered, answered, abandoned, short_abandoned, abandoned_pre_queue, exited, blocked, answered_in_sl, abandoned_in_sl, wait_sum, wait_max, answered_wait_sum, abandoned_wait_sum, talk_sum, hold_sum, wrap_sum, transfers_out, transfers_in, ring_attempts, rona, hung_customer, hung_operator, handled, outbound, outbound_answered, repeat_calls, callbacks, callback_delay_sum, wait_0, wait_10, wait_20, wait_30, wait_60, wait_120)
+        SELECT dim, bucket - bucket % 86400, key, SUM(offered), SUM(answered), SUM(abandoned), SUM(short_abandoned), SUM(abandoned_pre_queue), SUM(exited), SUM(blocked), SUM(answered_in_sl), SUM(abandoned_in_sl), SUM(wait_sum), MAX(wait_max), SUM(answered_wait_sum), SUM(abandoned_wait_sum), SUM(talk_sum), SUM(hold_sum), SUM(wrap_sum), SUM(transfers_out), SUM(transfers_in), SUM(ring_attempts), SUM(rona), SUM(hung_customer), SUM(hung_operator), SUM(handled), SUM(outbound), SUM(outbound_answered), SUM(repeat_calls), SUM(callbacks), SUM(callback_delay_sum), SUM(wait_0), SUM(wait_10), SUM(wait_20), SUM(wait_30), SUM(wait_60), SUM(wait_120) FROM report_buckets GROUP BY dim, bucket - bucket % 86400, key;
+    `,
+  },
 ];

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp, type TestClient } from '../support/test-app.js';
 import { ManualClock } from '../../appliance/core/clock.js';
-import { AmiFeedPort, CallScript, waitFor } from './support.js';
+import { AmiFeedPort, CallScript, waitFor } from '../support/ami-feed.js';
 
-describe('agents: states drive queue membership and are reported', () => {
+describe('agents: states drive queue membership and are reported', function () {
+  this.timeout(90_000);
   let t: TestApp;
   let port: AmiFeedPort;
   let clock: ManualClock;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp, type TestClient } from '../support/test-app.js';
 import { ManualClock } from '../../appliance/core/clock.js';
-import { AmiFeedPort, CallScript, waitFor } from './support.js';
+import { AmiFeedPort, CallScript, waitFor } from '../support/ami-feed.js';
 import { reportCatalogues } from '../../appliance/reports/locales/index.js';
 import { KPIS } from '../../appliance/reports/kpis.js';
 
@@ -15,7 +15,8 @@ const range = `from=${FROM}&to=${TO}`;
  * transferred to another queue and answered there, a short abandon, a long abandon after a
  * RONA, an abandon before any queue, and a call the full line refused.
  */
-describe('reports: counting at the customer-call level, per queue as queue_log counts', () => {
+describe('reports: counting at the customer-call level, per queue as queue_log counts', function () {
+  this.timeout(90_000);
   let t: TestApp;
   let port: AmiFeedPort;
   let clock: ManualClock;
@@ -115,6 +116,17 @@ describe('reports: counting at the customer-call level, per queue as queue_log c
     expect(linked(rona.map((r) => r.callId))).to.deep.equal(['c4']);
     const offered = await list('dim=queue&key=sales&metric=offered');
     expect(offered.find((r) => r.from === '380671111111')).to.exist;
+  });
+
+  it('a range of whole days (read from the daily rollup) gives the same figures as the hours inside it', async () => {
+    const hours = (await supervisor.request('GET', `/api/v1/reports/queues?${range}`)).json();
+    const days = (await supervisor.request('GET', '/api/v1/reports/queues?from=2026-02-27T00:00:00Z&to=2026-03-02T12:00:00Z')).json();
+    const longer = (await supervisor.request('GET', '/api/v1/reports/queues?from=2026-02-01T00:00:00Z&to=2026-03-03T00:00:00Z')).json();
+    const strip = (items: Array<Record<string, unknown>>) => items.map(({ staffing: _s, ...rest }) => rest);
+    expect(strip(days.items)).to.deep.equal(strip(hours.items));
+    // The longer range also holds the next call (c7, direct, no queue): queues unchanged, one more offered in total.
+    expect(strip(longer.items)).to.deep.equal(strip(hours.items));
+    expect(longer.total.offered).to.equal(hours.total.offered + 1);
   });
 
   it('figures survive the deletion of raw call rows; the drill-down says the details are gone', async () => {

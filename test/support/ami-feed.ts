@@ -1,6 +1,21 @@
 import type { ChannelRef, QueueMemberRequest, TelephonyEvent, TelephonyPort } from '../../appliance/telephony/port.js';
 import { toTelephonyEvent } from '../../appliance/telephony/ami/events.js';
-import type { ManualClock } from '../../appliance/core/clock.js';
+/** The clock the feed stamps events with; tests move it forward between steps. */
+export interface SteppedClock {
+  now(): Date;
+  advance(ms: number): void;
+}
+
+/** Real time plus an offset that `advance` moves on: for browsers, whose sessions live in real time. */
+export class OffsetClock implements SteppedClock {
+  private offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
 
 /**
  * A telephony port fed with AMI messages written as Asterisk 22 writes them (field names and
@@ -14,7 +29,7 @@ export class AmiFeedPort implements TelephonyPort {
   readonly members = new Map<string, Map<string, { paused: boolean; reason: string | null }>>();
   failNext: string | null = null;
 
-  constructor(private readonly clock: ManualClock) {}
+  constructor(private readonly clock: SteppedClock) {}
 
   feed(fields: Record<string, string>): void {
     const event = toTelephonyEvent(fields, this.clock.now());
@@ -88,7 +103,7 @@ export class CallScript {
 
   constructor(
     private readonly port: AmiFeedPort,
-    private readonly clock: ManualClock,
+    private readonly clock: SteppedClock,
     readonly linkedId: string,
     callerNum: string,
     did = '380441234567',

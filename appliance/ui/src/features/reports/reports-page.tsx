@@ -1,0 +1,280 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Download, BookOpen } from 'lucide-preact';
+import { session, useT } from '../../app/session.js';
+import { Async, Empty } from '../../ui/states.js';
+import { useAsync } from '../../ui/async.js';
+import { describeError } from '../../ui/errors.js';
+import './reports.css';
+
+interface Column {
+  field: string;
+  kpi: string | null;
+  label: string;
+}
+type Row = Record<string, unknown>;
+interface DrillItem {
+  callId: number;
+  startedAt: string;
+  queue: string | null;
+  outcome: string;
+  operator: string | null;
+  from: string | null;
+  to: string | null;
+  waitSec: number;
+  talkSec: number;
+  removed: boolean;
+}
+type Group = '15m' | 'hour' | 'day' | 'week' | 'month';
+const GROUPS: Array<[Group, 'reports.group.15m' | 'reports.group.hour' | 'reports.group.day' | 'reports.group.week' | 'reports.group.month']> = [
+  ['15m', 'reports.group.15m'],
+  ['hour', 'reports.group.hour'],
+  ['day', 'reports.group.day'],
+  ['week', 'reports.group.week'],
+  ['month', 'reports.group.month'],
+];
+/** Figures that have a list of calls behind them. */
+const QUEUE_DRILL = new Set(['offered', 'answered', 'abandoned', 'shortAbandoned', 'exited', 'transfersIn', 'transfersOut', 'ringAttempts', 'rona']);
+const AGENT_DRILL = new Set(['handled', 'ringAttempts', 'rona', 'transfers']);
+const AGENT_METRIC: Record<string, string> = { transfers: 'transfersOut' };
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** The user's local midnight of a yyyy-mm-dd as ISO. */
+const startOf = (date: string) => new Date(`${date}T00:00:00`).toISOString();
+
+function Chart({ query }: { query: string }) {
+  const t = useT();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let chart: { destroy(): void } | null = null;
+    let cancelled = false;
+    (async () => {
+      try {
+        // The charting library is loaded only when a chart is shown.
+        const [{ default: ChartJs }, data] = await Promise.all([
+          import('chart.js/auto'),
+          session().api.get<{ periods: Array<{ start: string }>; items: Array<{ period: number; offered: number; answered: number }> }>(
+            `/api/v1/reports/series?dim=all&${query}`,
+          ),
+        ]);
+        if (cancelled || !canvas.current) return;
+        const labels = data.periods.map((p) => new Date(p.start).toLocaleString(session().language.value, { dateStyle: 'short', timeStyle: 'short' }));
+        const series = (f: 'offered' | 'answered') => data.periods.map((_, i) => data.items.find((x) => x.period === i)?.[f] ?? 0);
+        chart = new ChartJs(canvas.current, {
+          type: 'bar',
+          data: {
+            labels,
+            datasets: [
+              { label: t('reports.queues'), data: series('offered') },
+              { label: t('reports.answeredToday'), data: series('answered') },
+            ],
+          },
+          options: { responsive: true, maintainAspectRatio: false, animation: false },
+        });
+      } catch (err) {
+        setError(describeError(err, t));
+      }
+    })();
+    return () => {
+      cancelled = true;
+      chart?.destroy();
+    };
+  }, [query]);
+  return (
+    <figure class="rep-chart" aria-label={t('reports.chart')}>
+      {error ? <p role="alert">{error}</p> : <canvas ref={canvas} data-testid="report-chart" />}
+    </figure>
+  );
+}
+
+function Table({ columns, rows, total, onDrill, drillable, testId }: {
+  columns: Column[];
+  rows: Row[];
+  total?: Row;
+  onDrill: (row: Row, field: string) => void;
+  drillable: (field: string) => boolean;
+  testId: string;
+}) {
+  const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? v.toLocaleString(session().language.value) : String(v));
+  return (
+    <div class="rep-table-wrap">
+      <table class="rep-table" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.field} scope="col" data-field={c.field}>
+                {c.kpi ? (
+                  <a href={`/api/v1/reports/kpis?format=html#${c.kpi}`} target="_blank" rel="noopener">
+                    {c.label}
+                  </a>
+                ) : (
+                  c.label
+                )}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              {columns.map((c, j) => (
+                <td key={c.field} data-field={c.field}>
+                  {j > 0 && drillable(c.field) && typeof r[c.field] === 'number' && (r[c.field] as number) > 0 ? (
+                    <button class="rep-cell" onClick={() => onDrill(r, c.field)}>
+                      {cell(r[c.field])}
+                    </button>
+                  ) : (
+                    cell(r[c.field])
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+          {total && (
+            <tr class="rep-total">
+              {columns.map((c) => (
+                <td key={c.field} data-field={c.field}>
+                  {cell(total[c.field])}
+                </td>
+              ))}
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Queue and operator reports for a period, a chart, drill-down to the calls behind any figure, CSV/XLSX exports. */
+export default function ReportsPage() {
+  const t = useT();
+  const api = session().api;
+  const today = new Date();
+  const [from, setFrom] = useState(day(new Date(today.getTime() - 6 * 86400_000)));
+  const [to, setTo] = useState(day(today));
+  const [group, setGroup] = useState<Group>('day');
+  const [applied, setApplied] = useState({ from, to, group });
+  const [drill, setDrill] = useState<{ title: string; query: string } | null>(null);
+  const range = `from=${encodeURIComponent(startOf(applied.from))}&to=${encodeURIComponent(new Date(Date.parse(startOf(applied.to)) + 86400_000).toISOString())}`;
+  const data = useAsync(
+    async () => {
+      const [queues, agents] = await Promise.all([
+        api.get<{ items: Row[]; total: Row; columns: Column[] }>(`/api/v1/reports/queues?${range}`),
+        api.get<{ items: Row[]; columns: Column[] }>(`/api/v1/reports/agents?${range}`),
+      ]);
+      return { queues, agents };
+    },
+    [range],
+  );
+  const drillRows = useAsync(
+    async () => (drill ? api.get<{ items: DrillItem[]; columns: Column[] }>(`/api/v1/reports/drill?${range}&${drill.query}`) : null),
+    [drill?.query, range],
+  );
+  const exportLinks = (path: string, name: string) => (
+    <span class="toolbar" aria-label={name}>
+      <a class="button" href={`${path}${path.includes('?') ? '&' : '?'}${range}&format=csv`} download data-testid={`${name}-csv`}>
+        <Download aria-hidden="true" size={14} /> {t('reports.exportCsv')}
+      </a>
+      <a class="button" href={`${path}${path.includes('?') ? '&' : '?'}${range}&format=xlsx`} download data-testid={`${name}-xlsx`}>
+        <Download aria-hidden="true" size={14} /> {t('reports.exportXlsx')}
+      </a>
+    </span>
+  );
+  return (
+    <div>
+      <form
+        class="rep-filters panel"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setDrill(null);
+          setApplied({ from, to, group });
+        }}
+      >
+        <label>
+          {t('reports.from')}
+          <input type="date" value={from} max={to} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} data-testid="report-from" />
+        </label>
+        <label>
+          {t('reports.to')}
+          <input type="date" value={to} min={from} onInput={(e) => setTo((e.target as HTMLInputElement).value)} data-testid="report-to" />
+        </label>
+        <label>
+          {t('reports.group')}
+          <select value={group} onChange={(e) => setGroup((e.target as HTMLSelectElement).value as Group)}>
+            {GROUPS.map(([g, key]) => (
+              <option key={g} value={g}>
+                {t(key)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button class="primary" type="submit" data-testid="report-show">
+          {t('reports.show')}
+        </button>
+        <a href="/api/v1/reports/kpis?format=html" target="_blank" rel="noopener">
+          <BookOpen aria-hidden="true" size={14} /> {t('reports.catalogue')}
+        </a>
+      </form>
+      <Chart query={`${range}&group=${applied.group}&tz=${encodeURIComponent(tz)}`} />
+      <Async state={data}>
+        {({ queues, agents }) =>
+          queues.items.length === 0 && agents.items.length === 0 ? (
+            <Empty title={t('reports.empty')} />
+          ) : (
+            <>
+              <section class="panel" aria-labelledby="rep-q">
+                <h2 id="rep-q">
+                  {t('reports.queues')} {exportLinks('/api/v1/reports/queues', 'queues')}
+                </h2>
+                <Table
+                  testId="queues-table"
+                  columns={queues.columns}
+                  rows={queues.items.map((r) => ({ ...r, staffingAgents: (r.staffing as { agents: number } | null)?.agents ?? null }))}
+                  total={{ ...queues.total, queue: t('reports.total') }}
+                  drillable={(f) => QUEUE_DRILL.has(f)}
+                  onDrill={(r, f) => setDrill({ title: t('reports.drill', { figure: queues.columns.find((c) => c.field === f)?.label ?? f, key: String(r.queue) }), query: `dim=queue&key=${encodeURIComponent(String(r.queue))}&metric=${f}` })}
+                />
+              </section>
+              <section class="panel" aria-labelledby="rep-a">
+                <h2 id="rep-a">
+                  {t('reports.agents')} {exportLinks('/api/v1/reports/agents', 'agents')}
+                </h2>
+                <Table
+                  testId="agents-table"
+                  columns={agents.columns}
+                  rows={agents.items}
+                  drillable={(f) => AGENT_DRILL.has(f)}
+                  onDrill={(r, f) => setDrill({ title: t('reports.drill', { figure: agents.columns.find((c) => c.field === f)?.label ?? f, key: String(r.name) }), query: `dim=agent&key=${r.agentId}&metric=${AGENT_METRIC[f] ?? f}` })}
+                />
+              </section>
+            </>
+          )
+        }
+      </Async>
+      {drill && (
+        <section class="panel" aria-labelledby="rep-d" data-testid="drill">
+          <h2 id="rep-d">
+            {drill.title} {exportLinks(`/api/v1/reports/drill?${drill.query}`, 'drill')}
+            <button class="ghost" onClick={() => setDrill(null)}>
+              {t('reports.drillClose')}
+            </button>
+          </h2>
+          <Async state={drillRows}>
+            {(d) =>
+              d && (
+                <Table
+                  testId="drill-table"
+                  columns={d.columns}
+                  rows={d.items.map((i) => ({ ...i, startedAt: new Date(i.startedAt).toLocaleString(session().language.value), operator: i.operator, from: i.removed ? t('reports.removed') : i.from }))}
+                  drillable={() => false}
+                  onDrill={() => undefined}
+                />
+              )
+            }
+          </Async>
+        </section>
+      )}
+    </div>
+  );
+}
