@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
 import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 import { existsSync } from 'node:fs';
@@ -22,6 +23,36 @@ import { registerCoreMessages } from './core/locales/index.js';
 import { capabilities as allCapabilities } from './capabilities.js';
 import type { Capability } from './capability.js';
 import { VERSION } from './version.js';
+import { ErrorResponse } from './core/route-policy.js';
+import { StorageState } from './core/storage-state.js';
+import { AdminChannel } from './core/admin-channel.js';
+
+const AJV_OPTIONS = { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } as const;
+
+const HealthDetails = Type.Object({
+  status: Type.String(),
+  version: Type.String(),
+  db: Type.String(),
+  telephony: Type.String(),
+  mail: Type.String(),
+  components: Type.Record(Type.String(), Type.String()),
+  /** The last write refused for lack of disk space, while the condition lasts (for the admin console's warning). */
+  diskFull: Type.Union([Type.Object({ since: Type.String(), lastAt: Type.String(), refusedWrites: Type.Integer() }), Type.Null()]),
+});
+
+/** What admins (and root, over the admin channel) see of the appliance's parts. */
+async function healthDetails(deps: ResolvedDeps) {
+  const components = await deps.health.report();
+  return {
+    status: components.db === 'ok' && !deps.storage.full() ? 'ok' : 'degraded',
+    version: VERSION,
+    db: components.db ?? 'unknown',
+    telephony: components.telephony ?? 'disabled',
+    mail: components.mail ?? 'disabled',
+    components,
+    diskFull: deps.storage.full(),
+  };
+}
 
 /** Everything the app needs from outside; tests pass fakes, server.ts passes the real ones. */
 export interface AppDeps {
@@ -49,6 +80,10 @@ export interface ResolvedDeps {
   masking: MaskingService;
   /** Budget, audit and admin alerts for masked viewers' lookups by a full number or address. */
   lookups: LookupGuard;
+  /** Writes refused for lack of disk space (the error handler reports them here). */
+  storage: StorageState;
+  /** Operations root runs through the local admin socket (the CLI, while the appliance runs). */
+  adminChannel: AdminChannel;
   overrides: Record<string, unknown>;
 }
 
@@ -84,10 +119,22 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ...(input.https ? { https: input.https } : {}),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: { customOptions: AJV_OPTIONS },
+    // Query strings and path parameters are text on the wire and are read as the schema's types
+    // (`?limit=20` → 20); JSON bodies are taken as sent: `123`, `true` or `["a"]` is no name.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: ((externalSchemas: never, options: { customOptions?: object } = {}) => {
+          const coercing = AjvCompiler()(externalSchemas, options as never);
+          const exact = AjvCompiler()(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } } as never);
+          return (route: { httpPart?: string }) => (route.httpPart === 'body' ? exact : coercing)(route as never);
+        }) as never,
+      },
+    },
   }) as unknown as FastifyInstance;
 
   const health = new HealthRegistry();
+  const adminChannel = new AdminChannel();
   const audit = new AuditLog(input.db, clock);
   const deps: ResolvedDeps = {
     config: input.config,
@@ -98,6 +145,8 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     health,
     masking: new MaskingService(input.db, clock),
     lookups: new LookupGuard(input.db, clock, audit),
+    storage: new StorageState(clock),
+    adminChannel,
     overrides: input.overrides ?? {},
   };
   await app.register(fp(async (instance) => { instance.decorate('deps', deps); }, { name: 'deps' }));
@@ -115,35 +164,23 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   health.register('telephony', () => 'disabled');
   health.register('mail', () => 'disabled');
 
+  // Anyone on the LAN may ask whether the appliance is up and which version runs; the states of
+  // its parts (mailbox addresses, Asterisk's refusals, the licence, the disk) are for admins
+  // (`GET /api/v1/health`) and for root through the admin channel (`contactbox status`).
   app.get(
     '/healthz',
-    {
-      config: { access: 'public' },
-      schema: {
-        response: {
-          200: Type.Object({
-            status: Type.String(),
-            version: Type.String(),
-            db: Type.String(),
-            telephony: Type.String(),
-            mail: Type.String(),
-            components: Type.Record(Type.String(), Type.String()),
-          }),
-        },
-      },
-    },
+    { config: { access: 'public' }, schema: { response: { 200: Type.Object({ status: Type.String(), version: Type.String() }) } } },
     async () => {
       const components = await health.report();
-      return {
-        status: components.db === 'ok' ? 'ok' : 'degraded',
-        version: VERSION,
-        db: components.db ?? 'unknown',
-        telephony: components.telephony ?? 'disabled',
-        mail: components.mail ?? 'disabled',
-        components,
-      };
+      return { status: components.db === 'ok' ? 'ok' : 'degraded', version: VERSION };
     },
   );
+  app.get(
+    '/api/v1/health',
+    { config: { access: ['admin'] }, schema: { response: { 200: HealthDetails, '4xx': ErrorResponse } } },
+    async () => healthDetails(deps),
+  );
+  adminChannel.register('health', () => healthDetails(deps));
 
   for (const capability of capabilities) {
     await app.register(capability.plugin);

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { buildApp } from './app.js';
 import { databaseFile, loadConfigFile, type Config } from './config.js';
 import { openDatabase } from './core/db.js';
+import { adminSocketPath } from './core/admin-channel.js';
 
 /**
  * The appliance process: reads the config named by CONTACTBOX_CONFIG (or the first argument),
@@ -40,12 +41,18 @@ async function main(): Promise<void> {
     logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
   });
   await app.listen({ host: config.server.host, port: config.server.port });
+  // Root's channel for the CLI (made while still root: only root can open it).
+  await app.deps.adminChannel.listen(adminSocketPath(config.paths.data));
 
   let redirect: Server | null = null;
   if (config.server.httpRedirectPort) {
     const httpsPort = config.server.port;
     redirect = createServer((req, res) => {
-      const host = (req.headers.host ?? config.server.publicNames[0] ?? 'localhost').replace(/:\d+$/, '');
+      // Only to a name this server is configured under: a client's Host header is not trusted to say where.
+      const asked = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase();
+      const names = config.server.publicNames.map((n) => n.toLowerCase());
+      const name = names.includes(asked) ? asked : (names[0] ?? 'localhost');
+      const host = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
       const target = `https://${host}${httpsPort === 443 ? '' : `:${httpsPort}`}${req.url ?? '/'}`;
       res.writeHead(308, { location: target, 'content-type': 'text/plain' });
       res.end(`Moved to ${target}\n`);
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
     force.unref();
     redirect?.close();
     try {
+      await app.deps.adminChannel.close();
       await app.close();
     } finally {
       db.close();

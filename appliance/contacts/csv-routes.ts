@@ -9,6 +9,7 @@ import type { ContactInput, ContactsService } from './service.js';
 import { csvLine, parseCsv, splitMulti } from './csv.js';
 import { ImportErrorResponse, ImportResult } from './schemas.js';
 import { maskText } from '../core/masking.js';
+import { bodyHash, ImportKeys } from './import-keys.js';
 
 const MAX_ROWS = 10_000;
 const COLUMNS = ['name', 'kind', 'status', 'owner', 'phones', 'emails', 'tags'] as const;
@@ -27,6 +28,7 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
   const { service } = opts;
   const masking = app.deps.masking;
   const usernames = app.deps.db.prepare('SELECT id, username FROM users');
+  const importKeys = new ImportKeys(app.deps.db);
 
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
@@ -46,7 +48,20 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const rows = parseCsv(request.body as string, MAX_ROWS);
+      const body = request.body as string;
+      const hash = bodyHash(body);
+      const keyHeader = request.headers['idempotency-key'];
+      if (keyHeader !== undefined && (typeof keyHeader !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(keyHeader))) {
+        throw new AppError('VALIDATION_FAILED', { detail: 'the Idempotency-Key header must be 1 to 200 visible ASCII characters', field: 'headers.idempotency-key' });
+      }
+      const key = keyHeader ?? `sha256:${hash}`;
+      const now = app.deps.clock.now();
+      const earlier = importKeys.get(user.id, key, now);
+      if (earlier) {
+        if (earlier.bodyHash !== hash) throw new AppError('IMPORT_KEY_REUSED');
+        return reply.code(201).send({ ...earlier.result, replayed: true });
+      }
+      const rows = parseCsv(body, MAX_ROWS);
       if (!rows.length) throw new AppError('CSV_EMPTY');
       const header = rows[0]!.cells.map((h) => h.trim().toLowerCase());
       for (const h of header) {
@@ -74,8 +89,15 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
           rows: problems,
         });
       }
-      const ids = service.createMany(inputs, user.id);
-      return reply.code(201).send({ created: ids.length, ids });
+      const ids = app.deps.db.transaction(() => {
+        const created = service.createMany(inputs, user.id);
+        const result = { created: created.length, ids: created };
+        importKeys.save(user.id, key, hash, result, now);
+        // The same file sent again without a key (a browser's retry) is the same import too.
+        if (key !== `sha256:${hash}`) importKeys.save(user.id, `sha256:${hash}`, hash, result, now);
+        return created;
+      })();
+      return reply.code(201).send({ created: ids.length, ids, replayed: false });
     },
   );
 

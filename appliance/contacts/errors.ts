@@ -18,5 +18,6 @@ export const ContactErrors = defineErrors({
   CSV_UNKNOWN_COLUMN: { status: 400, message: 'The CSV column "{column}" is unknown. Known columns: {known}.' },
   CSV_MISSING_COLUMN: { status: 400, message: 'The CSV file has no "{column}" column.' },
   CSV_TOO_MANY_ROWS: { status: 400, message: 'The CSV file has more than {max} rows.' },
+  IMPORT_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was already used for a different file. Send a new key with a new file.' },
   CSV_ROWS_INVALID: { status: 400, message: '{count} row(s) have errors; nothing was imported.' },
 });

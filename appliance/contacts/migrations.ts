@@ -88,6 +88,21 @@ export const contactsMigrations: Migration[] = [
       rebuildSearchIndexes(db);
     },
   },
+  {
+    // A CSV import retried after a lost reply answers with the first result instead of importing twice.
+    id: 'contacts/003_import_keys',
+    up: `
+      CREATE TABLE contact_import_keys (
+        user_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, key)
+      );
+      CREATE INDEX contact_import_keys_created ON contact_import_keys(created_at);
+    `,
+  },
 ];
 
 /** The triggers keeping the search tables in step with contacts, phones and e-mails. */

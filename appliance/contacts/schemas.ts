@@ -90,7 +90,12 @@ export const TimelineResponse = Type.Object({
   nextBefore: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const ImportResult = Type.Object({ created: Type.Integer(), ids: Type.Array(Type.Integer()) });
+export const ImportResult = Type.Object({
+  created: Type.Integer(),
+  ids: Type.Array(Type.Integer()),
+  /** True when this answers a repeat of an import already done (same key, same file): nothing new was stored. */
+  replayed: Type.Boolean(),
+});
 
 export const ImportErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),

@@ -18,9 +18,13 @@ export function toE164(raw: string, region: CountryCode = DEFAULT_REGION): strin
 // Deliberately simple: one @, a dot in the domain, no spaces. Mail servers decide the rest.
 const EMAIL = /^[^\s@<>(),;:"\\[\]]{1,64}@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]{2,}$/;
 
+// Control characters (NUL, escapes, C1) and invisible format characters have no place in an address.
+// eslint-disable-next-line no-control-regex
+const NOT_IN_ADDRESS = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/u;
+
 export function normaliseEmail(raw: string): string | null {
   const address = raw.trim().toLowerCase();
-  return address.length <= 254 && EMAIL.test(address) ? address : null;
+  return address.length <= 254 && EMAIL.test(address) && !NOT_IN_ADDRESS.test(address) ? address : null;
 }
 
 // eslint-disable-next-line no-control-regex

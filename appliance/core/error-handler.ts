@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
 import { errorMessage } from './i18n.js';
+import { isDiskFull } from './storage-state.js';
 
 /**
  * One error handler for the whole app. Client mistakes become `{error:{code,message}}` with a
@@ -13,6 +14,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     const send = (status: number, code: string, params: Record<string, string | number> = {}, field?: string) =>
       reply.code(status).type('application/json').send({ error: { code, message: errorMessage(language, code, params), ...(field ? { field } : {}) } });
 
+    // A full disk is not a bug: the write is refused whole (SQLite rolls the transaction back),
+    // the caller is told what to do in their language, reads go on, and admins see a warning.
+    if (isDiskFull(err)) {
+      request.server.deps?.storage.refusedWrite();
+      request.log.error({ err }, 'write refused: the disk is full');
+      return send(507, 'STORAGE_FULL');
+    }
     if (err instanceof AppError) {
       if (err.status >= 500) request.log.error({ err }, 'server error');
       // An error about one input field names it (`{ error: { code, message, field } }`).
@@ -43,6 +51,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     request.log.error({ err }, 'unhandled error');
     return send(500, 'INTERNAL', { requestId: request.id });
+  });
+
+  // The condition ends with the first state-changing request that succeeds again.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) request.server.deps?.storage.wroteOk();
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -69,5 +69,7 @@ export const CoreErrors = defineErrors({
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   SERVICE_UNAVAILABLE: { status: 503, message: '{detail}' },
   LOOKUP_LIMIT_REACHED: { status: 429, message: 'You have looked up {count} full numbers or addresses in {minutes} minutes, the most your role may. Administrators have been told; try again later.' },
+  STORAGE_FULL: { status: 507, message: 'The server’s disk is full, so nothing was saved. Tell your administrator: they should free space on the data disk (or shorten retention), then try again. Reading works as before.' },
+  USER_UNKNOWN: { status: 404, message: 'There is no user {username}.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. The error was logged with id {requestId}.' },
 });

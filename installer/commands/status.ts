@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Deps } from '../ports/index.js';
+import { adminSocketPath, callAdmin } from '../../appliance/core/admin-channel.js';
 import { installPaths } from '../paths.js';
 import type { Result } from '../result.js';
 import { keyValues } from '../output/render.js';
@@ -37,6 +38,13 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
       }
     } else healthError = 'status' in r ? `HTTP ${r.status}` : r.error;
   } else if (installedRelease) healthError = 'no port in the configuration';
+  if (health) {
+    // Component states (mailboxes, Asterisk, licence, disk) come over root's admin channel;
+    // the public /healthz says only whether it is up and which version.
+    const dataDir = (config as { paths?: { data?: string } } | null)?.paths?.data ?? paths.dataDir;
+    const reply = await callAdmin(adminSocketPath(dataDir), 'health').catch(() => null);
+    if (reply?.ok) health = { ...health, ...(reply.result as Record<string, unknown>) };
+  }
   const disk = host.diskUsage(paths.dataDir);
   const dbBytes = host.sizeOf(paths.databaseFile) + host.sizeOf(`${paths.databaseFile}-wal`);
   const data = {
@@ -65,6 +73,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     mail: (health?.mail as string | undefined) ?? '-',
     // The retention capability's disk warning (80 % / 90 %, or the forecast's fill date).
     storage: (health?.components as Record<string, string> | undefined)?.storage ?? '-',
+    ...(health?.diskFull ? { 'disk full': `writes refused since ${(health.diskFull as { since: string }).since}: free space on ${paths.dataDir}` } : {}),
     database: `${paths.databaseFile} (${(dbBytes / 1e6).toFixed(1)} MB)`,
     disk: disk ? `${gb(disk.free)} free of ${gb(disk.total)} (${data.disk!.usedPercent}% used) at ${paths.dataDir}` : '-',
     logs: data.logs,

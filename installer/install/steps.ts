@@ -186,8 +186,8 @@ export async function waitForHealth(host: HostPort, url: string, caFile: string 
   while (Date.now() < deadline) {
     const r = await host.httpsGet(`${url}/healthz`, ca, 3000);
     if ('status' in r && r.status === 200) {
-      const body = JSON.parse(r.body) as { version: string; db: string };
-      return { status: 'changed', detail: `answers ${url}/healthz (version ${body.version}, db ${body.db})` };
+      const body = JSON.parse(r.body) as { version: string; status: string };
+      return { status: 'changed', detail: `answers ${url}/healthz (version ${body.version}, ${body.status})` };
     }
     last = 'status' in r ? `HTTP ${r.status}` : r.error;
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { adminSocketPath, callAdmin } from '../../appliance/core/admin-channel.js';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { createCa, createServerCert } from '../../installer/install/tls.js';
 import { freePort, REPO_ROOT } from '../support/cli.js';
@@ -77,15 +78,24 @@ describe('appliance server process: config errors, HTTPS, redirect and graceful 
       });
     try {
       await waitFor(async () => (await get('/healthz')) === 200, 20_000);
-      const location = await new Promise<string | undefined>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: redirectPort, path: '/login?x=1', headers: { host: 'localhost' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 308 ? res.headers.location : `status ${res.statusCode}`);
+      const redirectFor = (host: string) =>
+        new Promise<string | undefined>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port: redirectPort, path: '/login?x=1', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode === 308 ? res.headers.location : `status ${res.statusCode}`);
+          });
+          req.on('error', reject);
+          req.end();
         });
-        req.on('error', reject);
-        req.end();
-      });
-      expect(location).to.equal(`https://localhost:${port}/login?x=1`);
+      expect(await redirectFor('localhost')).to.equal(`https://localhost:${port}/login?x=1`);
+      // A Host header naming somewhere else does not choose where the browser is sent.
+      expect(await redirectFor('evil.example')).to.equal(`https://localhost:${port}/login?x=1`);
+      // Root's admin channel is up beside HTTPS, owner-only.
+      const socket = adminSocketPath(join(dir, 'data'));
+      expect(statSync(socket).mode & 0o777).to.equal(0o600);
+      expect(statSync(dirname(socket)).mode & 0o777).to.equal(0o700);
+      const health = await callAdmin(socket, 'health');
+      expect(health?.ok && (health.result as { db: string }).db).to.equal('ok');
     } finally {
       server.child.kill('SIGTERM');
     }

@@ -35,7 +35,7 @@ describe('calls API: without telephony', () => {
     expect(call.json().error.code).to.equal('TELEPHONY_DISABLED');
     const uk = await op.request('POST', '/api/v1/calls', { number: '+380671234567' }, { 'accept-language': 'uk' });
     expect(uk.json().error.message).to.be.a('string').and.not.equal('');
-    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json().telephony).to.equal('disabled');
+    expect(((await t.app.deps.adminChannel.call('health')) as { result: { telephony: string } }).result.telephony).to.equal('disabled');
   });
 
   it('refuses bad input with specific 4xx errors', async () => {

@@ -173,7 +173,7 @@ describe('recordings: conversion size, storage, streaming, hybrid fetch', functi
       expect(rec.bytes).to.be.within(1000, (KB_PER_MIN_LIMIT * 5.6) / 60 + 2000);
       // The Stasis events socket of the same ARI user is up too, reported beside the AMI link.
       await waitFor(() => rig.t.app.telephony.ariEvents?.status() === 'connected', 3000, 'ARI events');
-      const health = (await rig.t.app.inject({ method: 'GET', url: '/healthz' })).json();
+      const health = ((await rig.t.app.deps.adminChannel.call('health')) as { result: { telephony: string; components: Record<string, string> } }).result;
       expect(health.telephony).to.equal('connected');
       expect(health.components.ari).to.equal('connected');
     });

@@ -83,7 +83,7 @@ describe('mailboxes: setup, precise connection errors, passwords sealed at rest'
     expect(failedSync.statusCode).to.equal(422);
     expect(failedSync.json().error.code).to.equal('MAIL_AUTH_FAILED');
     expect((await admin.request('GET', '/api/v1/mailboxes/2')).json()).to.include({ state: 'error', error: 'MAIL_AUTH_FAILED' });
-    expect((await m.app.inject({ method: 'GET', url: '/healthz' })).json().mail).to.match(/^error: box2@corp\.test: MAIL_AUTH_FAILED/);
+    expect((await admin.request('GET', '/api/v1/health')).json().mail).to.match(/^error: box2@corp\.test: MAIL_AUTH_FAILED/);
 
     const uk = await admin.request('POST', '/api/v1/mailboxes/2/test', undefined, { 'accept-language': 'uk' });
     expect(uk.json().error.message).to.equal('Сервер IMAP 127.0.0.1 не прийняв ім’я користувача або пароль.');

@@ -18,8 +18,7 @@ describe('telephony: the AMI link (login, drop, Asterisk restart, reconcile)', f
     rig = await startRig({ secret: 'wrong' });
     await waitFor(() => rig!.standin.actions.some((a) => a.Action === 'Login'), 3000, 'a login attempt');
     await waitFor(() => rig!.t.app.telephony.port!.status().includes('refused'), 3000, 'status');
-    const res = await rig.t.app.inject({ method: 'GET', url: '/healthz' });
-    expect(res.json().telephony).to.equal('Asterisk refused the AMI login for user crm: Authentication failed');
+    expect(((await rig.t.app.deps.adminChannel.call('health')) as { result: { telephony: string } }).result.telephony).to.equal('Asterisk refused the AMI login for user crm: Authentication failed');
     expect(rig.standin.clientCount).to.equal(0);
     const login = rig.standin.actions.find((a) => a.Action === 'Login')!;
     // Exactly the classes the installer grants (no dialplan: Newexten/VarSet are not ours to read).
@@ -29,7 +28,7 @@ describe('telephony: the AMI link (login, drop, Asterisk restart, reconcile)', f
   it('reports connected, and the reason when Asterisk is not there at all', async () => {
     rig = await startRig();
     await waitFor(() => rig!.t.app.telephony.port!.status() === 'connected', 3000, 'login');
-    expect((await rig.t.app.inject({ method: 'GET', url: '/healthz' })).json().telephony).to.equal('connected');
+    expect(((await rig.t.app.deps.adminChannel.call('health')) as { result: { telephony: string } }).result.telephony).to.equal('connected');
     await rig.standin.stop();
     await waitFor(() => rig!.t.app.telephony.port!.status().startsWith('cannot reach Asterisk AMI at 127.0.0.1'), 3000, 'reason');
   });

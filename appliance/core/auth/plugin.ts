@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import { Type } from '@sinclair/typebox';
@@ -61,6 +62,15 @@ export const authPlugin = fp(
 
     const findUser = db.prepare('SELECT id, password_hash, active FROM users WHERE username = ?');
 
+    app.deps.adminChannel.register('users.unlock', (args) => {
+      const username = String(args.username ?? '');
+      const row = findUser.get(username) as { id: number } | undefined;
+      if (!row) throw new AppError('USER_UNKNOWN', { username: username.slice(0, 100) });
+      const forgotten = limiter.unlock(username);
+      audit.record({ actorId: null, action: 'auth.unlock', targetType: 'user', targetId: row.id, details: { by: 'root', failures: forgotten } });
+      return { username, userId: row.id, failuresForgotten: forgotten };
+    });
+
     app.addHook('onRequest', async (request) => {
       const sid = request.cookies[SESSION_COOKIE];
       request.session = sid ? sessions.resolve(sid) : null;
@@ -81,7 +91,7 @@ export const authPlugin = fp(
         refuseCrossSite(request);
         if (STATE_CHANGING.has(request.method) && request.routeOptions.config?.csrf !== false) {
           const token = request.headers['x-csrf-token'];
-          if (typeof token !== 'string' || token !== request.session!.csrfToken) throw new AppError('CSRF_TOKEN_INVALID');
+          if (typeof token !== 'string' || !sameSecret(token, request.session!.csrfToken)) throw new AppError('CSRF_TOKEN_INVALID');
         }
       }
     });
@@ -126,7 +136,7 @@ export const authPlugin = fp(
           throw new AppError('INVALID_CREDENTIALS');
         }
         if (!row.active) throw new AppError('ACCOUNT_DISABLED');
-        limiter.succeed(username);
+        limiter.succeed(username, address);
         // A fresh id at every login: a session id planted before login is worthless.
         const old = request.cookies[SESSION_COOKIE];
         if (old) sessions.destroy(old);
@@ -174,19 +184,32 @@ function meOf(session: Session, fallback: Language) {
   };
 }
 
-/** Browsers say where a request comes from; anything not same-origin may not change state. */
+/** Compares two secrets in time that does not depend on where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/**
+ * Browsers say where a request comes from; anything not same-origin may not change state. The
+ * origin is scheme and host: `http://server` is another origin than `https://server` (a page
+ * served over plain HTTP there could be anyone's).
+ */
 function refuseCrossSite(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') throw new AppError('CROSS_SITE_REQUEST');
   const origin = request.headers.origin;
   if (origin && origin !== 'null') {
-    let host: string;
+    let given: string;
+    let expected: string;
     try {
-      host = new URL(origin).host;
+      given = new URL(origin).origin;
+      expected = new URL(`${request.protocol}://${request.headers.host ?? ''}`).origin;
     } catch {
       throw new AppError('CROSS_SITE_REQUEST');
     }
-    if (host !== request.headers.host) throw new AppError('CROSS_SITE_REQUEST');
+    if (given !== expected) throw new AppError('CROSS_SITE_REQUEST');
   } else if (origin === 'null') {
     throw new AppError('CROSS_SITE_REQUEST');
   }

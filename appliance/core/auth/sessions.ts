@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db.js';
 import type { Clock } from '../clock.js';
+import { isDiskFull } from '../storage-state.js';
 
 export type Role = 'admin' | 'supervisor' | 'operator' | 'intern';
 export const ROLES: readonly Role[] = ['admin', 'supervisor', 'operator', 'intern'];
@@ -88,7 +89,14 @@ export class SessionStore {
       return null;
     }
     // Write the last-seen time at most once a minute: a busy UI must not turn reads into writes.
-    if (now - row.last_seen_at > 60_000) this.touch.run(now, idHash);
+    if (now - row.last_seen_at > 60_000) {
+      try {
+        this.touch.run(now, idHash);
+      } catch (err) {
+        // On a full disk the last-seen time waits; the request itself (often a read) goes on.
+        if (!isDiskFull(err)) throw err;
+      }
+    }
     return {
       idHash,
       csrfToken: row.csrf_token,
