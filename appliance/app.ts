@@ -181,6 +181,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     async () => healthDetails(deps),
   );
   adminChannel.register('health', () => healthDetails(deps));
+  adminChannel.register('ping', () => ({ version: VERSION, pid: process.pid }));
 
   for (const capability of capabilities) {
     await app.register(capability.plugin);

@@ -94,6 +94,15 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .addOption(json())
     .action((options) => run(() => import('./commands/license.js'), { ...options, action: 'show' }));
 
+  const users = program.command('users').description("people's accounts");
+  users
+    .command('unlock')
+    .description('end the login delay of an account after failed passwords (the running appliance forgets its failures at once)')
+    .argument('<username>', 'the account to unlock')
+    .addOption(prefix())
+    .addOption(json())
+    .action((username: string, options) => run(() => import('./commands/users.js'), { ...options, username, action: 'unlock' }));
+
   const retention = program.command('retention').description('how long each kind of data is kept, what expires, and the disk it needs');
   retention
     .command('show')

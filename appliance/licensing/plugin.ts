@@ -71,6 +71,13 @@ export const licensingPlugin = fp(
     });
     await service.start();
     app.decorate('licensing', service);
+    // `contactbox license activate` asks for this service's verdict before it installs a file,
+    // and has the new file applied at once after (the file watcher would take a few seconds).
+    app.deps.adminChannel.register('license.judge', async (args) => service.judge(String(args.text ?? '')));
+    app.deps.adminChannel.register('license.reload', async () => {
+      await service.reload();
+      return service.status();
+    });
     app.deps.health.register('licensing', () => service.status().status);
 
     const bus = app.deps.bus as unknown as { subscribe(event: string, listener: (payload: unknown) => void): () => void };

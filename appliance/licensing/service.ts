@@ -160,6 +160,12 @@ export class LicensingService {
     };
   }
 
+  /** The verdict this service gives on a licence text (for `contactbox license activate`, which installs it as root). */
+  async judge(text: string): Promise<Verification> {
+    await this.ensureFingerprint();
+    return this.check(text);
+  }
+
   /** Checks a licence file's text against this server without installing it. */
   private check(text: string): Verification {
     return verifyLicense(text, this.verifyContext());

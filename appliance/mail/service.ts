@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import type { AuditLog } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
@@ -33,6 +33,39 @@ export interface MailServiceDeps {
  * Mailboxes and their sync: create, test, keep in sync (one runner per mailbox), delete
  * messages for retention or users (tombstones stop re-import), offboarding.
  */
+/**
+ * The one way stored messages are deleted (by the mail service, and by `contactbox retention run`
+ * on a stopped appliance): files no other message shares first — only paths inside the data
+ * directory — then the rows, with tombstones in the same transaction so the next sync does not
+ * import them again.
+ */
+export function deleteStoredMessages(
+  deps: Pick<MailServiceDeps, 'messages' | 'audit' | 'clock' | 'dataDir'>,
+  ids: readonly number[],
+  reason: string,
+): { deleted: number; files: number } {
+  const unique = [...new Set(ids)].filter((id) => Number.isInteger(id));
+  const { tombstones, paths } = deps.messages.filesToDelete(unique);
+  let files = 0;
+  for (const path of paths) {
+    const abs = insideDataDir(deps.dataDir, path);
+    if (!abs) continue;
+    rmSync(abs, { force: true });
+    files++;
+  }
+  deps.messages.deleteWithTombstones(unique, tombstones, reason, deps.clock.now().toISOString());
+  deps.audit.record({ actorId: null, action: 'mail.messages.delete', targetType: 'mail_message', details: { count: tombstones.length, reason } });
+  return { deleted: tombstones.length, files };
+}
+
+/** A stored relative path resolved under the data directory, or null if it would leave it. */
+function insideDataDir(dataDir: string, relative: string): string | null {
+  if (!relative || isAbsolute(relative)) return null;
+  const clean = normalize(relative);
+  if (clean === '..' || clean.startsWith(`..${sep}`)) return null;
+  return join(dataDir, clean);
+}
+
 export class MailService {
   private readonly runners = new Map<number, MailboxRunner>();
   /** A one-off pass per mailbox at a time: a second request joins the one under way. */
@@ -191,12 +224,7 @@ export class MailService {
    * same transaction so the next sync does not import them again. Used by retention and users.
    */
   deleteMessages(ids: readonly number[], reason: string): { deleted: number; files: number } {
-    const unique = [...new Set(ids)].filter((id) => Number.isInteger(id));
-    const { tombstones, paths } = this.deps.messages.filesToDelete(unique);
-    for (const path of paths) rmSync(join(this.deps.dataDir, path), { force: true });
-    this.deps.messages.deleteWithTombstones(unique, tombstones, reason, this.deps.clock.now().toISOString());
-    this.deps.audit.record({ actorId: null, action: 'mail.messages.delete', targetType: 'mail_message', details: { count: tombstones.length, reason } });
-    return { deleted: tombstones.length, files: paths.length };
+    return deleteStoredMessages(this.deps, ids, reason);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { registerRetentionOperations } from './admin-ops.js';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { RetentionService } from './service.js';
@@ -52,6 +53,7 @@ export const retentionPlugin = fp(
     const reader = startReader(db);
     const { service, config: section } = createRetention({ db, clock, dataDir, audit, config: config.retention, log: app.log, reader, extra: { mailDeleter } });
     const disk = own.disk ?? statfsProbe;
+    registerRetentionOperations(app.deps.adminChannel, { service, dataDir, clock, config: section });
     // The forecast scans every class's table, so health probes read the last one computed (at
     // start, by the schedule, or by an admin opening it) instead of scanning on every /healthz.
     let lastForecast: StorageForecast | null = null;

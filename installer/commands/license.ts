@@ -9,6 +9,9 @@ import type { Deps } from '../ports/index.js';
 import { licenseFactsPort } from '../ports/license-facts.js';
 import { CliError, usageError, type Result } from '../result.js';
 import { judge, readInstallation, recordSeen } from './license-installation.js';
+import { applianceAnswers, viaAppliance } from './appliance-channel.js';
+import type { Verification } from '../../appliance/licensing/verify.js';
+import type { LicenseStatus } from '../../appliance/licensing/service.js';
 
 /**
  * `contactbox license request|activate FILE|show`. Works offline: `request` prints a code to
@@ -89,6 +92,7 @@ async function activate(options: Record<string, unknown>, deps: Deps): Promise<R
   if (typeof options.file !== 'string' || !options.file) throw usageError('license activate needs the licence FILE.', 'contactbox license activate /path/to/license.lic');
   const p = paths(options);
   const text = readLicense(options.file, false)!;
+  if (await applianceAnswers(p.dataDir)) return activateThroughAppliance(p, text);
   const now = deps.clock.now();
   const installation = readInstallation(p, now);
   const { verification, state } = judge(text, { fingerprint: await fingerprint(deps), now, marks: installation.marks, env: deps.env });
@@ -107,6 +111,30 @@ async function activate(options: Record<string, unknown>, deps: Deps): Promise<R
     exit: 0,
     data,
     human: `Licence ${data.id} activated: ${data.sessions} sessions, modules ${data.modules.join(', ')}, ${data.sites} chat sites.\nA running appliance applies it within seconds; no restart is needed.`,
+  };
+}
+
+/**
+ * While the appliance runs, its licensing service judges the file (its facts, its clock marks,
+ * its trusted keys): the CLI's verdict is the service's. Root writes the file (the service user
+ * may not write /etc/contactbox) and the service applies it at once.
+ */
+async function activateThroughAppliance(p: InstallPaths, text: string): Promise<Result> {
+  const verdict = await viaAppliance<Verification>(p.dataDir, 'license.judge', { text });
+  if (!verdict.ok) throw new CliError(`the licence was not activated: ${verdict.detail}.`, 1, verdict.code, HINTS[verdict.code]);
+  try {
+    writeFileAtomic(p.licenseFile, text.endsWith('\n') ? text : `${text}\n`);
+  } catch (err) {
+    throw new CliError(`cannot write ${p.licenseFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1, 'WRITE_FAILED', 'Run as root (or the owner of the configuration directory).');
+  }
+  const { issuedAt: _i, fingerprint: _f, clockRolledBack: _c, holdingQueues: _h, queueControl: _q, ...data } = await viaAppliance<LicenseStatus>(p.dataDir, 'license.reload');
+  if (data.status !== 'licensed') {
+    throw new CliError(`the appliance did not put the licence in force: ${data.reason ?? data.status} — ${data.detail ?? ''}`, 1, data.reason ?? 'LICENSE_NOT_APPLIED');
+  }
+  return {
+    exit: 0,
+    data,
+    human: `Licence ${data.id} activated: ${data.sessions} sessions, modules ${data.modules.join(', ')}, ${data.sites} chat sites.\nThe running appliance applied it; no restart is needed.`,
   };
 }
 

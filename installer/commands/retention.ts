@@ -10,28 +10,31 @@ import { AuditLog } from '../../appliance/core/audit.js';
 import { AppError } from '../../appliance/core/errors.js';
 import { migrationsOf } from '../../appliance/app.js';
 import { capabilities } from '../../appliance/capabilities.js';
-import { createRetention, forecastOf } from '../../appliance/retention/setup.js';
-import { verifyFiles } from '../../appliance/retention/verify.js';
+import { createRetention } from '../../appliance/retention/setup.js';
 import { formatDays, parseAsOf, parseDays } from '../../appliance/retention/policies.js';
-import type { RetentionService, RunReport } from '../../appliance/retention/service.js';
-import type { RetentionConfig } from '../../appliance/retention/policies.js';
-import { cliMailDeleter } from './retention-mail.js';
+import { retentionRun, retentionSet, retentionShow, retentionVerify, type RetentionOpsContext } from '../../appliance/retention/admin-ops.js';
+import type { VerifyReport } from '../../appliance/retention/verify.js';
+import { AdminOperationError } from '../../appliance/core/admin-channel.js';
+import { deleteStoredMessages } from '../../appliance/mail/service.js';
+import { MessageRepository } from '../../appliance/mail/message-repository.js';
+import { applianceAnswers, cliErrorOf, viaAppliance } from './appliance-channel.js';
 
 /**
- * `contactbox retention show|set|run|verify`: the same policies, engine and journal as the
- * appliance, on the installation's database (under --prefix when given). Runs are safe while
- * the appliance runs: batches are short transactions and one run at a time is enforced.
+ * `contactbox retention show|set|run|verify`: the operations of appliance/retention/admin-ops.ts.
+ * While the appliance runs they run there (the database's one writer) over the admin channel;
+ * while it is stopped, here on the installation's database (under --prefix when given).
  */
 type Action = 'show' | 'set' | 'run' | 'verify';
 
+/** The same operation, in the appliance or here. */
+type Runner = <T>(op: 'show' | 'set' | 'run' | 'verify', args: Record<string, unknown>, local: (ctx: RetentionOpsContext) => T | Promise<T>) => Promise<T>;
+
 interface Opened {
   db: Db;
-  dataDir: string;
-  service: RetentionService;
-  config: RetentionConfig;
+  ctx: RetentionOpsContext;
 }
 
-function open(options: Record<string, unknown>, deps: Deps): Opened {
+function locate(options: Record<string, unknown>): { dataDir: string; config: Config | null; dbFile: string } {
   const prefix = options.prefix;
   if (prefix !== undefined && (typeof prefix !== 'string' || !prefix.trim())) throw usageError('--prefix needs a directory.');
   const paths = installPaths(typeof prefix === 'string' ? prefix : null);
@@ -48,6 +51,11 @@ function open(options: Record<string, unknown>, deps: Deps): Opened {
   if (!existsSync(dbFile)) {
     throw new CliError(`there is no contactbox database at ${dbFile}`, 1, 'NOT_INSTALLED', "Install first with 'contactbox install' (or pass the --prefix of the installation).");
   }
+  return { dataDir, config, dbFile };
+}
+
+/** The appliance is stopped: this process is the database's only user. */
+function open({ dataDir, config, dbFile }: ReturnType<typeof locate>, deps: Deps): Opened {
   const db = openDatabase(dbFile);
   try {
     // The same migrations the appliance runs at start, so a CLI run after an upgrade sees the same tables.
@@ -59,9 +67,14 @@ function open(options: Record<string, unknown>, deps: Deps): Opened {
       dataDir,
       audit,
       config: config?.retention,
-      extra: { mailDeleter: cliMailDeleter(db, dataDir, deps.clock, audit) },
+      extra: {
+        // The mail capability's own deletion (files inside the data directory, tombstones).
+        mailDeleter: () => async (ids: number[]) => {
+          deleteStoredMessages({ messages: new MessageRepository(db), audit, clock: deps.clock, dataDir }, ids, 'retention');
+        },
+      },
     });
-    return { db, dataDir, service, config: section };
+    return { db, ctx: { service, dataDir, clock: deps.clock, config: section } };
   } catch (err) {
     db.close();
     if ((err as Error).name === 'SchemaError' || (err as Error).message.startsWith('retention')) {
@@ -75,38 +88,42 @@ const mb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` :
 
 function asCliError(err: unknown): never {
   if (err instanceof AppError) throw new CliError(err.message, err.status >= 500 ? 1 : err.status === 409 ? 1 : 2, err.code);
+  if (err instanceof AdminOperationError) throw cliErrorOf({ code: err.code, message: err.message, status: err.status, params: err.params });
   throw err;
 }
 
 export async function run(options: Record<string, unknown>, deps: Deps): Promise<Result> {
   const action = options.action as Action;
-  const opened = open(options, deps);
+  if (!['show', 'set', 'run', 'verify'].includes(action)) throw usageError(`unknown retention action ${String(action)}`);
+  const where = locate(options);
+  let opened: Opened | null = null;
+  const remote = await applianceAnswers(where.dataDir);
+  const runner: Runner = async (op, args, local) => {
+    if (remote) return viaAppliance(where.dataDir, `retention.${op}`, args);
+    opened ??= open(where, deps);
+    return local(opened.ctx);
+  };
   try {
     switch (action) {
       case 'show':
-        return show(opened, deps);
+        return await show(runner, where.dataDir);
       case 'set':
-        return set(opened, options);
+        return await set(runner, options);
       case 'run':
-        return await runRetention(opened, options, deps);
-      case 'verify':
-        return await verify(opened, options, deps);
+        return await runRetention(runner, options, deps);
       default:
-        throw usageError(`unknown retention action ${String(action)}`);
+        return await verify(runner, where.dataDir, options);
     }
   } catch (err) {
     return asCliError(err);
   } finally {
-    opened.db.close();
+    (opened as Opened | null)?.db.close();
   }
 }
 
-function show({ service, dataDir, config }: Opened, deps: Deps): Result {
-  const policies = service.policies();
-  const forecast = forecastOf(service, dataDir, deps.clock, config);
-  const journal = service.repo.journal(10);
-  const holds = service.repo.holds(false, 1000);
-  const data = { policies, forecast, journal, activeHolds: holds.length };
+async function show(runner: Runner, dataDir: string): Promise<Result> {
+  const data = await runner('show', {}, (ctx) => retentionShow(ctx));
+  const { policies, forecast, journal } = data;
   const byClass = new Map(forecast.classes.map((c) => [c.class, c]));
   const human = [
     table(
@@ -130,7 +147,7 @@ function show({ service, dataDir, config }: Opened, deps: Deps): Result {
       'data needs': `${mb(forecast.neededBytes)} with these policies (${forecast.projectedUsedPercent} % of the disk)`,
       'disk fills on': forecast.fillsOn ?? 'not within ten years at the current growth',
       level: forecast.level,
-      'legal holds': holds.length,
+      'legal holds': data.activeHolds,
       'last run': journal[0] ? `${journal[0].startedAt} (${journal[0].status})` : 'never',
     }),
     ...forecast.warnings.map((w) => `warning: ${w}`),
@@ -138,7 +155,7 @@ function show({ service, dataDir, config }: Opened, deps: Deps): Result {
   return { exit: 0, data, human };
 }
 
-function set({ service }: Opened, options: Record<string, unknown>): Result {
+async function set(runner: Runner, options: Record<string, unknown>): Promise<Result> {
   const name = String(options.class ?? '');
   let days: number | null;
   try {
@@ -146,17 +163,24 @@ function set({ service }: Opened, options: Record<string, unknown>): Result {
   } catch (err) {
     throw usageError(`retention set ${name}: ${(err as Error).message}`, "Give a number of days (1–36500) or 'forever', e.g. 'contactbox retention set recordings 365'.");
   }
-  const preview = service.preview(name, days);
-  const line = `${name}: ${formatDays(preview.currentPolicyDays)} → ${formatDays(days)}; deletes ${preview.items} item(s), ${mb(preview.bytes)} at the next run`;
-  if (options.dryRun) return { exit: 0, data: { saved: false, ...preview }, human: `${line} (not saved: --dry-run)` };
-  if (preview.items > 0 && !options.yes) {
-    throw new CliError(`${line}; not saved.`, 1, 'CONFIRMATION_NEEDED', `Re-run with --yes to save this policy and delete that data at the next run.`);
+  const args = { class: name, days, dryRun: Boolean(options.dryRun), yes: Boolean(options.yes) };
+  const lineOf = (preview: { currentPolicyDays: number | null; items: number; bytes: number }) =>
+    `${name}: ${formatDays(preview.currentPolicyDays)} → ${formatDays(days)}; deletes ${preview.items} item(s), ${mb(preview.bytes)} at the next run`;
+  let result;
+  try {
+    result = await runner('set', args, (ctx) => retentionSet(ctx, args));
+  } catch (err) {
+    const e = err as { code?: string; params?: Record<string, unknown> };
+    if (e.code === 'CONFIRMATION_NEEDED') {
+      const preview = (err instanceof AdminOperationError ? err.params : await runner('set', { ...args, dryRun: true }, (ctx) => retentionSet(ctx, { ...args, dryRun: true }))) as { currentPolicyDays: number | null; items: number; bytes: number };
+      throw new CliError(`${lineOf(preview)}; not saved.`, 1, 'CONFIRMATION_NEEDED', `Re-run with --yes to save this policy and delete that data at the next run.`);
+    }
+    throw err;
   }
-  service.setPolicy(name, days, { source: 'cli', actorId: null });
-  return { exit: 0, data: { saved: true, ...preview }, human: `${line} (saved)` };
+  return { exit: 0, data: result, human: `${lineOf(result)} (${result.saved ? 'saved' : 'not saved: --dry-run'})` };
 }
 
-async function runRetention({ service }: Opened, options: Record<string, unknown>, deps: Deps): Promise<Result> {
+async function runRetention(runner: Runner, options: Record<string, unknown>, deps: Deps): Promise<Result> {
   let asOf: Date | undefined;
   if (options.asOf !== undefined) {
     try {
@@ -167,20 +191,9 @@ async function runRetention({ service }: Opened, options: Record<string, unknown
   }
   const batchSize = options.batchSize === undefined ? undefined : Number(options.batchSize);
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000)) throw usageError('--batch-size must be a whole number from 1 to 5000.');
-  const report: RunReport = await service.run({
-    dryRun: Boolean(options.dryRun),
-    trigger: 'cli',
-    actor: `cli:${deps.env.SUDO_USER ?? deps.env.USER ?? 'root'}`,
-    ...(asOf ? { asOf } : {}),
-    ...(batchSize ? { batchSize } : {}),
-  });
-  const data = {
-    asOf: report.asOf,
-    dryRun: report.dryRun,
-    runId: report.runId,
-    classes: report.classes.map((c) => ({ class: c.class, policyDays: c.policyDays, items: c.items, bytes: c.bytes, registered: c.registered })),
-    resumed: report.resumed,
-  };
+  const args = { dryRun: Boolean(options.dryRun), actor: `cli:${deps.env.SUDO_USER ?? deps.env.USER ?? 'root'}`, ...(asOf ? { asOf: asOf.toISOString() } : {}), ...(batchSize ? { batchSize } : {}) };
+  const data = await runner('run', args, (ctx) => retentionRun(ctx, args));
+  const report = data;
   const verb = report.dryRun ? 'would delete' : 'deleted';
   const human = [
     `${report.dryRun ? 'Dry run' : 'Run'} as of ${report.asOf}${report.resumed.items ? ` (finished ${report.resumed.items} item(s) an interrupted run had started)` : ''}:`,
@@ -192,8 +205,9 @@ async function runRetention({ service }: Opened, options: Record<string, unknown
   return { exit: 0, data, human };
 }
 
-async function verify({ service, dataDir }: Opened, options: Record<string, unknown>, deps: Deps): Promise<Result> {
-  const report = await verifyFiles({ service, dataDir, clock: deps.clock, repair: Boolean(options.repair) });
+async function verify(runner: Runner, dataDir: string, options: Record<string, unknown>): Promise<Result> {
+  const args = { repair: Boolean(options.repair) };
+  const report: VerifyReport = await runner('verify', args, (ctx) => retentionVerify(ctx, args));
   const problems = report.missingFiles.count + (options.repair ? 0 : report.orphanFiles.count);
   const human = [
     keyValues({

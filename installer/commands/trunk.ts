@@ -16,6 +16,7 @@ import { listEndpointStates, type EndpointState } from '../provisioning/endpoint
 import { provisionAsterisk, ProvisioningError, type ProvisionResult } from '../provisioning/provision.js';
 import { keyValues, table } from '../output/render.js';
 import { CliError, usageError, type Result } from '../result.js';
+import { applianceAnswers, viaAppliance } from './appliance-channel.js';
 
 /**
  * `contactbox trunk add|list|remove|test|apply`: trunks live in the appliance's database; after
@@ -27,9 +28,19 @@ interface Install {
   config: Record<string, unknown>;
   db: Db;
   service: TrunkService;
+  /** Where changes are made: the running appliance (the database's one writer) or, while it is stopped, here. */
+  writer: TrunkWriter;
 }
 
-function openInstall(options: Record<string, unknown>, deps: Deps): Install {
+/** Adding and removing trunks, and undoing either when Asterisk refuses the result. */
+interface TrunkWriter {
+  add(input: Record<string, unknown>): Promise<StoredTrunk>;
+  remove(which: string): Promise<StoredTrunk>;
+  undoAdd(t: StoredTrunk): Promise<void>;
+  undoRemove(t: StoredTrunk): Promise<void>;
+}
+
+async function openInstall(options: Record<string, unknown>, deps: Deps): Promise<Install> {
   const paths = installPaths((options.prefix as string | undefined) ?? null);
   const text = deps.host.readFile(paths.configFile);
   if (text === null) throw new CliError(`contactbox is not installed here: no ${paths.configFile}`, 1, 'NOT_INSTALLED', 'Run `contactbox install` first.');
@@ -40,9 +51,29 @@ function openInstall(options: Record<string, unknown>, deps: Deps): Install {
     throw new CliError(`${paths.configFile} is not valid YAML: ${(err as Error).message}`, 1, 'BAD_CONFIG');
   }
   if (!deps.host.exists(paths.databaseFile)) throw new CliError(`no database at ${paths.databaseFile}`, 1, 'NOT_INSTALLED', 'Run `contactbox install` first.');
+  const dataDir = (config.paths as { data?: string } | undefined)?.data ?? paths.dataDir;
+  if (await applianceAnswers(dataDir)) {
+    // The appliance runs: it makes every change; this process only reads (Asterisk's model, lists).
+    const db = openDatabase(paths.databaseFile, { readonly: true });
+    const remote: TrunkWriter = {
+      add: (input) => viaAppliance<StoredTrunk>(dataDir, 'trunks.add', { input }),
+      remove: (which) => viaAppliance<StoredTrunk>(dataDir, 'trunks.remove', { trunk: which }),
+      undoAdd: async (t) => void (await viaAppliance(dataDir, 'trunks.undo-add', { id: t.id })),
+      undoRemove: async (t) => void (await viaAppliance(dataDir, 'trunks.undo-remove', { trunk: t })),
+    };
+    return { paths, config, db, service: new TrunkService(new TrunkRepository(db), trunkKinds, deps.clock), writer: remote };
+  }
   const db = openDatabase(paths.databaseFile);
   runMigrations(db, trunksMigrations);
-  return { paths, config, db, service: new TrunkService(new TrunkRepository(db), trunkKinds, deps.clock) };
+  const repo = new TrunkRepository(db);
+  const service = new TrunkService(repo, trunkKinds, deps.clock);
+  const local: TrunkWriter = {
+    add: async (input) => service.add(input),
+    remove: async (which) => service.remove(which),
+    undoAdd: async (t) => void repo.remove(t.id),
+    undoRemove: async (t) => void repo.insert(t, deps.clock.now()),
+  };
+  return { paths, config, db, service, writer: local };
 }
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -119,17 +150,17 @@ function asteriskSummary(r: ProvisionResult | null) {
 }
 
 /** Runs `change`, then provisioning; when provisioning fails the change is undone. */
-async function changeAndApply(inst: Install, deps: Deps, change: () => StoredTrunk, undo: (t: StoredTrunk) => void) {
+async function changeAndApply(inst: Install, deps: Deps, change: () => Promise<StoredTrunk>, undo: (t: StoredTrunk) => Promise<void>) {
   let trunk: StoredTrunk;
   try {
-    trunk = change();
+    trunk = await change();
   } catch (err) {
     throw fieldError(err);
   }
   try {
     return { trunk, asterisk: asteriskSummary(await applyAsterisk(inst, deps)) };
   } catch (err) {
-    undo(trunk);
+    await undo(trunk);
     if (err instanceof ProvisioningError) throw new CliError(`the change was undone: ${err.message}`, 1, 'ASTERISK_REJECTED');
     throw err;
   }
@@ -140,21 +171,19 @@ const HEADERS = ['NAME', 'KIND', 'ENDPOINTS', 'DIDS', 'OUTBOUND'];
 
 export async function run(options: Record<string, unknown>, deps: Deps): Promise<Result> {
   const action = String(options.action);
-  const inst = openInstall(options, deps);
+  const inst = await openInstall(options, deps);
   try {
     if (action === 'list') {
       const items = inst.service.list().map((t) => inst.service.view(t));
       return { exit: 0, data: { items }, human: items.length ? table(HEADERS, items.map(viewLine)) : 'No trunks yet. Add one with `contactbox trunk add`.' };
     }
     if (action === 'add') {
-      const repo = new TrunkRepository(inst.db);
-      const r = await changeAndApply(inst, deps, () => inst.service.add(trunkInput(options, deps)), (t) => repo.remove(t.id));
+      const r = await changeAndApply(inst, deps, () => inst.writer.add(trunkInput(options, deps)), (t) => inst.writer.undoAdd(t));
       const view = inst.service.view(r.trunk);
       return { exit: 0, data: { trunk: view, asterisk: r.asterisk }, human: `${keyValues({ added: view.name, kind: view.label, endpoints: view.endpoints.join(' '), dids: view.dids.map((d) => d.did).join(' ') || '-' })}\nAsterisk: ${r.asterisk.status} — ${r.asterisk.detail}` };
     }
     if (action === 'remove') {
-      const repo = new TrunkRepository(inst.db);
-      const r = await changeAndApply(inst, deps, () => inst.service.remove(String(options.trunk)), (t) => repo.insert(t, deps.clock.now()));
+      const r = await changeAndApply(inst, deps, () => inst.writer.remove(String(options.trunk)), (t) => inst.writer.undoRemove(t));
       return { exit: 0, data: { removed: inst.service.view(r.trunk), asterisk: r.asterisk }, human: `removed ${r.trunk.name}\nAsterisk: ${r.asterisk.status} — ${r.asterisk.detail}` };
     }
     if (action === 'apply') {
