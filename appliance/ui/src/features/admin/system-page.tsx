@@ -57,7 +57,12 @@ export default function SystemPage() {
                       <td>{COMPONENT[name] ? t(COMPONENT[name]!) : name}</td>
                       <td>
                         <Badge tone={good ? (value === 'disabled' ? 'neutral' : 'success') : 'danger'}>{t(value === 'disabled' ? 'admin.sys.disabled' : good ? 'admin.sys.ok' : 'admin.sys.problem')}</Badge>{' '}
-                        {!good && <span class="muted">{value}</span>}
+                        {!good && (
+                          <details>
+                            <summary>{t('admin.sys.details')}</summary>
+                            <code translate={false}>{value}</code>
+                          </details>
+                        )}
                       </td>
                       <td>{!good && t(ADVICE[name] ?? 'admin.sys.advice.other')}</td>
                     </tr>

@@ -249,6 +249,7 @@ const de: MessagesLike<typeof en> = {
   "admin.sys.advice.mail": "Öffnen Sie Postfächer: Das fehlerhafte Postfach nennt den Grund (Server, Passwort, Ordner).",
   "admin.sys.advice.storage": "Öffnen Sie Aufbewahrung: Prognose ansehen, Platz hinzufügen oder Fristen verkürzen.",
   "admin.sys.advice.other": "Einzelheiten im Dienstprotokoll auf dem Server.",
+  "admin.sys.details": "Einzelheiten",
   "admin.audit.from": "Von",
   "admin.audit.to": "Bis",
   "admin.audit.export": "Exportieren (CSV)",

@@ -247,6 +247,7 @@ const en = {
   "admin.sys.advice.mail": "Open Mailboxes: the failing mailbox says why (server, password, folder).",
   "admin.sys.advice.storage": "Open Retention: see the forecast, add disk space or shorten retention.",
   "admin.sys.advice.other": "See the service log on the server for details.",
+  "admin.sys.details": "Details",
   "admin.audit.from": "From",
   "admin.audit.to": "To",
   "admin.audit.export": "Export (CSV)",

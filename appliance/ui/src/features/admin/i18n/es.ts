@@ -249,6 +249,7 @@ const es: MessagesLike<typeof en> = {
   "admin.sys.advice.mail": "Abra Buzones: el buzón con error indica la causa (servidor, contraseña, carpeta).",
   "admin.sys.advice.storage": "Abra Conservación: vea la previsión, añada espacio o acorte los plazos.",
   "admin.sys.advice.other": "Detalles en el registro del servicio en el servidor.",
+  "admin.sys.details": "Detalles",
   "admin.audit.from": "Desde",
   "admin.audit.to": "Hasta",
   "admin.audit.export": "Exportar (CSV)",

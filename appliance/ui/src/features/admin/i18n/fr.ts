@@ -249,6 +249,7 @@ const fr: MessagesLike<typeof en> = {
   "admin.sys.advice.mail": "Ouvrez Boîtes mail : la boîte en échec indique la cause (serveur, mot de passe, dossier).",
   "admin.sys.advice.storage": "Ouvrez Conservation : consultez la prévision, ajoutez de l’espace ou raccourcissez les durées.",
   "admin.sys.advice.other": "Détails dans le journal du service sur le serveur.",
+  "admin.sys.details": "Détails",
   "admin.audit.from": "Du",
   "admin.audit.to": "Au",
   "admin.audit.export": "Exporter (CSV)",

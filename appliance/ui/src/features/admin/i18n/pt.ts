@@ -249,6 +249,7 @@ const pt: MessagesLike<typeof en> = {
   "admin.sys.advice.mail": "Abra Caixas de correio: a caixa com erro indica a causa (servidor, palavra-passe, pasta).",
   "admin.sys.advice.storage": "Abra Retenção: veja a previsão, adicione espaço ou encurte os prazos.",
   "admin.sys.advice.other": "Detalhes no registo do serviço no servidor.",
+  "admin.sys.details": "Detalhes",
   "admin.audit.from": "De",
   "admin.audit.to": "Até",
   "admin.audit.export": "Exportar (CSV)",

@@ -249,6 +249,7 @@ const ru: MessagesLike<typeof en> = {
   "admin.sys.advice.mail": "Откройте «Почтовые ящики»: проблемный ящик покажет причину (сервер, пароль, папка).",
   "admin.sys.advice.storage": "Откройте «Хранение данных»: посмотрите прогноз, добавьте место или сократите сроки.",
   "admin.sys.advice.other": "Подробности — в журнале службы на сервере.",
+  "admin.sys.details": "Подробности",
   "admin.audit.from": "С",
   "admin.audit.to": "По",
   "admin.audit.export": "Экспорт (CSV)",

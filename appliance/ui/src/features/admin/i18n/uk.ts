@@ -249,6 +249,7 @@ const uk: MessagesLike<typeof en> = {
   "admin.sys.advice.mail": "Відкрийте «Поштові скриньки»: проблемна скринька покаже причину (сервер, пароль, папка).",
   "admin.sys.advice.storage": "Відкрийте «Зберігання даних»: перегляньте прогноз, додайте місце або скоротіть терміни.",
   "admin.sys.advice.other": "Подробиці — у журналі служби на сервері.",
+  "admin.sys.details": "Подробиці",
   "admin.audit.from": "З",
   "admin.audit.to": "По",
   "admin.audit.export": "Експорт (CSV)",
