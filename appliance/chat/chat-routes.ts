@@ -43,7 +43,7 @@ export async function chatRoutes(app: FastifyInstance, d: ChatRouteDeps): Promis
   const { chat, sites, masking } = d;
   const view = (c: Conversation, viewer: SessionUser) => {
     const site = sites.get(c.siteId);
-    const position = c.state === 'waiting' && c.mode === 'live' ? chat.repo.waitingIds(site.id).indexOf(c.id) + 1 : 0;
+    const position = c.state === 'waiting' && c.mode === 'live' ? chat.repo.position(c) : 0;
     return conversationView(c, site, chat.repo.visitor(c.visitorId), masking.forViewer(viewer), { position, operatorName: c.operatorId ? d.userName(c.operatorId) : null });
   };
   const message = (m: Message, viewer: SessionUser) => messageView(m, masking.forViewer(viewer), m.operatorId ? d.userName(m.operatorId) : null);

@@ -145,7 +145,10 @@ export class ChatRepository {
         "INSERT INTO chat_conversations (site_id, visitor_id, contact_id, mode, state, team_id, language, form, page_url, created_at) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?)",
       ),
       byState: db.prepare('SELECT * FROM chat_conversations WHERE state = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
-      waitingOfSite: db.prepare("SELECT id FROM chat_conversations WHERE state = 'waiting' AND mode = 'live' AND site_id = ? ORDER BY created_at, id"),
+      waitingOfSite: db.prepare("SELECT id, operator_read_seq FROM chat_conversations WHERE state = 'waiting' AND mode = 'live' AND site_id = ? ORDER BY created_at, id"),
+      position: db.prepare(
+        "SELECT count(*) AS n FROM chat_conversations WHERE state = 'waiting' AND mode = 'live' AND site_id = ? AND (created_at < ? OR (created_at = ? AND id <= ?))",
+      ),
       active: db.prepare("SELECT id, operator_id, accepted_at FROM chat_conversations WHERE state = 'active'"),
       ofContact: db.prepare('SELECT * FROM chat_conversations WHERE contact_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?'),
       accept: db.prepare("UPDATE chat_conversations SET state = 'active', operator_id = ?, accepted_at = ? WHERE id = ? AND state = 'waiting'"),
@@ -234,8 +237,14 @@ export class ChatRepository {
     return (this.s.byState.all(state, limit) as Record<string, unknown>[]).map(mapConversation);
   }
 
-  waitingIds(siteId: number): number[] {
-    return (this.s.waitingOfSite.all(siteId) as { id: number }[]).map((r) => r.id);
+  /** The site's waiting live chats in queue order. */
+  waiting(siteId: number): { id: number; operatorReadSeq: number }[] {
+    return (this.s.waitingOfSite.all(siteId) as { id: number; operator_read_seq: number }[]).map((r) => ({ id: r.id, operatorReadSeq: r.operator_read_seq }));
+  }
+
+  /** A waiting live chat's place in its site's queue (1 = next), counted on the index. */
+  position(c: Pick<Conversation, 'id' | 'siteId' | 'createdAt'>): number {
+    return (this.s.position.get(c.siteId, c.createdAt, c.createdAt, c.id) as { n: number }).n;
   }
 
   activeDialogs(): { id: number; operatorId: number | null; acceptedAt: string }[] {

@@ -106,8 +106,8 @@ export class ChatService {
     const id = this.d.repo.insertConversation({ siteId: site.id, visitorId: visitor.id, contactId, mode, teamId: site.teamId, language, form, pageUrl: input.pageUrl?.slice(0, 500) ?? null }, now);
     const conversation = this.d.repo.conversation(id)!;
     this.d.bus.publish('chat.started', { conversationId: id, siteId: site.id, mode, contactId, at: now });
+    // A newcomer joins the end of the queue: nobody else's position changes.
     this.d.operators.publish('chat.waiting', site, () => ({ conversationId: id }));
-    this.pushWaitingStates(site);
     return conversation;
   }
 
@@ -250,7 +250,7 @@ export class ChatService {
   visitorState(conversation: Conversation): ServerFrame {
     const site = this.d.sites.get(conversation.siteId);
     const waiting = conversation.state === 'waiting' && conversation.mode === 'live';
-    const position = waiting ? this.d.repo.waitingIds(site.id).indexOf(conversation.id) + 1 : 0;
+    const position = waiting ? this.d.repo.position(conversation) : 0;
     return {
       t: 'state',
       conversationId: conversation.id,
@@ -266,11 +266,12 @@ export class ChatService {
   /** Every waiting visitor of the site (all sites when none given) learns their position again. */
   pushWaitingStates(site?: Site): void {
     const sites = site ? [site] : this.d.sites.list();
+    const atLimit = this.d.license()?.atLimit() ?? false;
     for (const s of sites) {
-      for (const id of this.d.repo.waitingIds(s.id)) {
-        const c = this.d.repo.conversation(id);
-        if (c) this.d.visitors.send(id, this.visitorState(c));
-      }
+      // One read of the queue per site, positions from its order.
+      this.d.repo.waiting(s.id).forEach((w, i) =>
+        this.d.visitors.send(w.id, { t: 'state', conversationId: w.id, state: 'waiting', mode: 'live', position: i + 1, atLimit, operator: null, readSeq: w.operatorReadSeq }),
+      );
     }
   }
 

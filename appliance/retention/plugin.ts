@@ -33,7 +33,7 @@ export interface RetentionOverrides {
 }
 
 const DAY = 86_400_000;
-const HOLD_TABLES: Partial<Record<HoldScope, string>> = { contact: 'contacts', call: 'calls', mail_thread: 'mail_threads' };
+const HOLD_TABLES: Partial<Record<HoldScope, string>> = { contact: 'contacts', call: 'calls', mail_thread: 'mail_threads', chat: 'chat_conversations' };
 
 export const retentionPlugin = fp(
   async function retention(app: FastifyInstance) {

@@ -18,6 +18,8 @@ import { AdminOperationError } from '../../appliance/core/admin-channel.js';
 import { deleteStoredMessages } from '../../appliance/mail/service.js';
 import { MessageRepository } from '../../appliance/mail/message-repository.js';
 import { applianceAnswers, cliErrorOf, viaAppliance } from './appliance-channel.js';
+import { chatsRetentionClass } from '../../appliance/chat/retention-class.js';
+import { tableExists } from '../../appliance/retention/classes/shared.js';
 
 /**
  * `contactbox retention show|set|run|verify`: the operations of appliance/retention/admin-ops.ts.
@@ -74,6 +76,8 @@ function open({ dataDir, config, dbFile }: ReturnType<typeof locate>, deps: Deps
         },
       },
     });
+    // Chats plug in the same way the appliance's chat capability registers them.
+    if (tableExists(db, 'chat_conversations')) service.register(chatsRetentionClass(db, dataDir));
     return { db, ctx: { service, dataDir, clock: deps.clock, config: section } };
   } catch (err) {
     db.close();

@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { startChatAppliance } from '../../test/chat/support.js';
+
+/**
+ * The server side of the chat bench, in its own process so that its RSS and CPU are its own:
+ * `appliance` — the appliance with chat, one site and OPERATORS logged-in operators;
+ * `relay` — the baseline: a bare `ws` server that acks each visitor message and forwards it to
+ * every operator socket, with no storage, no checks and no masking.
+ * Prints one JSON line with what the client needs, then runs until SIGTERM.
+ */
+const OPERATORS = Number(process.env.OPERATORS ?? 20);
+const ORIGIN = 'http://bench.example.com';
+
+async function appliance(): Promise<() => Promise<void>> {
+  const big = { perMinute: 1_000_000, burst: 100_000 };
+  const a = await startChatAppliance({ sessions: 5000, sites: 5, chatConfig: { limits: { ipStarts: big, ipMessages: big, ipConnects: big, siteStarts: big, siteMessages: big } } });
+  const admin = await a.client('admin');
+  const site = (await admin.request('POST', '/api/v1/sites', { name: 'Bench', origins: [ORIGIN] })).json() as { publicKey: string };
+  const cookies: string[] = [];
+  for (let i = 0; i < OPERATORS; i++) cookies.push((await a.client('operator')).cookie);
+  process.stdout.write(`${JSON.stringify({ url: a.url, key: site.publicKey, origin: ORIGIN, cookies })}\n`);
+  return () => a.close();
+}
+
+async function relay(): Promise<() => Promise<void>> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  const operators = new Set<WebSocket>();
+  let seq = 0;
+  wss.on('connection', (socket, request) => {
+    if (request.url?.startsWith('/api/v1/events')) {
+      operators.add(socket);
+      socket.on('close', () => operators.delete(socket));
+      return;
+    }
+    socket.on('message', (raw) => {
+      const f = JSON.parse(String(raw)) as { t: string; cid?: string };
+      if (f.t === 'hello') return socket.send(JSON.stringify({ t: 'welcome', token: 'x', conversationId: null }));
+      if (f.t === 'start') return socket.send(JSON.stringify({ t: 'state', conversationId: ++seq, state: 'waiting' }));
+      if (f.t !== 'msg') return;
+      const n = ++seq;
+      socket.send(JSON.stringify({ t: 'ack', cid: f.cid, seq: n }));
+      const event = JSON.stringify({ type: 'chat.message', data: { cid: f.cid, seq: n } });
+      for (const o of operators) o.send(event);
+    });
+  });
+  const { port } = wss.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, key: 'relay-key-0', origin: ORIGIN, cookies: Array(OPERATORS).fill('') })}\n`);
+  return async () => {
+    for (const c of wss.clients) c.terminate();
+    await new Promise((r) => wss.close(r));
+  };
+}
+
+const stop = await (process.argv[2] === 'relay' ? relay() : appliance());
+process.on('SIGTERM', () => {
+  void stop().finally(() => process.exit(0));
+});
