@@ -56,6 +56,7 @@ export default async function bench(): Promise<BenchFigure[]> {
       'queue' || (i % ${QUEUES}), 1 + i % ${AGENTS}, i % 60, 100 + i % 300, 1 FROM r;
   `);
   const seedMs = performance.now() - seedStart;
+  process.stderr.write(`  seeded in ${Math.round(seedMs)} ms\n`);
   const supervisor = await t.userClient('supervisor');
   const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const get = async (path: string) => {
@@ -72,6 +73,7 @@ export default async function bench(): Promise<BenchFigure[]> {
   // 1. The year's per-queue report, and the same figures from raw rows (1 M of them).
   const report: number[] = [];
   for (let i = 0; i < 5; i++) report.push(await get(`/api/v1/reports/queues?${yearRange}`));
+  process.stderr.write(`  year reports: ${report.map(Math.round).join(', ')} ms\n`);
   const scanStart = performance.now();
   db.prepare(`SELECT first_queue, COUNT(*), SUM(outcome = 'answered'), SUM(outcome = 'abandoned'), SUM(wait_sec), SUM(talk_sec) FROM report_calls GROUP BY first_queue`).all();
   const scanMs = performance.now() - scanStart;
@@ -96,6 +98,7 @@ export default async function bench(): Promise<BenchFigure[]> {
   running = false;
   await Promise.all(loops);
 
+  process.stderr.write(`  route p99 idle ${Math.round(idle[Math.floor(idle.length * 0.99)]!)} ms, busy ${Math.round(busy[Math.floor(busy.length * 0.99)]!)} ms\n`);
   // 3. Wallboard push latency.
   const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events`, { headers: { cookie: supervisor.cookie } });
   let waiting: ((at: number) => void) | null = null;

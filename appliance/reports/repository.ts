@@ -180,13 +180,14 @@ export class ReportsRepository {
     return {
       sql: `WITH p AS (SELECT CAST(key AS INTEGER) AS i, json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b,
                               json_extract(value, '$[2]') AS da, json_extract(value, '$[3]') AS db FROM json_each(?)),
+            -- CROSS JOIN keeps the periods as the outer loop, so each part is an index range.
             parts AS (
-              SELECT p.i AS i, r.key AS key, 1 AS buckets, ${cols} FROM p JOIN report_buckets r
+              SELECT p.i AS i, r.key AS key, 1 AS buckets, ${cols} FROM p CROSS JOIN report_buckets r
                 ON r.dim = ? AND r.bucket >= p.a AND r.bucket < MIN(p.b, p.da) ${keyFilter('r')}
               UNION ALL
-              SELECT p.i, d.key, 96, ${cols} FROM p JOIN report_days d ON d.dim = ? AND d.day >= p.da AND d.day < p.db ${keyFilter('d')}
+              SELECT p.i, d.key, 96, ${cols} FROM p CROSS JOIN report_days d ON d.dim = ? AND d.day >= p.da AND d.day < p.db ${keyFilter('d')}
               UNION ALL
-              SELECT p.i, r.key, 1, ${cols} FROM p JOIN report_buckets r
+              SELECT p.i, r.key, 1, ${cols} FROM p CROSS JOIN report_buckets r
                 ON r.dim = ? AND r.bucket >= MAX(p.db, p.a) AND r.bucket < p.b ${keyFilter('r')}
             )
             SELECT key, i AS period, ${sums}, SUM(CASE WHEN offered > 0 THEN buckets ELSE 0 END) AS activeBuckets
