@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { parseFields, type AmiScenario } from './scenario.js';
+import { AMI_READ } from '../../../installer/provisioning/render-services.js';
 
 /**
  * The AMI half of the Asterisk stand-in: banner, Login/Logoff, actions answered by ActionID in
@@ -18,12 +19,23 @@ export interface AmiStandinOptions {
   banner?: string;
   /** Send FullyBooted after a login (the real one does); off to test clients that must not depend on it. */
   fullyBooted?: boolean;
+  /** The user's `read` classes in manager.conf; default exactly what the installer provisions. */
+  read?: string;
 }
+
+/** The classes of a comma list (`system,call,all` → system, call), lower case. */
+function classes(list: string): Set<string> {
+  return new Set(list.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'all'));
+}
+
+const EVERY_CLASS = 'system,call,log,verbose,command,agent,user,config,dtmf,reporting,cdr,dialplan,originate,agent,cc,aoc,test,security,message';
 
 export class AmiStandin {
   private server: Server | null = null;
   private readonly clients = new Set<Socket>();
   private readonly loggedIn = new Set<Socket>();
+  /** Per logged-in socket: the event classes it receives (the user's read ∩ the login's Events). */
+  private readonly receives = new Map<Socket, Set<string>>();
   readonly channels = new Map<string, StandinChannel>();
   /** Queue members (`support` has op101 and op102 as in the lab), changed by QueueAdd/Remove/Pause. */
   readonly queues = new Map<string, Map<string, { name: string; membership: 'static' | 'dynamic'; paused: boolean; reason: string }>>([
@@ -111,7 +123,13 @@ export class AmiStandin {
       return;
     }
     this.delivered++;
-    for (const s of this.loggedIn) s.write(text);
+    // As Asterisk: an event reaches a session only if one of its Privilege classes is readable there.
+    const privilege = fields.Privilege === undefined ? null : classes(fields.Privilege);
+    for (const s of this.loggedIn) {
+      const readable = this.receives.get(s);
+      if (privilege && readable && ![...privilege].some((c) => readable.has(c))) continue;
+      s.write(text);
+    }
     // After Shutdown the real Asterisk closes the TCP connection without another word.
     if (fields.Event === 'Shutdown') for (const s of this.loggedIn) s.end();
   }
@@ -144,6 +162,7 @@ export class AmiStandin {
     socket.on('close', () => {
       this.clients.delete(socket);
       this.loggedIn.delete(socket);
+      this.receives.delete(socket);
     });
     socket.on('error', () => {});
     socket.write(`${this.options.banner ?? 'Asterisk Call Manager/11.0.0'}\r\n`);
@@ -163,13 +182,19 @@ export class AmiStandin {
   private handle(socket: Socket, f: Record<string, string>): void {
     this.actions.push(f);
     const id = f.ActionID !== undefined ? `ActionID: ${f.ActionID}\r\n` : '';
-    const reply = (text: string) => socket.write(text);
+    const reply = (text: string): void => void socket.write(text);
     const action = (f.Action ?? '').toLowerCase();
     if (action === 'login') {
       if (f.Username === (this.options.username ?? 'crm') && f.Secret === (this.options.secret ?? 'crmsecret')) {
         reply(`Response: Success\r\n${id}Message: Authentication accepted\r\n\r\n`);
         const uptime = Math.round((Date.now() - this.bootedAt) / 1000);
-        if (this.options.fullyBooted !== false) reply(`Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ${uptime}\r\nLastReload: ${uptime}\r\nStatus: Fully Booted\r\n\r\n`);
+        const read = classes(this.options.read === 'all' ? EVERY_CLASS : (this.options.read ?? AMI_READ));
+        const events = (f.Events ?? 'on').toLowerCase();
+        const wanted = events === 'on' || events === 'yes' ? read : events === 'off' || events === 'no' ? new Set<string>() : classes(events);
+        this.receives.set(socket, new Set([...wanted].filter((c) => read.has(c))));
+        if (this.options.fullyBooted !== false && this.receives.get(socket)!.has('system')) {
+          reply(`Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ${uptime}\r\nLastReload: ${uptime}\r\nStatus: Fully Booted\r\n\r\n`);
+        }
         this.loggedIn.add(socket);
       } else {
         // As the real one does: say so, then close the socket.
@@ -200,29 +225,45 @@ export class AmiStandin {
       case 'hangup':
       case 'redirect': {
         const known = [...this.channels.values()].some((c) => c.fields.Channel === f.Channel);
-        if (!known) reply(`Response: Error\r\n${id}Message: No such channel\r\n\r\n`);
+        if (!known) reply(`Response: Error\r\n${id}Message: ${action === 'hangup' ? 'No such channel' : `Channel does not exist: ${f.Channel ?? ''}`}\r\n\r\n`);
         else reply(`Response: Success\r\n${id}Message: ${action === 'hangup' ? 'Channel Hungup' : 'Redirect successful'}\r\n\r\n`);
         return;
       }
+      // Replies and errors in Asterisk 22's own words (app_queue.c), compared with the real one in test/asterisk/.
       case 'queueadd': {
-        const q = this.queues.get(f.Queue ?? '') ?? new Map();
-        this.queues.set(f.Queue ?? '', q);
-        q.set(f.Interface ?? '', { name: f.MemberName ?? f.Interface ?? '', membership: 'dynamic', paused: f.Paused === 'true', reason: '' });
+        const q = this.queues.get(f.Queue ?? '');
+        if (!f.Queue || !f.Interface) return reply(`Response: Error\r\n${id}Message: 'Queue' and 'Interface' not set.\r\n\r\n`);
+        if (!q) return reply(`Response: Error\r\n${id}Message: Unable to add interface to queue: No such queue\r\n\r\n`);
+        if (q.has(f.Interface)) return reply(`Response: Error\r\n${id}Message: Unable to add interface: Already there\r\n\r\n`);
+        q.set(f.Interface, { name: f.MemberName ?? f.Interface, membership: 'dynamic', paused: f.Paused === 'true', reason: '' });
         reply(`Response: Success\r\n${id}Message: Added interface to queue\r\n\r\n`);
         return;
       }
-      case 'queueremove':
-        this.queues.get(f.Queue ?? '')?.delete(f.Interface ?? '');
+      case 'queueremove': {
+        const q = this.queues.get(f.Queue ?? '');
+        if (!f.Queue || !f.Interface) return reply(`Response: Error\r\n${id}Message: Need 'Queue' and 'Interface' parameters.\r\n\r\n`);
+        if (!q) return reply(`Response: Error\r\n${id}Message: Unable to remove interface from queue: No such queue\r\n\r\n`);
+        const m = q.get(f.Interface);
+        if (!m) return reply(`Response: Error\r\n${id}Message: Unable to remove interface: Not there\r\n\r\n`);
+        if (m.membership === 'static') return reply(`Response: Error\r\n${id}Message: Member not dynamic\r\n\r\n`);
+        q.delete(f.Interface);
         reply(`Response: Success\r\n${id}Message: Removed interface from queue\r\n\r\n`);
         return;
-      case 'queuepause':
+      }
+      case 'queuepause': {
+        if (!f.Interface || !f.Paused) return reply(`Response: Error\r\n${id}Message: Need 'Interface' and 'Paused' parameters.\r\n\r\n`);
+        let found = false;
         for (const [name, q] of this.queues) {
           if (f.Queue && f.Queue !== name) continue;
-          const m = q.get(f.Interface ?? '');
-          if (m) Object.assign(m, { paused: f.Paused === 'true', reason: f.Paused === 'true' ? (f.Reason ?? '') : '' });
+          const m = q.get(f.Interface);
+          if (!m) continue;
+          found = true;
+          Object.assign(m, { paused: f.Paused === 'true', reason: f.Paused === 'true' ? (f.Reason ?? '') : '' });
         }
+        if (!found) return reply(`Response: Error\r\n${id}Message: Interface not found\r\n\r\n`);
         reply(`Response: Success\r\n${id}Message: Interface ${f.Paused === 'true' ? 'paused' : 'unpaused'} successfully\r\n\r\n`);
         return;
+      }
       case 'queuestatus':
         return this.queueStatus(reply, id);
       default:
