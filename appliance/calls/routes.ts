@@ -75,6 +75,22 @@ export function callRoutes(app: FastifyInstance, service: CallsService, repo: Ca
     },
   );
 
+  app.post<{ Params: Static<typeof IdParams>; Body: { mode: 'listen' | 'whisper' | 'barge' } }>(
+    '/api/v1/calls/:id/spy',
+    {
+      config: { access: ['admin', 'supervisor'] },
+      schema: {
+        params: IdParams,
+        body: Type.Object({ mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]) }, { additionalProperties: false }),
+        response: { 200: Ok, ...Errors },
+      },
+    },
+    async (request) => {
+      await service.spy(request.user!, request.params.id, request.body.mode);
+      return { ok: true as const };
+    },
+  );
+
   app.post<{ Params: Static<typeof IdParams> }>(
     '/api/v1/calls/:id/hold',
     { config: { access: 'user', noBody: true }, schema: { params: IdParams, response: { 200: Ok, 501: Errors[400], ...Errors } } },

@@ -115,6 +115,33 @@ export class CallsService {
   }
 
   /** Rings the operator's phone first; when they answer, the dialplan dials the customer. */
+  /**
+   * A supervisor listens to, whispers to (the operator alone hears them) or barges into an
+   * operator's call: their own phone rings, and on answer Asterisk's ChanSpy joins the operator's
+   * channel (`q` quiet, `w` whisper, `B` barge, `E` ends with the spied call). Audited.
+   */
+  async spy(viewer: SessionUser, id: number, mode: 'listen' | 'whisper' | 'barge'): Promise<void> {
+    const call = this.get(viewer, id);
+    const live = call.endedAt ? [] : call.legs.filter((l) => l.role === 'operator' && !l.endedAt);
+    const leg = live.find((l) => l.upAt) ?? live[0];
+    if (!leg) throw new AppError('CALL_NOT_IN_PROGRESS', { id });
+    const { port } = this.requirePort();
+    const endpoint = this.deps.repo.endpointOfUser(viewer.id);
+    if (!endpoint) throw new AppError('NO_ENDPOINT');
+    const options = { listen: 'qE', whisper: 'qwE', barge: 'qBE' }[mode];
+    await this.command(() =>
+      port.originate({
+        endpoint,
+        context: '',
+        exten: '',
+        application: { name: 'ChanSpy', data: `${leg.channel},${options}` },
+        callerId: `"${mode}" <${id}>`,
+        channelId: `spy-${randomUUID()}`,
+      }),
+    );
+    this.deps.audit({ actorId: viewer.id, action: `call.${mode}`, targetType: 'call', targetId: id, details: { channel: leg.channel, operatorId: leg.operatorId } });
+  }
+
   async clickToCall(viewer: SessionUser, body: { contactId: number } | { number: string }): Promise<{ callRef: string }> {
     const { port, config } = this.requirePort();
     let raw: string | null;

@@ -41,7 +41,8 @@ export class TimelineRegistry {
    */
   async page(contactIds: readonly number[], viewer: SessionUser, page: TimelinePage): Promise<{ items: TimelineItem[]; nextBefore: string | null }> {
     const lists = await Promise.all(
-      [...this.sources.values()].flatMap((source) => contactIds.map(async (id) => source.list(id, viewer, page))),
+      // One more than a page from each source: only then does "is there more?" have an answer.
+      [...this.sources.values()].flatMap((source) => contactIds.map(async (id) => source.list(id, viewer, { ...page, limit: page.limit + 1 }))),
     );
     const all = lists.flat().filter((item) => typeof item?.at === 'string' && item.at < page.before);
     all.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -71,6 +71,8 @@ export interface OriginateRequest {
   /** Dialplan context the call continues in once the operator answers (the outbound routes). */
   context: string;
   exten: string;
+  /** Instead of the dialplan, run this application once the operator answers (ChanSpy for supervisors). */
+  application?: { name: string; data: string };
   callerId?: string;
   /** Asterisk uses it as the channel's Uniqueid and Linkedid, so the call is tied back. */
   channelId: string;

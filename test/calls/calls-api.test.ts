@@ -70,7 +70,7 @@ describe('calls API: with the stand-in Asterisk', function () {
   });
   after(async () => rig?.close());
 
-  async function operatorOn(endpoint: string, role: 'operator' | 'intern' = 'operator') {
+  async function operatorOn(endpoint: string, role: 'operator' | 'intern' | 'supervisor' = 'operator') {
     const client = await rig.t.userClient(role);
     const previous = rig.t.app.calls.repo.endpoints().get(endpoint);
     if (previous !== undefined) rig.t.app.calls.repo.setEndpoint(previous, null);
@@ -188,12 +188,24 @@ describe('calls API: with the stand-in Asterisk', function () {
   it('hangs up and blind-transfers a live call through AMI; refuses on ended calls and for other operators', async () => {
     const op = await operatorOn('PJSIP/op101');
     const other = await operatorOn('PJSIP/op201');
+    const supervisor = await operatorOn('PJSIP/sup301', 'supervisor');
     const playing = rig.standin.play(scenario('ami-13-inbound-queue-agent-hangs-up'), SPEED);
     const id = await waitFor(() => {
       const row = rig.t.db.prepare("SELECT id, answered_at FROM calls WHERE linked_id = '1795599192.29'").get() as { id: number; answered_at: string | null } | undefined;
       return row?.answered_at ? row.id : undefined;
     }, 3000, 'answered call');
     expect((await other.request('POST', `/api/v1/calls/${id}/hangup`)).statusCode).to.equal(404);
+    // A supervisor listens in: their phone rings, then ChanSpy on the operator's channel; audited.
+    expect((await op.request('POST', `/api/v1/calls/${id}/spy`, { mode: 'listen' })).statusCode).to.equal(403);
+    expect((await supervisor.request('POST', `/api/v1/calls/${id}/spy`, { mode: 'eavesdrop' })).statusCode).to.equal(400);
+    const listen = await supervisor.request('POST', `/api/v1/calls/${id}/spy`, { mode: 'whisper' });
+    expect(listen.statusCode, listen.body).to.equal(200);
+    const spy = rig.standin.actions.filter((a) => a.Action === 'Originate').at(-1)!;
+    expect(spy).to.include({ Channel: 'PJSIP/sup301', Application: 'ChanSpy' });
+    expect(spy.Data).to.match(/^PJSIP\/op101-[\w.]+,qwE$/);
+    expect(spy.Context).to.equal(undefined);
+    const audited = rig.t.db.prepare("SELECT actor_id AS actorId, target_id AS targetId FROM audit_log WHERE action = 'call.whisper'").all();
+    expect(audited).to.deep.equal([{ actorId: supervisor.userId, targetId: String(id) }]);
     const transfer = await op.request('POST', `/api/v1/calls/${id}/transfer`, { exten: '102' });
     expect(transfer.statusCode).to.equal(200);
     expect(rig.standin.actions.filter((a) => a.Action === 'Redirect').at(-1)).to.include({ Channel: 'PJSIP/gsm-gw-0000001b', Context: 'from-operators', Exten: '102' });
@@ -208,6 +220,9 @@ describe('calls API: with the stand-in Asterisk', function () {
     const after = await op.request('POST', `/api/v1/calls/${id}/hangup`);
     expect(after.statusCode).to.equal(409);
     expect(after.json().error.code).to.equal('CALL_NOT_IN_PROGRESS');
+    const late = await supervisor.request('POST', `/api/v1/calls/${id}/spy`, { mode: 'barge' });
+    expect(late.statusCode).to.equal(409);
+    expect(late.json().error.code).to.equal('CALL_NOT_IN_PROGRESS');
   });
 
   it('queue log-in and pause go to Asterisk as QueueAdd/QueuePause for the operator phone', async () => {

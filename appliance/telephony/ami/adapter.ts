@@ -43,9 +43,7 @@ export class AmiTelephony implements TelephonyPort {
     const response = await this.client.action({
       Action: 'Originate',
       Channel: r.endpoint,
-      Context: r.context,
-      Exten: r.exten,
-      Priority: 1,
+      ...(r.application ? { Application: r.application.name, Data: r.application.data } : { Context: r.context, Exten: r.exten, Priority: 1 }),
       CallerID: r.callerId,
       Timeout: r.timeoutMs ?? 30_000,
       Async: 'true',

@@ -159,6 +159,24 @@ describe('contacts: create, read, search, merge, notes and timeline', () => {
     expect(missing.json().error.code).to.equal('CONTACT_NOT_FOUND');
   });
 
+  it('pages through a history held by a single source to its first entry (nextBefore until null)', async () => {
+    const c = (await admin.request('POST', '/api/v1/contacts', { name: 'Paged' })).json();
+    const base = t.clock.now().getTime();
+    for (let i = 0; i < 7; i++) {
+      t.clock.set(new Date(base + i * 60_000));
+      await admin.request('POST', `/api/v1/contacts/${c.id}/notes`, { body: `entry ${i}` });
+    }
+    const seen: string[] = [];
+    let before: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const res: { items: { body: string }[]; nextBefore: string | null } = (await admin.request('GET', `/api/v1/contacts/${c.id}/timeline?limit=3${before ? `&before=${encodeURIComponent(before)}` : ''}`)).json();
+      seen.unshift(...res.items.map((i: { body: string }) => i.body));
+      before = res.nextBefore;
+      if (!before) break;
+    }
+    expect(seen).to.deep.equal([0, 1, 2, 3, 4, 5, 6].map((i) => `entry ${i}`));
+  });
+
   it('patches fields; an unknown or inactive owner is refused', async () => {
     const c = (await admin.request('POST', '/api/v1/contacts', { name: 'P' })).json();
     const op = await t.userClient('operator');

@@ -97,6 +97,37 @@ function CallList({ items, filter }: { items: CallItem[]; filter: Filter }) {
   );
 }
 
+const SPY: Array<{ mode: 'listen' | 'whisper' | 'barge'; label: MessageKey }> = [
+  { mode: 'listen', label: 'calls.spy.listen' },
+  { mode: 'whisper', label: 'calls.spy.whisper' },
+  { mode: 'barge', label: 'calls.spy.barge' },
+];
+
+/** Supervisors join a live call from their own phone (Asterisk ChanSpy); the server audits it. */
+function SpyButtons({ callId }: { callId: number }) {
+  const s = session();
+  const t = useT();
+  return (
+    <span role="group" aria-label={t('calls.spy')} class="segmented">
+      {SPY.map((x) => (
+        <button
+          key={x.mode}
+          type="button"
+          data-testid={`spy-${x.mode}`}
+          onClick={() =>
+            s.api.post(`/api/v1/calls/${callId}/spy`, { mode: x.mode }).then(
+              () => toast(t('calls.spy.ringing'), 'success'),
+              (err: unknown) => toast(describeError(err, t), 'danger'),
+            )
+          }
+        >
+          {t(x.label)}
+        </button>
+      ))}
+    </span>
+  );
+}
+
 function CallRow({ call, names }: { call: CallItem; names: ContactNames }) {
   const s = session();
   const t = useT();
@@ -163,6 +194,7 @@ function CallRow({ call, names }: { call: CallItem; names: ContactNames }) {
               <Play size={16} aria-hidden="true" />
             </button>
           ))}
+        {!call.endedAt && call.answeredAt && (s.me.value!.role === 'supervisor' || s.me.value!.role === 'admin') && <SpyButtons callId={call.id} />}
         {canCallBack && call.endedAt && (
           <button type="button" class={missed ? 'primary' : ''} disabled={busy} data-testid="call-back" onClick={() => void doCallBack()}>
             <PhoneOutgoing size={16} aria-hidden="true" />

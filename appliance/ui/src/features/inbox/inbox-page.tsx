@@ -114,7 +114,7 @@ export default function InboxPage({ query }: PageProps) {
           {TABS.map((x) => {
             const count = dialogs.status === 'ready' ? dialogs.data.filter((d) => inTab(d, x.id, me.id)).length : null;
             return (
-              <button key={x.id} type="button" role="tab" aria-selected={tab === x.id} aria-pressed={tab === x.id} data-testid={`inbox-tab-${x.id}`} onClick={() => setTab(x.id)}>
+              <button key={x.id} type="button" role="tab" aria-selected={tab === x.id} data-testid={`inbox-tab-${x.id}`} onClick={() => setTab(x.id)}>
                 <span>{t(x.label)}</span>
                 {count !== null && x.id !== 'done' && <Badge tone={count ? 'info' : 'neutral'}>{count}</Badge>}
               </button>

@@ -30,5 +30,10 @@ const de: MessagesLike<typeof en> = {
   'calls.play': "Aufzeichnung abspielen",
   'calls.callBack': "Zurückrufen",
   'calls.callingBack': "{name} wird angerufen: zuerst klingelt Ihr Telefon.",
+  'calls.spy': "Dem Anruf beitreten",
+  'calls.spy.listen': "Mithören",
+  'calls.spy.whisper': "Flüstern",
+  'calls.spy.barge': "Aufschalten",
+  'calls.spy.ringing': "Ihr Telefon klingelt; nehmen Sie ab, um beizutreten.",
 };
 export default de;

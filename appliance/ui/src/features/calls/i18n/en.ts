@@ -28,6 +28,11 @@ const en = {
   'calls.play': "Play the recording",
   'calls.callBack': "Call back",
   'calls.callingBack': "Calling {name}: your phone rings first.",
+  'calls.spy': "Join the call",
+  'calls.spy.listen': "Listen",
+  'calls.spy.whisper': "Whisper",
+  'calls.spy.barge': "Barge in",
+  'calls.spy.ringing': "Your phone rings; answer it to join.",
 };
 export default en;
 

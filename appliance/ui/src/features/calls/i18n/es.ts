@@ -30,5 +30,10 @@ const es: MessagesLike<typeof en> = {
   'calls.play': "Reproducir la grabación",
   'calls.callBack': "Devolver la llamada",
   'calls.callingBack': "Llamando a {name}: primero suena su teléfono.",
+  'calls.spy': "Unirse a la llamada",
+  'calls.spy.listen': "Escuchar",
+  'calls.spy.whisper': "Susurrar",
+  'calls.spy.barge': "Intervenir",
+  'calls.spy.ringing': "Su teléfono suena; conteste para unirse.",
 };
 export default es;

@@ -30,5 +30,10 @@ const fr: MessagesLike<typeof en> = {
   'calls.play': "Écouter l’enregistrement",
   'calls.callBack': "Rappeler",
   'calls.callingBack': "Appel de {name} : votre téléphone sonne d’abord.",
+  'calls.spy': "Rejoindre l’appel",
+  'calls.spy.listen': "Écouter",
+  'calls.spy.whisper': "Chuchoter",
+  'calls.spy.barge': "Intervenir",
+  'calls.spy.ringing': "Votre téléphone sonne ; répondez pour rejoindre.",
 };
 export default fr;

@@ -30,5 +30,10 @@ const pt: MessagesLike<typeof en> = {
   'calls.play': "Ouvir a gravação",
   'calls.callBack': "Ligar de volta",
   'calls.callingBack': "A ligar para {name}: o seu telefone toca primeiro.",
+  'calls.spy': "Juntar-se à chamada",
+  'calls.spy.listen': "Ouvir",
+  'calls.spy.whisper': "Sussurrar",
+  'calls.spy.barge': "Intervir",
+  'calls.spy.ringing': "O seu telefone toca; atenda para se juntar.",
 };
 export default pt;

@@ -30,5 +30,10 @@ const ru: MessagesLike<typeof en> = {
   'calls.play': "Прослушать запись",
   'calls.callBack': "Перезвонить",
   'calls.callingBack': "Звоним {name}: сначала зазвонит ваш телефон.",
+  'calls.spy': "Подключиться к звонку",
+  'calls.spy.listen': "Слушать",
+  'calls.spy.whisper': "Подсказать",
+  'calls.spy.barge': "Вмешаться",
+  'calls.spy.ringing': "Ваш телефон звонит — ответьте, чтобы подключиться.",
 };
 export default ru;

@@ -30,5 +30,10 @@ const uk: MessagesLike<typeof en> = {
   'calls.play': "Прослухати запис",
   'calls.callBack': "Передзвонити",
   'calls.callingBack': "Дзвонимо {name}: спершу задзвонить ваш телефон.",
+  'calls.spy': "Приєднатися до дзвінка",
+  'calls.spy.listen': "Слухати",
+  'calls.spy.whisper': "Підказати",
+  'calls.spy.barge': "Втрутитися",
+  'calls.spy.ringing': "Ваш телефон дзвонить — відповідайте, щоб приєднатися.",
 };
 export default uk;
