@@ -8,7 +8,7 @@ export function evaluateOs(facts: OsFacts): Outcome {
   const required = { id: 'debian', minVersion: osReq.minDebian, tested: `${osReq.testedDebian.from}-${osReq.testedDebian.to}` };
   const display = (m: string) => ({ measured: m, required: `Debian ≥ ${osReq.minDebian}` });
   if (!rel) {
-    return { status: 'fail', measured: null, required, display: display('unknown'), message: 'Neither /etc/os-release nor /usr/lib/os-release exists, so this system cannot be identified; contactbox needs Debian 8 or newer (Debian 12 recommended).' };
+    return { status: 'fail', measured: null, required, display: display('unknown'), message: `Neither /etc/os-release nor /usr/lib/os-release exists, so this system cannot be identified; contactbox needs Debian ${osReq.minDebian} or newer (Debian 12 recommended).` };
   }
   const id = rel.ID ?? 'unknown';
   const version = rel.VERSION_ID ?? null;
@@ -21,10 +21,13 @@ export function evaluateOs(facts: OsFacts): Outcome {
   }
   const major = version ? Number.parseInt(version, 10) : Number.NaN;
   if (Number.isNaN(major)) return out('warn', `${name} has no VERSION_ID (testing or unstable): not a released Debian; contactbox is tested on Debian ${osReq.testedDebian.from}–${osReq.testedDebian.to}.`);
-  if (major < osReq.minDebian) return out('fail', `Debian ${version} is older than Debian ${osReq.minDebian}, the oldest release contactbox supports. Upgrade to Debian 12.`);
-  const glibc = osReq.suppliedRuntime[major];
-  if (glibc) {
-    return out('warn', `Debian ${version} (glibc ${facts.glibc ?? glibc}) is supported only with a Node runtime built for its glibc: Node 20 needs glibc ≥ 2.28 (Debian 10+). Supply one with 'contactbox install --node-runtime DIR', or upgrade to Debian 12.`);
+  if (major < osReq.minDebian) {
+    const glibc = facts.glibc ?? osReq.tooOld[major] ?? 'older';
+    return out(
+      'fail',
+      `Debian ${version} (glibc ${glibc}) cannot host the contactbox appliance: its runtime and native modules need Debian ${osReq.minDebian} or newer (glibc ≥ 2.29). ` +
+        `Supported with this server: hybrid — keep Asterisk here and install the appliance on a Debian 11, 12 or 13 server with telephony mode "remote" (AMI/ARI over the network to this Asterisk); or upgrade this server to Debian 12.`,
+    );
   }
   if (major > osReq.testedDebian.to) return out('warn', `Debian ${version} is newer than the releases contactbox is tested on (${osReq.testedDebian.from}–${osReq.testedDebian.to}); it should work, but report anything that does not.`);
   return out('pass', `Debian ${version} (glibc ${facts.glibc ?? 'unknown'}) is supported.`);
@@ -40,8 +43,6 @@ export function evaluateNode(facts: NodeFacts, os: Reading<OsFacts>): Outcome {
   const [minMajor, minMinor] = nodeReq.min;
   const ok = major > minMajor || (major === minMajor && minor >= minMinor);
   const min = `${minMajor}.${minMinor}`;
-  const debian = os.ok && os.value.osRelease?.ID === 'debian' ? Number.parseInt(os.value.osRelease.VERSION_ID ?? '', 10) : Number.NaN;
-  const oldGlibc = osReq.suppliedRuntime[debian];
   return {
     status: ok ? 'pass' : 'fail',
     measured: { version: facts.version, execPath: facts.execPath },
@@ -49,8 +50,7 @@ export function evaluateNode(facts: NodeFacts, os: Reading<OsFacts>): Outcome {
     display: { measured: `v${facts.version.replace(/^v/, '')}`, required: `≥ ${min}` },
     message: ok
       ? `Node ${facts.version} (${facts.execPath}) meets ≥ ${min}.`
-      : `Node ${facts.version} is older than ${min}. ` +
-        (oldGlibc ? `On Debian ${debian} supply a Node ≥ ${min} runtime built for glibc ${oldGlibc} with 'contactbox install --node-runtime DIR'.` : `Install Node ${min} or newer (e.g. Node 20 or 22 from nodejs.org or NodeSource) and run check again.`),
+      : `Node ${facts.version} is older than ${min}. Install the release package (it carries its own Node.js), or Node ${min} or newer (e.g. Node 20 or 22 from nodejs.org or NodeSource), and run check again.`,
   };
 }
 
@@ -77,7 +77,12 @@ export function evaluateAsterisk(facts: AsteriskFacts, os: Reading<OsFacts>): Ou
   if (facts.aptCandidate) return judge(facts.aptCandidate, "Not installed; 'apt' offers", `apt candidate ${facts.aptCandidate}`);
   const rel = os.ok ? os.value.osRelease : null;
   const major = rel?.ID === 'debian' ? Number.parseInt(rel.VERSION_ID ?? '', 10) : Number.NaN;
-  const why = major >= 10 ? `Debian ${major}'s own archives have no Asterisk package (Debian 10–13 dropped it).` : 'The configured apt sources offer no Asterisk package.';
+  const why =
+    major >= 12
+      ? `Debian ${major}'s own archives have no Asterisk package.`
+      : major === 11
+        ? "The configured apt sources offer no Asterisk package (Debian 11's archive has Asterisk 16.28: run apt-get update, or check /etc/apt/sources.list)."
+        : 'The configured apt sources offer no Asterisk package.';
   return {
     status: 'warn', measured, required, display: { measured: 'not installed, no apt candidate', required: `Asterisk ≥ ${astReq.minMajor}` },
     message: `Asterisk is not installed. ${why}${facts.aptError ? ` (${facts.aptError})` : ''} ${alternatives}`,

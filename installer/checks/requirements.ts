@@ -35,10 +35,15 @@ export const disk = {
 };
 
 export const os = {
-  minDebian: 8,
-  /** Debian releases whose glibc is older than Node 20 needs (2.28): a supplied runtime is required. */
-  suppliedRuntime: { 8: '2.19', 9: '2.24' } as Record<number, string>,
-  testedDebian: { from: 10, to: 13 },
+  /**
+   * The oldest Debian the appliance runs on: the release's native modules are built on Debian 11
+   * and need its glibc (2.29 or newer; Debian 10 has 2.28, 9 has 2.24, 8 has 2.19). Older Debian
+   * servers keep their Asterisk and pair with an appliance on a supported server (hybrid).
+   */
+  minDebian: 11,
+  /** glibc of the Debian releases that cannot host the appliance, for the message. */
+  tooOld: { 8: '2.19', 9: '2.24', 10: '2.28' } as Record<number, string>,
+  testedDebian: { from: 11, to: 13 },
 };
 
 export const node = { min: [20, 19] as const };

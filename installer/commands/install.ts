@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { VERSION } from '../../appliance/version.js';
+import { PACKAGED_ROOT, packageRoot, releaseInfo } from '../ports/package.js';
 import type { Deps } from '../ports/index.js';
 import { installPaths } from '../paths.js';
 import { CliError, type Result } from '../result.js';
@@ -48,7 +50,9 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     answers.telephony = { ...(answers.telephony ?? {}), mode: 'local', asterisk: 'debs', asteriskDebs: flags.asteriskDebs };
   }
   const interactive = deps.interactive && !flags.yes && !flags.answers;
-  const settings = await resolveSettings(flags, answers, readExistingConfig(host, paths), host, interactive ? deps.prompts : null);
+  // A release build runs the service on the Node.js it carries, as copied into the release.
+  const bundledRuntime = releaseInfo(packageRoot()) ? join(paths.currentLink, 'runtime/bin/node') : null;
+  const settings = await resolveSettings(flags, answers, readExistingConfig(host, paths), host, interactive ? deps.prompts : null, bundledRuntime);
   if (flags.nodeRuntime) await checkNodeRuntime(host, settings.nodeBinary);
   const supervisorKind = chooseSupervisor(settings.supervisor, host);
   const supervisor = makeSupervisor(supervisorKind, host, paths);
@@ -108,7 +112,7 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     const r = await installRelease(host, paths, VERSION);
     return { status: r.changed ? 'changed' : 'unchanged', detail: `${r.dir} (current)` };
   });
-  await step('command on the PATH', () => ensureCommandLink(host, paths, settings.nodeBinary));
+  await step('command on the PATH', () => ensureCommandLink(host, paths, settings.nodeBinary, packageRoot() === PACKAGED_ROOT));
   let tlsFiles: ReturnType<typeof ensureTls>['files'] | null = null;
   const tls = await step('TLS certificate', () => {
     const r = ensureTls(host, paths, settings, clock);

@@ -26,7 +26,8 @@ export async function installRelease(host: HostPort, paths: InstallPaths, versio
     const staging = `${dir}.staging`;
     host.remove(staging);
     host.mkdir(join(staging, 'node_modules'), 0o755);
-    for (const item of ['dist', 'package.json', 'package-lock.json', 'README.md', 'LICENSE.txt', 'asterisk-templates', 'systemd']) {
+    // A release build (npm run release) also carries its Node.js runtime and release.json.
+    for (const item of ['dist', 'package.json', 'package-lock.json', 'README.md', 'LICENSE.txt', 'asterisk-templates', 'systemd', 'runtime', 'release.json', 'contactbox']) {
       if (host.exists(join(root, item))) await host.copyTree(join(root, item), join(staging, item));
     }
     for (const mod of runtimeModules(root)) {

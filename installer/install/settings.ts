@@ -82,6 +82,8 @@ export async function resolveSettings(
   existing: ExistingConfig | null,
   host: HostPort,
   ask: PromptPort | null,
+  /** A release build's own Node.js, as the service will find it (under the `current` link). */
+  bundledRuntime: string | null = null,
 ): Promise<InstallSettings> {
   const system = !flags.prefix;
   if (flags.profile && !['production', 'evaluation'].includes(flags.profile)) {
@@ -139,7 +141,11 @@ export async function resolveSettings(
     retention: answers.retention ?? existing?.retention,
     sizing: answers.sizing ?? {},
     runAs: system && host.isRoot() ? 'contactbox' : null,
-    nodeBinary: flags.nodeRuntime ? `${flags.nodeRuntime.replace(/\/+$/, '')}/bin/node` : (existing?.nodeBinary ?? process.execPath),
+    nodeBinary: flags.nodeRuntime
+      ? `${flags.nodeRuntime.replace(/\/+$/, '')}/bin/node`
+      : bundledRuntime
+        ? bundledRuntime
+        : (existing?.nodeBinary ?? process.execPath),
   };
 }
 

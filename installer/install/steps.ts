@@ -198,9 +198,16 @@ export async function waitForHealth(host: HostPort, url: string, caFile: string 
 /** System installs put `contactbox` on the PATH, always pointing at the current release. */
 export const COMMAND_WRAPPER = '/usr/local/bin/contactbox';
 
-export function ensureCommandLink(host: HostPort, paths: InstallPaths, nodeBinary: string): StepOutcome {
+export function ensureCommandLink(host: HostPort, paths: InstallPaths, nodeBinary: string, packaged = false): StepOutcome {
   if (paths.prefix) return { status: 'skipped', detail: `run ${join(paths.currentLink, 'dist/installer/main.js')} (--prefix install)` };
   const wrapper = COMMAND_WRAPPER;
+  if (packaged) {
+    // The Debian package's /usr/bin/contactbox is the command; a wrapper of ours would shadow it
+    // (and run the installed release's code instead of the package's on `contactbox upgrade`).
+    if (!host.readFile(wrapper)?.includes('Written by contactbox install')) return { status: 'unchanged', detail: '/usr/bin/contactbox (the package)' };
+    host.remove(wrapper);
+    return { status: 'changed', detail: `/usr/bin/contactbox (the package); removed ${wrapper}` };
+  }
   const text = `#!/bin/sh\n# Written by contactbox install.\nexec ${nodeBinary} ${join(paths.currentLink, 'dist/installer/main.js')} "$@"\n`;
   if (host.readFile(wrapper) === text) return { status: 'unchanged', detail: wrapper };
   host.writeFileAtomic(wrapper, text, 0o755);

@@ -60,7 +60,7 @@ export function makeSupervisor(kind: SupervisorKind, host: HostPort, paths: Inst
   return kind === 'systemd' ? systemdSupervisor(host, paths) : pm2Supervisor(host, paths);
 }
 
-/** util-linux's setpriv (Essential on Debian 11 and 12, its own package on 13 and later). */
+/** util-linux's setpriv (util-linux is Essential on Debian 11, 12 and 13). */
 export const SETPRIV = '/usr/bin/setpriv';
 
 /**
@@ -106,7 +106,7 @@ function pm2Supervisor(host: HostPort, paths: InstallPaths): Supervisor {
       kill_timeout: 20_000,
       min_uptime: 5_000,
       max_restarts: 10,
-      restart_delay: 3_000,
+      restart_delay: 1_000,
       // 78 is a configuration error: restarting would only repeat it. pm2 reports a death by a
       // signal (kill -9, the OOM killer) as code 0, so 0 must NOT be listed here.
       stop_exit_codes: [78],

@@ -31,6 +31,8 @@ export function buildId(root: string): string {
   };
   walk(join(root, 'dist'));
   hash.update(readFileSync(join(root, 'package-lock.json')));
+  const release = releaseInfo(root);
+  if (release) hash.update(JSON.stringify(release));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -44,3 +46,20 @@ export function runtimeModules(root: string): string[] {
     .map(([key]) => key);
 }
 
+/** Where the Debian package puts the release (the package's own `contactbox` command runs from it). */
+export const PACKAGED_ROOT = '/usr/lib/contactbox';
+
+export interface ReleaseInfo {
+  version: string;
+  flavour: 'release';
+  node: string;
+}
+
+/** release.json of a release build (npm run release), which carries its own Node.js in runtime/; null in a checkout. */
+export function releaseInfo(root: string): ReleaseInfo | null {
+  try {
+    return JSON.parse(readFileSync(join(root, 'release.json'), 'utf8')) as ReleaseInfo;
+  } catch {
+    return null;
+  }
+}

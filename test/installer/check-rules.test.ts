@@ -37,28 +37,31 @@ describe('check rules on recorded facts', () => {
     }
   });
 
-  it('Debian 8: warns that a Node runtime built for glibc 2.19 must be supplied, and that apt\'s Asterisk 11 cannot be used', async () => {
+  it('Debian 8: the appliance cannot run there (os fails, naming hybrid as the supported way); apt\'s Asterisk 11 cannot be used', async () => {
     const { statuses, byId, report } = await check('debian8');
-    expect(statuses).to.deep.include({ ram: 'pass', cpu: 'pass', disk: 'pass', os: 'warn', node: 'pass', latency: 'pass', ports: 'pass', asterisk: 'warn' });
-    expect(byId.os.message).to.contain('--node-runtime DIR').and.contain('2.19').and.contain('glibc ≥ 2.28');
+    expect(statuses).to.deep.include({ ram: 'pass', cpu: 'pass', disk: 'pass', os: 'fail', node: 'pass', latency: 'pass', ports: 'pass', asterisk: 'warn' });
+    expect(byId.os.message).to.contain('glibc 2.19').and.contain('cannot host the contactbox appliance').and.contain('hybrid').and.contain('Debian 11, 12 or 13');
     expect(byId.asterisk.message).to.contain('1:11.13.1').and.contain('PJSIP').and.contain('--asterisk-debs DIR');
-    expect(report.verdict).to.equal('warn');
+    expect(report.verdict).to.equal('fail');
   });
 
-  it('Debian 9: supplied runtime warning; apt Asterisk 13 is usable but past end of life', async () => {
+  it('Debian 9: os fails with the hybrid way; apt Asterisk 13 is usable but past end of life (for a hybrid pair)', async () => {
     const { statuses, byId } = await check('debian9');
-    expect(statuses.os).to.equal('warn');
-    expect(byId.os.message).to.contain('glibc 2.24').and.contain('--node-runtime DIR');
+    expect(statuses.os).to.equal('fail');
+    expect(byId.os.message).to.contain('glibc 2.24').and.contain('hybrid').and.contain('upgrade this server to Debian 12');
     expect(statuses.asterisk).to.equal('warn');
     expect(byId.asterisk.message).to.contain("'apt' offers Asterisk 1:13.14.1").and.contain('end of life');
     expect(byId.cpu.measured).to.include({ ghz: 3.6, ghzSource: 'model name', cores: 8 });
   });
 
-  it('Debian 10: passes on a 4-core Xeon; says Debian 10–13 archives have no Asterisk and offers the other ways', async () => {
-    const { statuses, byId, report } = await check('debian10');
-    expect(statuses).to.deep.include({ os: 'pass', cpu: 'pass', asterisk: 'warn' });
-    expect(byId.asterisk.message).to.contain("Debian 10's own archives have no Asterisk").and.contain('--asterisk-debs DIR').and.contain('remote Asterisk');
-    expect(report.verdict).to.equal('warn');
+  it('Debian 10: os fails in both profiles (glibc 2.28 is older than the release needs), naming hybrid', async () => {
+    for (const profile of ['production', 'evaluation'] as const) {
+      const { statuses, byId, report } = await check('debian10', { profile });
+      expect(statuses).to.deep.include({ os: 'fail', cpu: 'pass', asterisk: 'warn' });
+      expect(byId.os.message).to.contain('Debian 10').and.contain('glibc ≥ 2.29').and.contain('hybrid');
+      expect(byId.asterisk.message).to.contain('The configured apt sources offer no Asterisk package').and.contain('--asterisk-debs DIR').and.contain('remote Asterisk');
+      expect(report.verdict).to.equal('fail');
+    }
   });
 
   it('Debian 11: a "7.6 GiB" 8 GB machine passes ram; sockets held by asterisk and contactbox count as ours; installed Asterisk 18 passes', async () => {
@@ -95,7 +98,7 @@ describe('check rules on recorded facts', () => {
       const { statuses, byId, report } = await check('ubuntu2404', { profile });
       expect(statuses.os).to.equal('fail');
       expect(statuses.node).to.equal('fail');
-      expect(byId.os.message).to.contain('Ubuntu 24.04.1 LTS is not supported').and.contain('Debian 8 or newer').and.contain('Install Debian 12');
+      expect(byId.os.message).to.contain('Ubuntu 24.04.1 LTS is not supported').and.contain('Debian 11 or newer').and.contain('Install Debian 12');
       expect(byId.node.message).to.contain('older than 20.19');
       expect(report.verdict).to.equal('fail');
     }
