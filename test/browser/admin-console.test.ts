@@ -169,7 +169,7 @@ describe('browser: the admin console does daily administration without a termina
     await page.getByTestId('evaluation-banner').waitFor({ state: 'detached' });
   });
 
-  it('reads the audit trail of all of it by name, filters it, and shows not-found for an unknown admin page', async () => {
+  it('reads the audit trail of all of it by name, filters it, the system page shows each component, and an unknown admin page is not found', async () => {
     await open('/admin/audit', 'admin-audit');
     const log = page.getByTestId('audit-log');
     for (const action of ['Added a mailbox', 'Added a routing rule', 'Added a trunk', 'Changed a retention period', 'Activated a licence']) {
@@ -181,6 +181,9 @@ describe('browser: the admin console does daily administration without a termina
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=audit-row]')).every((r) => r.getAttribute('data-action')?.startsWith('trunk.')));
     expect(await page.getByTestId('audit-row').count()).to.equal(1);
     await page.screenshot({ path: screenshotPath('admin-audit'), fullPage: true });
+
+    await open('/admin/system', 'admin-system');
+    await page.locator('[data-testid=component-row][data-component=db]').getByText('Working').waitFor();
 
     await page.goto(`${server.url}/admin/no-such-page`);
     await page.getByTestId('not-found').waitFor();

@@ -4,6 +4,7 @@ import { Badge } from '../../ui/badge.js';
 import { Async } from '../../ui/states.js';
 import { useAsync } from '../../ui/async.js';
 import { AdminFrame } from './layout.js';
+import { api } from './util.js';
 
 interface Health {
   status: string;
@@ -29,10 +30,10 @@ const ADVICE: Record<string, MessageKey> = {
   storage: 'admin.sys.advice.storage',
 };
 
-/** Every component's health, as `/healthz` reports it, with what to do when one is not well. */
+/** Every component's health, as `/api/v1/health` reports it to admins, with what to do when one is not well. */
 export default function SystemPage() {
   const t = useT();
-  const health = useAsync(() => fetch('/healthz', { headers: { accept: 'application/json' } }).then((r) => r.json() as Promise<Health>), []);
+  const health = useAsync(() => api().get<Health>('/api/v1/health'), []);
   return (
     <AdminFrame testid="admin-system">
       <h2>{t('admin.nav.system')}</h2>
