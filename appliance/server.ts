@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { databaseFile, loadConfigFile, type Config } from './config.js';
 import { openDatabase } from './core/db.js';
 import { adminSocketPath } from './core/admin-channel.js';
+import { applianceLogger } from './core/logging.js';
 
 /**
  * The appliance process: reads the config named by CONTACTBOX_CONFIG (or the first argument),
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     config,
     db,
     https,
-    logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    loggerInstance: applianceLogger({ dir: config.paths.logs, level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] }),
   });
   await app.listen({ host: config.server.host, port: config.server.port });
   // Root's channel for the CLI (made while still root: only root can open it).

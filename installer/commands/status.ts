@@ -61,7 +61,8 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
     health: health ?? (healthError ? { error: healthError } : null),
     database: { path: paths.databaseFile, bytes: dbBytes },
     disk: disk ? { path: paths.dataDir, totalBytes: disk.total, freeBytes: disk.free, usedPercent: Math.round(((disk.total - disk.free) / disk.total) * 1000) / 10 } : null,
-    logs: service.supervisor === 'pm2' ? join(paths.logDir, 'appliance.err.log') : 'journalctl -u contactbox',
+    // The appliance's own rotated log, under either supervisor (current.log points at the file being written).
+    logs: join(paths.logDir, 'current.log'),
   };
   const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
   const human = keyValues({

@@ -100,7 +100,8 @@ function pm2Supervisor(host: HostPort, paths: InstallPaths): Supervisor {
         : { script: server, args: [paths.configFile], interpreter: serviceNode(host, paths) }),
       cwd: paths.currentLink,
       env: { NODE_ENV: 'production', CONTACTBOX_CONFIG: paths.configFile },
-      out_file: join(paths.logDir, 'appliance.out.log'),
+      // The appliance writes its own rotated log (appliance.log); stdout carries nothing worth a file.
+      out_file: '/dev/null',
       error_file: join(paths.logDir, 'appliance.err.log'),
       merge_logs: true,
       kill_timeout: 20_000,
