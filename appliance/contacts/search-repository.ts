@@ -11,13 +11,17 @@ export interface MatchSource {
   col: string;
   grouped: boolean;
   params: unknown[];
+  /**
+   * Whether one contact matches, decided from its stored name key: asking FTS5 for one row of a
+   * prefix query costs as much as the whole query.
+   */
+  matchesKey?: (nameKey: string) => boolean;
 }
 
 /** Best first: exact values, then word prefixes of the name, then fragments of numbers and addresses. */
 export type Tier = 'exact' | 'prefix' | 'fragment';
 export const TIERS: readonly Tier[] = ['exact', 'prefix', 'fragment'];
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const ftsString = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export const sources = {
@@ -31,9 +35,16 @@ export const sources = {
     col: 's.rowid',
     grouped: false,
     params: [words.map((w) => `${ftsString(w)}*`).join(' AND ')],
+    matchesKey: (key) => {
+      const own = key.split(' ');
+      return words.every((w) => own.some((o) => o.startsWith(w)));
+    },
   }),
-  phoneFragment: (digits: string): MatchSource => ({ from: "contact_phone_grams s WHERE s.digits LIKE ? ESCAPE '\\'", col: 's.rowid', grouped: true, params: [`%${likeEscape(digits)}%`] }),
-  emailFragment: (text: string): MatchSource => ({ from: "contact_email_grams s WHERE s.address LIKE ? ESCAPE '\\'", col: 's.rowid', grouped: true, params: [`%${likeEscape(text)}%`] }),
+  // GLOB, not LIKE: FTS5 answers a trigram GLOB from its index, a LIKE with ESCAPE by reading every row.
+  phoneFragment: (digits: string): MatchSource => ({ from: 'contact_phone_grams s WHERE s.digits GLOB ?', col: 's.rowid', grouped: true, params: [`*${digits}*`] }),
+  /** Null when the text holds GLOB's own characters (no address fragment search then). */
+  emailFragment: (text: string): MatchSource | null =>
+    /[*?[\]]/.test(text) ? null : { from: 'contact_email_grams s WHERE s.address GLOB ?', col: 's.rowid', grouped: true, params: [`*${text}*`] },
 };
 
 export interface SearchPlan {
@@ -86,6 +97,10 @@ export class ContactSearchRepository {
 
   /** Does this contact match the source? (Used to show a contact only in its best tier.) */
   private holds(src: MatchSource, contactId: number): boolean {
+    if (src.matchesKey) {
+      const key = this.stmt('SELECT name_key FROM contacts WHERE id = ? AND merged_into IS NULL').pluck().get(contactId) as string | undefined;
+      return key !== undefined && src.matchesKey(key);
+    }
     // A range even for one id: FTS5 answers `MATCH ? AND rowid = ?` with every match, ignoring the rowid.
     const range = src.grouped ? [contactId * GROUP, contactId * GROUP + GROUP - 1] : [contactId, contactId];
     return this.stmt(`SELECT 1 FROM ${src.from} AND ${src.col} BETWEEN ? AND ? LIMIT 1`).get(...src.params, ...range) !== undefined;

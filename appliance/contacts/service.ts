@@ -328,7 +328,8 @@ export function searchPlan(q: string, masked: boolean, requireTagFold?: string):
   if (!masked) {
     const digits = digitsOf(q);
     if (phoneLike && digits.length >= 3) fragment.push(sources.phoneFragment(digits));
-    if (!email && q.length >= 3) fragment.push(sources.emailFragment(q.toLowerCase()));
+    const address = !email && q.length >= 3 ? sources.emailFragment(q.toLowerCase()) : null;
+    if (address) fragment.push(address);
   }
   if (!exact.length && !prefix.length && !fragment.length) return null;
   return { ...base, tiers: { exact, prefix, fragment } };
