@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
@@ -119,7 +119,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     ...(input.loggerInstance ? { loggerInstance: input.loggerInstance } : { logger: input.logger ?? false }),
     // Two info lines per request cost about 40 % of throughput; errors are logged by the error
     // handler and slow requests by the hook below.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     // On close: idle keep-alive connections end at once, in-flight requests finish.

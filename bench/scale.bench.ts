@@ -272,19 +272,16 @@ async function callFigures(): Promise<BenchFigure[]> {
   const baseOpen = timeEach([0, 1, 2, 3, 4], () => bareOpen.all(maxId - 20));
   db.close();
 
-  // Start-up: the whole app on the 10 M-call database until /healthz answers 200.
+  // Start-up: the whole app until /healthz answers 200, on an empty database (the baseline: what
+  // registering every capability costs on this machine now) and on the seeded one. The first
+  // start of a copy builds retention's own indexes once; the second is every later start.
+  const empty = await startupMs(null);
   const dataDir = join(CACHE, 'startup-run');
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'contactbox.sqlite');
-  copyFileSync(source, file);
-  const t = performance.now();
-  const appDb = openDatabase(file);
+  const first = await startupMs(source);
+  const startup = await startupMs(source, true);
+  const appDb = openDatabase(join(dataDir, 'contactbox.sqlite'));
   const app = await buildApp({ config: defaultConfig(dataDir), db: appDb, uiDir: null });
   await app.ready();
-  const res = await app.inject({ method: 'GET', url: '/healthz' });
-  const startup = performance.now() - t;
-  if (res.statusCode !== 200) throw new Error(`/healthz answered ${res.statusCode}`);
   // Health probes while the start-up work (storage forecast, index check) runs on reader threads.
   const probes: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -299,7 +296,29 @@ async function callFigures(): Promise<BenchFigure[]> {
   return [
     { name: `operator's call list (50 newest) p99, ${label}`, value: pct(ours, 99), unit: 'ms', baseline: { name: 'bare indexed join query', value: pct(base, 99) }, target: { max: 20 } },
     { name: `open calls after an AMI reconnect, ${label}`, value: pct(open, 50), unit: 'ms', baseline: { name: 'bare rowid range read of the same 20 rows', value: pct(baseOpen, 50) } },
-    { name: `start-up to /healthz 200, ${label}`, value: startup, unit: 'ms', target: { max: 3000 } },
+    { name: `first start-up on a copy (retention builds its indexes once) to /healthz 200, ${label}`, value: first, unit: 'ms', baseline: { name: 'start-up on an empty database', value: empty } },
+    { name: `start-up to /healthz 200, ${label}`, value: startup, unit: 'ms', baseline: { name: 'start-up on an empty database', value: empty }, target: { max: 3000 } },
     { name: `/healthz p99 in the first seconds after start, ${label}`, value: pct(probes, 99), unit: 'ms', target: { max: 20 } },
   ];
+}
+
+/** Milliseconds from opening the database to /healthz 200 (a fresh copy of `source`, or an empty database). */
+async function startupMs(source: string | null, reuse = false): Promise<number> {
+  const dataDir = join(CACHE, source ? 'startup-run' : 'startup-empty');
+  const file = join(dataDir, 'contactbox.sqlite');
+  if (!reuse) {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    if (source) copyFileSync(source, file);
+  }
+  const t = performance.now();
+  const db = openDatabase(file);
+  const app = await buildApp({ config: defaultConfig(dataDir), db, uiDir: null });
+  await app.ready();
+  const res = await app.inject({ method: 'GET', url: '/healthz' });
+  const ms = performance.now() - t;
+  await app.close();
+  db.close();
+  if (res.statusCode !== 200) throw new Error(`/healthz answered ${res.statusCode}`);
+  return ms;
 }

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
@@ -28,6 +29,8 @@ export function logFileBase(dir: string): string {
 
 export function applianceLogger(options: LogOptions): Logger {
   const level = options.level ?? 'info';
+  // pino-roll links current.log before its own mkdir has run.
+  mkdirSync(options.dir, { recursive: true });
   const transport = pino.transport({
     targets: [
       {
@@ -47,5 +50,7 @@ export function applianceLogger(options: LogOptions): Logger {
       { target: 'pino/file', level: 'error', options: { destination: 2 } },
     ],
   });
+  // A log that cannot be written (disk full, directory gone) must not take the appliance down.
+  transport.on('error', (err: Error) => process.stderr.write(`contactbox: the log file cannot be written: ${err.message}\n`));
   return pino({ level, ...(options.redact ? { redact: options.redact } : {}) }, transport);
 }
