@@ -80,7 +80,7 @@ describe('contactbox retention show|set|run|verify on an installation under --pr
     };
     const dryItems = Object.fromEntries(d.classes.map((c: { class: string; items: number }) => [c.class, c.items]));
     expect(dryItems).to.deep.equal({ ...expected, chats: 0 });
-    expect(d.classes.find((c: { class: string }) => c.class === 'chats')).to.deep.equal({ class: 'chats', policyDays: 30, items: 0, bytes: 0, registered: false });
+    expect(d.classes.find((c: { class: string }) => c.class === 'chats')).to.deep.equal({ class: 'chats', policyDays: 30, items: 0, bytes: 0, registered: true });
     for (const c of d.classes) expect(Object.keys(c)).to.include.members(['class', 'policyDays', 'items', 'bytes']);
 
     const real = await cli('retention', 'run', '--as-of', asOf, '--json', ...p());

@@ -45,7 +45,7 @@ describe('retention: recordings, calls, mail and audit over two years of real ta
     expect(line(dry, 'calls').items).to.equal(expCalls.length);
     expect(line(dry, 'mail')).to.deep.include({ items: expMail.length, bytes: expMail.reduce((a, m) => a + m.bytes, 0), registered: true });
     expect(line(dry, 'audit').items).to.equal(expAudit);
-    expect(line(dry, 'chats')).to.deep.equal({ class: 'chats', policyDays: 30, registered: false, items: 0, bytes: 0 });
+    expect(line(dry, 'chats')).to.deep.equal({ class: 'chats', policyDays: 30, registered: true, items: 0, bytes: 0 });
 
     const real = await svc.run({ asOf, batchSize: 128 });
     expect(real.classes.map((c) => [c.class, c.items, c.bytes])).to.deep.equal(dry.classes.map((c) => [c.class, c.items, c.bytes]));
@@ -73,7 +73,7 @@ describe('retention: recordings, calls, mail and audit over two years of real ta
     // Deleted mail leaves tombstones so the next sync does not fetch it again.
     expect((t.db.prepare("SELECT count(*) AS n FROM mail_tombstones WHERE reason = 'retention'").get() as { n: number }).n).to.equal(expMail.length);
     const journal = svc.repo.journal(20).filter((j) => j.runId === real.runId);
-    expect(Object.fromEntries(journal.map((j) => [j.class, j.items]))).to.deep.equal({ recordings: expRecordings.length, calls: expCalls.length, mail: expMail.length, audit: expAudit });
+    expect(Object.fromEntries(journal.map((j) => [j.class, j.items]))).to.deep.equal({ recordings: expRecordings.length, calls: expCalls.length, mail: expMail.length, audit: expAudit, chats: 0 });
     expect((await svc.run({ asOf })).classes.every((c) => c.items === 0)).to.equal(true);
   });
 
