@@ -44,7 +44,11 @@ export async function chatRoutes(app: FastifyInstance, d: ChatRouteDeps): Promis
   const view = (c: Conversation, viewer: SessionUser) => {
     const site = sites.get(c.siteId);
     const position = c.state === 'waiting' && c.mode === 'live' ? chat.repo.position(c) : 0;
-    return conversationView(c, site, chat.repo.visitor(c.visitorId), masking.forViewer(viewer), { position, operatorName: c.operatorId ? d.userName(c.operatorId) : null });
+    return conversationView(c, site, chat.repo.visitor(c.visitorId), masking.forViewer(viewer), {
+      position,
+      operatorName: c.operatorId ? d.userName(c.operatorId) : null,
+      canReplyByEmail: c.mode === 'message' && c.state !== 'closed' && chat.canReplyByEmail(viewer, site),
+    });
   };
   const message = (m: Message, viewer: SessionUser) => messageView(m, masking.forViewer(viewer), m.operatorId ? d.userName(m.operatorId) : null);
 

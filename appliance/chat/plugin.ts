@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import type { SessionUser } from '../core/auth/sessions.js';
 import { registerChatMessages } from './errors.js';
 import { ChatRepository } from './repository.js';
 import { SitesRepository } from './sites-repository.js';
@@ -63,16 +62,11 @@ export const chatPlugin = fp(
     const userName = (id: number) => (names.get(id) as { display_name: string } | undefined)?.display_name ?? null;
     const mail = (): ChatMailPort | null => {
       const m = (app as unknown as { mail?: FastifyInstance['mail'] }).mail;
-      if (!m || typeof m.send !== 'function') return null;
+      if (!m || typeof m.sendTo !== 'function') return null;
       return {
-        async send(input) {
-          // The recipient is the visitor's own address, not one typed by the operator, so the
-          // message goes out with the mailbox's rights whatever the operator's role.
-          const sender: SessionUser = input.actor
-            ? { ...input.actor, role: 'admin' }
-            : { id: 0, username: 'chat', displayName: 'Chat', role: 'admin', language: null };
-          await m.send(sender, { mailboxId: input.mailboxId, to: [input.to], subject: input.subject, text: input.text });
-        },
+        // The operator's own rights (no borrowed role): without the mailbox they cannot write from it.
+        send: async (input) => void (await m.sendTo(input.actor, { mailboxId: input.mailboxId, to: input.to, subject: input.subject, text: input.text })),
+        canUseMailbox: (user, mailboxId) => m.canUseMailbox(user, mailboxId),
       };
     };
 

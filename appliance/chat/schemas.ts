@@ -80,6 +80,8 @@ export const ChatView = Type.Object({
   pageUrl: Type.Union([Type.String(), Type.Null()]),
   /** Place in the site's queue of waiting live chats (0 when not waiting). */
   position: Type.Integer(),
+  /** Whether this viewer may answer a left message by e-mail (the site's mailbox is one they may write from). */
+  canReplyByEmail: Type.Boolean(),
   lastSeq: Type.Integer(),
   visitorReadSeq: Type.Integer(),
   operatorReadSeq: Type.Integer(),

@@ -25,9 +25,15 @@ export interface ContactsPort {
   createLead(input: { name: string; phones?: readonly string[]; emails?: readonly string[] }, actorId?: number | null): { id: number };
 }
 
-/** Sends mail through a site's mailbox (mail capability). */
+/**
+ * Sends mail through a site's mailbox (mail capability). The recipient is always the visitor's
+ * own address, never one an operator typed; an operator sends with their own rights (they need
+ * the mailbox, like for any mail they write), `actor` null is the appliance answering a
+ * visitor's request (a transcript).
+ */
 export interface ChatMailPort {
-  send(input: { mailboxId: number; to: string; subject: string; text: string; actor: SessionUser | null; contactId: number | null }): Promise<void>;
+  send(input: { mailboxId: number; to: string; subject: string; text: string; actor: SessionUser | null }): Promise<void>;
+  canUseMailbox(user: SessionUser, mailboxId: number): boolean;
 }
 
 /** Frames to the visitor sockets of a conversation (every tab of that visitor). */
@@ -228,7 +234,13 @@ export class ChatService {
       .messagesAfter(conversation.id, 0, 10_000)
       .filter((m) => m.author !== 'note')
       .map((m) => `[${m.at.slice(0, 16).replace('T', ' ')}] ${m.author === 'visitor' ? conversation.form.name || 'You' : m.author === 'operator' ? (this.d.userName(m.operatorId ?? 0) ?? 'Operator') : '—'}: ${m.text}${m.file ? ` (${m.file.name})` : ''}`);
-    await mail.send({ mailboxId: site.settings.mailboxId, to: email, subject: `${site.name}: chat transcript`, text: lines.join('\n'), actor: null, contactId: conversation.contactId });
+    await mail.send({ mailboxId: site.settings.mailboxId, to: email, subject: `${site.name}: chat transcript`, text: lines.join('\n'), actor: null });
+  }
+
+  /** Whether this user may answer the site's left messages by e-mail (the site has a mailbox they may write from). */
+  canReplyByEmail(user: SessionUser, site: Site): boolean {
+    const mail = this.d.mail();
+    return Boolean(mail && site.settings.mailboxId && mail.canUseMailbox(user, site.settings.mailboxId));
   }
 
   /** Answers a left message by e-mail through the site's mailbox; the answer is kept in the conversation too. */
@@ -238,8 +250,9 @@ export class ChatService {
     if (!to) throw new AppError('CHAT_NO_EMAIL');
     const mail = this.d.mail();
     if (!mail || !site.settings.mailboxId) throw new AppError('CHAT_NO_MAILBOX');
+    if (!mail.canUseMailbox(user, site.settings.mailboxId)) throw new AppError('CHAT_MAILBOX_NO_ACCESS');
     const body = this.checkText(text, false);
-    await mail.send({ mailboxId: site.settings.mailboxId, to, subject: `${site.name}`, text: body, actor: user, contactId: conversation.contactId });
+    await mail.send({ mailboxId: site.settings.mailboxId, to, subject: `${site.name}`, text: body, actor: user });
     const { message } = this.d.repo.append(conversationId, { author: 'operator', operatorId: user.id, text: body }, this.d.clock.now().toISOString());
     this.delivered(site, conversation, message);
     this.close({ user }, conversationId);

@@ -7,7 +7,7 @@ import type { Site } from './sites-repository.js';
  * in the pre-chat form and in what people wrote, passes through the viewer's masker: interns
  * see them masked in lists, history, live events and transcripts alike.
  */
-export function conversationView(c: Conversation, site: Site, visitor: Visitor | null, masker: Masker, extra: { position: number; operatorName: string | null }) {
+export function conversationView(c: Conversation, site: Site, visitor: Visitor | null, masker: Masker, extra: { position: number; operatorName: string | null; canReplyByEmail?: boolean }) {
   const form = c.form;
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
@@ -30,6 +30,7 @@ export function conversationView(c: Conversation, site: Site, visitor: Visitor |
     },
     pageUrl: c.pageUrl ? maskText(c.pageUrl, masker) : null,
     position: extra.position,
+    canReplyByEmail: extra.canReplyByEmail ?? false,
     lastSeq: c.lastSeq,
     visitorReadSeq: c.visitorReadSeq,
     operatorReadSeq: c.operatorReadSeq,

@@ -34,8 +34,10 @@ declare module 'fastify' {
       syncNow(mailboxId: number): Promise<SyncReport>;
       start(mailboxId: number): void;
       stopAll(): Promise<void>;
-      /** Writes through a mailbox's SMTP (chat answers left messages and sends transcripts this way). */
       send(viewer: SessionUser, input: SendInput): Promise<number>;
+      /** Writes to an address the appliance chose (chat answers left messages and sends transcripts this way); see SendService.sendTo. */
+      sendTo(viewer: SessionUser | null, input: { mailboxId: number; to: string; subject: string; text: string }): Promise<number>;
+      canUseMailbox(viewer: SessionUser, mailboxId: number): boolean;
     };
   }
 }
@@ -150,6 +152,8 @@ export const mailPlugin = fp(
       start: (id: number) => service.start(id),
       stopAll: () => service.stopAll(),
       send: (viewer: SessionUser, input: SendInput) => send.send(viewer, input),
+      sendTo: (viewer: SessionUser | null, input: { mailboxId: number; to: string; subject: string; text: string }) => send.sendTo(viewer, input),
+      canUseMailbox: (viewer: SessionUser, mailboxId: number) => send.canUseMailbox(viewer, mailboxId),
     });
 
     bus.subscribe('user.deactivated', ({ userId }) => service.offboard(userId, (id) => delegations.revoke(id, null)));

@@ -11,6 +11,7 @@ import type { MessageParser } from './parse/pool.js';
 import type { SmtpPort } from './smtp/sender.js';
 import { MailConnectError } from './failures.js';
 import { commitStaged } from './parse/durable-file.js';
+import type { Mailbox, MessageRow } from './types.js';
 
 export interface SendInput {
   mailboxId?: number;
@@ -70,18 +71,45 @@ export class SendService {
       to = [emails[0]!];
     }
     if (to.length === 0) throw new AppError('MAIL_NO_RECIPIENT');
+    return this.deliver(mailbox, viewer, { to, cc, subject: input.subject ?? (parent ? `Re: ${parent.subject.replace(/^\s*re\s*:\s*/i, '')}` : ''), text: input.text, html: input.html }, parent);
+  }
 
+  /**
+   * Sends for another capability to an address the appliance chose itself (a chat visitor's own
+   * address), never one a user typed, so masked roles may send it — but only through a mailbox
+   * they may use, like any mail they write. `viewer` null is the appliance itself (a transcript a
+   * visitor asked for): no user's rights are borrowed and the sent copy is assigned to no one.
+   */
+  async sendTo(viewer: SessionUser | null, input: { mailboxId: number; to: string; subject: string; text: string }): Promise<number> {
+    const mailbox = this.deps.mailboxes.get(input.mailboxId);
+    if (!mailbox) throw new AppError('MAILBOX_NOT_FOUND', { id: input.mailboxId });
+    if (viewer && !this.deps.access.canUseMailbox(viewer, mailbox.id)) throw new AppError('MAIL_NO_ACCESS');
+    return this.deliver(mailbox, viewer, { to: [input.to.trim().toLowerCase()], cc: [], subject: input.subject, text: input.text }, null);
+  }
+
+  /** Whether a user may write from this mailbox. */
+  canUseMailbox(viewer: SessionUser, mailboxId: number): boolean {
+    return this.deps.access.canUseMailbox(viewer, mailboxId);
+  }
+
+  private async deliver(
+    mailbox: Mailbox,
+    viewer: SessionUser | null,
+    m: { to: string[]; cc: string[]; subject: string; text: string; html?: string | undefined },
+    parent: MessageRow | null,
+  ): Promise<number> {
+    const { deps } = this;
+    const { to, cc } = m;
     const now = deps.clock.now();
-    const subject = input.subject ?? (parent ? `Re: ${parent.subject.replace(/^\s*re\s*:\s*/i, '')}` : '');
     const domain = mailbox.address.split('@')[1] ?? 'contactbox.invalid';
     const messageId = `${randomUUID()}@${domain}`;
     const raw = await deps.smtp.compose({
-      from: { name: viewer.displayName, address: mailbox.address },
+      from: viewer ? { name: viewer.displayName, address: mailbox.address } : { name: mailbox.address.split('@')[0] ?? '', address: mailbox.address },
       to,
       cc,
-      subject,
-      text: input.text,
-      html: input.html,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
       messageId,
       inReplyTo: parent?.messageId,
       references: parent ? [...parent.references, parent.messageId].slice(-50) : undefined,
@@ -97,9 +125,9 @@ export class SendService {
     await commitStaged(parsed.staged);
     const at = now.toISOString();
     const { id } = deps.messages.transaction(() =>
-      deps.ingest.insertNew(mailbox, parsed, at, deps.mailboxes.ownAddresses(), at, 'out', viewer.id),
+      deps.ingest.insertNew(mailbox, parsed, at, deps.mailboxes.ownAddresses(), at, 'out', viewer?.id ?? null),
     );
-    deps.audit.record({ actorId: viewer.id, action: 'mail.send', targetType: 'mail_message', targetId: id, details: { mailboxId: mailbox.id, replyTo: parent?.id ?? null } });
+    deps.audit.record({ actorId: viewer?.id ?? null, action: 'mail.send', targetType: 'mail_message', targetId: id, details: { mailboxId: mailbox.id, replyTo: parent?.id ?? null } });
     return id;
   }
 }

@@ -41,6 +41,8 @@ export interface ChatApplianceOptions {
   chatConfig?: Record<string, unknown>;
   capabilities?: Capability[];
   uiDir?: string | null;
+  /** More config sections (e.g. `mail`). */
+  config?: Record<string, unknown>;
 }
 
 /** An appliance with chat on 127.0.0.1 (random port), real clock, a development-signed licence. */
@@ -49,7 +51,7 @@ export async function startChatAppliance(options: ChatApplianceOptions = {}): Pr
   const licenseFile = join(dir, 'license.lic');
   writeFileSync(licenseFile, license({ sessions: options.sessions ?? 5, sites: options.sites ?? 5, modules: options.modules ?? ['telephony', 'mail', 'chat', 'reports'] }));
   const db = openDatabase(join(dir, 'contactbox.sqlite'));
-  const config = defaultConfig(dir, { licensing: { file: licenseFile }, chat: options.chatConfig ?? {} });
+  const config = defaultConfig(dir, { ...(options.config ?? {}), licensing: { file: licenseFile }, chat: options.chatConfig ?? {} } as never);
   const clock = options.clock ?? systemClock;
   const app = await buildApp({
     config,
