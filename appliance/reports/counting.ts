@@ -265,6 +265,15 @@ export function countCall(fact: CallFact, settings: CountingSettings, teamsOf: (
         add(f, 'rona');
         rona++;
       }
+      // The whole centre's (and the DID's, trunk's) ring attempts: every phone rung for the call.
+      if (s.direction === 'inbound') {
+        for (const [dim, key] of customerKeys) {
+          if (!key) continue;
+          const cf = delta(callBucket, dim, key);
+          add(cf, 'ringAttempts');
+          if (a.outcome === 'noanswer') add(cf, 'rona');
+        }
+      }
       if (a.operatorId !== null) {
         agentFigures(bucketOf(a.at), a.operatorId, (af) => {
           add(af, 'ringAttempts');

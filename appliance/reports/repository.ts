@@ -277,6 +277,8 @@ export class ReportsRepository {
       shortAbandoned: 'AND short = 1',
       exited: "AND outcome = 'exited'",
       blocked: "AND outcome = 'blocked'",
+      ringAttempts: 'AND EXISTS (SELECT 1 FROM report_attempts a WHERE a.call_id = report_calls.call_id)',
+      rona: "AND EXISTS (SELECT 1 FROM report_attempts a WHERE a.call_id = report_calls.call_id AND a.outcome = 'noanswer')",
       outbound: "AND direction = 'outbound'",
       outboundAnswered: "AND outcome = 'outbound_answered'",
       repeatCalls: 'AND repeat = 1',

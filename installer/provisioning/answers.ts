@@ -40,6 +40,10 @@ export const TelephonyAnswersSchema = Type.Object(
             strategy: Type.Optional(Type.Union(['ringall', 'leastrecent', 'fewestcalls', 'rrmemory', 'linear', 'random'].map((s) => Type.Literal(s)))),
             ringTimeoutSec: Type.Optional(Type.Integer({ minimum: 5, maximum: 300 })),
             maxWaitSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 7200 })),
+            /** The internal number operators transfer callers to, to put them in this queue. */
+            extension: Type.Optional(Type.String({ pattern: '^[0-9]{2,8}$' })),
+            /** A recording played before callers join (an Asterisk sound name or absolute path without extension). */
+            greeting: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_./-]{1,200}$' })),
           },
           { additionalProperties: false },
         ),
@@ -101,7 +105,7 @@ export function baseFromAnswers(t: TelephonyAnswers, previous: ProvisioningBase 
     },
     rtp: t.rtp ?? previous.rtp,
     queues: t.queues
-      ? t.queues.map((q) => ({ ...defaultQueue(q.name), ...(q.strategy ? { strategy: q.strategy as never } : {}), ...(q.ringTimeoutSec ? { ringTimeoutSec: q.ringTimeoutSec } : {}), ...(q.maxWaitSec ? { maxWaitSec: q.maxWaitSec } : {}) }))
+      ? t.queues.map((q) => ({ ...defaultQueue(q.name), ...(q.strategy ? { strategy: q.strategy as never } : {}), ...(q.ringTimeoutSec ? { ringTimeoutSec: q.ringTimeoutSec } : {}), ...(q.maxWaitSec ? { maxWaitSec: q.maxWaitSec } : {}), ...(q.extension ? { extension: q.extension } : {}), ...(q.greeting ? { greeting: q.greeting } : {}) }))
       : previous.queues,
     operatorQueues: t.operatorQueues ?? previous.operatorQueues,
   };

@@ -20,6 +20,17 @@ export interface QueueSpec {
   wrapupSec: number;
   /** Longest a caller waits in the queue before the dialplan goes on. */
   maxWaitSec: number;
+  /**
+   * An internal number that puts a call into this queue (operators transfer a caller to another
+   * queue by dialling it), or null.
+   */
+  extension?: string | null;
+  /**
+   * A recording played to inbound callers before they join (Playback: a sound name, or an
+   * absolute path without its extension), or null. A caller who hangs up during it is an abandon
+   * before the queue.
+   */
+  greeting?: string | null;
 }
 
 export interface Credentials {

@@ -49,7 +49,8 @@ function targetSteps(m: ProvisioningModel, target: InboundTarget): Step[] {
   const queue = queueOf(target);
   if (queue) {
     const spec = m.queues.find((q) => q.name === queue);
-    return ['Answer()', recordStep(m, 'in'), `Queue(${queue},t,,,${spec?.maxWaitSec ?? 300})`, 'Hangup()'];
+    const greeting = spec?.greeting ? [`Playback(${spec.greeting})`] : [];
+    return ['Answer()', recordStep(m, 'in'), ...greeting, `Queue(${queue},t,,,${spec?.maxWaitSec ?? 300})`, 'Hangup()'];
   }
   const extension = (target as { extension: string }).extension;
   const operator = m.operators.find((o) => o.extension === extension);
@@ -77,6 +78,10 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
       ]),
     );
   internalExts.push(...trunks.flatMap((t) => t.internal));
+  // A queue's own number: an operator transfers a caller into another queue by dialling it.
+  for (const q of m.queues) {
+    if (q.extension) internalExts.push(ext(q.extension, [`NoOp(Transfer into queue ${q.name})`, `Queue(${q.name},t,,,${q.maxWaitSec})`, 'Hangup()']));
+  }
   const internal: DialplanContext = { name: CONTEXTS.internal, comments: ['operator to operator (and FXS phones)'], extensions: internalExts };
 
   const outbound: DialplanContext = {
