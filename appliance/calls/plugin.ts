@@ -10,6 +10,7 @@ import type { CallState } from './machine.js';
 import { toE164 } from './phone.js';
 import { RecordingPipeline, recordingSourceFor, type Transcoder } from './recordings.js';
 import { FfmpegTranscoder } from './transcoder.js';
+import { hangUpEndpoints } from '../telephony/port.js';
 import { recordingRoutes } from './recording-routes.js';
 
 /** Test hook (`overrides.calls`): a transcoder other than ffmpeg. */
@@ -106,6 +107,12 @@ export const callsPlugin = fp(
 
     const port = telephony.port;
     if (port) {
+      // Offboarding: calls on a deactivated user's desk phones end now (their softphone's calls
+      // are ended by the softphone capability, which owns those credentials).
+      app.deps.bus.subscribe('user.deactivated', async ({ userId }) => {
+        const ended = await hangUpEndpoints(port, repo.endpointsOfUser(userId));
+        if (ended.length) app.log.info({ userId, channels: ended }, "a deactivated user's calls were hung up");
+      });
       port.on((event) => {
         if (event.type === 'link.up') {
           refreshEndpoints();

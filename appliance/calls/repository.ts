@@ -211,6 +211,11 @@ export class CallsRepository {
     })();
   }
 
+  /** Every endpoint tied to the user (issued softphone and admin-linked desk phones). */
+  endpointsOfUser(userId: number): string[] {
+    return (this.db.prepare('SELECT endpoint FROM user_endpoints WHERE user_id = ? ORDER BY endpoint').all(userId) as { endpoint: string }[]).map((r) => r.endpoint);
+  }
+
   endpointOfUser(userId: number): string | null {
     const row = this.db.prepare('SELECT endpoint FROM user_endpoints WHERE user_id = ? ORDER BY endpoint LIMIT 1').get(userId) as
       | { endpoint: string }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { TelephonyPort } from '../telephony/port.js';
+import { hangUpEndpoints, type TelephonyPort } from '../telephony/port.js';
 import { OperatorEndpointsApplier, operatorExtension, TRANSPORT_NAMES } from './asterisk-endpoints.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -47,10 +47,20 @@ export const softphonePlugin = fp(
     app.decorate('operatorEndpoints', liveApply);
     app.sessions.onRevoked((hashes) => proxy.closeSessions(hashes));
     app.addHook('onClose', async () => proxy.closeAll());
-    // Offboarding: the phone goes with the account, and any live SIP link is cut.
-    app.deps.bus.subscribe('user.deactivated', ({ userId }) => {
+    const telephonyPort = (): TelephonyPort | null =>
+      app.hasDecorator('telephony') ? (app as unknown as { telephony: { port: TelephonyPort | null } }).telephony.port : null;
+    // Offboarding: the phone goes with the account, any live SIP link is cut, and the calls the
+    // phone is on are hung up in Asterisk now (closing the WebSocket alone leaves them running
+    // until RTP times out). The live apply below then takes the credentials out of Asterisk.
+    app.deps.bus.subscribe('user.deactivated', async ({ userId }) => {
+      const phone = phones.find(userId);
       phones.detach(userId);
       proxy.closeUser(userId);
+      const port = telephonyPort();
+      if (phone && port) {
+        const ended = await hangUpEndpoints(port, [`PJSIP/${phone.sipUser}`]);
+        if (ended.length) app.log.info({ userId, channels: ended }, "a deactivated user's calls were hung up");
+      }
     });
     // Phones follow accounts: issued when a user with a phone role appears or gets such a role,
     // so Asterisk's endpoints can be rendered before the operator first logs in.
@@ -66,7 +76,7 @@ export const softphonePlugin = fp(
       const active = app.deps.db.prepare('SELECT id, role FROM users WHERE active = 1').all() as { id: number; role: string }[];
       for (const user of active) if (eligible(user.role)) phones.issue(user.id);
       // Live apply: Asterisk's operator endpoints follow the phone book (see asterisk-endpoints.ts).
-      const port = app.hasDecorator('telephony') ? (app as unknown as { telephony: { port: TelephonyPort | null } }).telephony.port : null;
+      const port = telephonyPort();
       if (settings.asteriskOperatorsFile && port?.reloadModule) {
         const names = app.deps.db.prepare('SELECT id, display_name FROM users WHERE active = 1');
         const applier = new OperatorEndpointsApplier({

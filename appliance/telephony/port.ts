@@ -132,3 +132,25 @@ export class TelephonyError extends Error {
     this.name = 'TelephonyError';
   }
 }
+
+/**
+ * Hangs up every channel of these endpoints (`PJSIP/cb-op-7`) now: offboarding ends a
+ * deactivated user's calls instead of leaving them to run. A channel that ended meanwhile is
+ * not an error. Returns the channels hung up.
+ */
+export async function hangUpEndpoints(port: TelephonyPort, endpoints: readonly string[]): Promise<string[]> {
+  if (endpoints.length === 0) return [];
+  const wanted = new Set(endpoints);
+  const live = (await port.channels()).filter((c) => wanted.has(c.endpoint));
+  const done: string[] = [];
+  for (const c of live) {
+    try {
+      await port.hangup(c.name);
+      done.push(c.name);
+    } catch (err) {
+      // "No such channel": it ended on its own between the listing and the hangup.
+      if (!/no such channel/i.test((err as Error).message)) throw err;
+    }
+  }
+  return done;
+}

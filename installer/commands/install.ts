@@ -9,7 +9,7 @@ import { readAnswersFile, type Answers } from '../install/answers.js';
 import { readExistingConfig, resolveSettings, type InstallFlags } from '../install/settings.js';
 import { installRelease } from '../install/release.js';
 import { operatorUrls } from '../install/urls.js';
-import { ensureTelephony } from '../install/telephony.js';
+import { ensureTelephony, withoutOperatorsFile } from '../install/telephony.js';
 import { chooseSupervisor, makeSupervisor } from '../install/supervisor.js';
 import {
   ensureCommandLink, ensureConfig, ensureDatabaseAndAdmin, ensureDirectories, ensureOwnership, ensureTls, ensureUser, waitForHealth, type StepOutcome,
@@ -129,8 +129,9 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   });
   await step('administrator', () => adminOutcome!);
   await step('telephony', async () => {
-    const r = await ensureTelephony(deps, paths, answers, settings.telephony);
+    const r = await ensureTelephony(deps, paths, answers, settings.telephony, settings.runAs);
     settings.telephony = r.section;
+    settings.softphone = r.softphone ? { ...settings.softphone, ...r.softphone } : settings.softphone ? withoutOperatorsFile(settings.softphone) : undefined;
     return r.outcome;
   });
   const config = await step('configuration', () => ensureConfig(host, paths, settings, tlsFiles!));

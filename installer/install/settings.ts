@@ -35,6 +35,8 @@ export interface InstallSettings {
   adminTls: { cert: string; key: string } | null;
   admin: { username: string; password: string | null; displayName: string; language: Language | null };
   telephony: Record<string, unknown>;
+  /** The appliance's softphone section (the operators' endpoints file it keeps current for Asterisk). */
+  softphone: Record<string, unknown> | undefined;
   retention: Record<string, number | 'forever'> | undefined;
   sizing: { recordedMinutesPerDay?: number; retentionDays?: number; sessions?: number };
   /** The system install runs the service as this user; a --prefix install as whoever installs it. */
@@ -49,6 +51,7 @@ type ExistingConfig = {
   language?: Language;
   profile?: 'production' | 'evaluation';
   telephony?: Record<string, unknown>;
+  softphone?: Record<string, unknown>;
   retention?: Record<string, number | 'forever'>;
   organisation?: string;
 };
@@ -138,6 +141,7 @@ export async function resolveSettings(
     },
     // The installed section (with its generated credentials); the telephony step updates it.
     telephony: existing?.telephony ?? { mode: 'none' },
+    softphone: existing?.softphone,
     retention: answers.retention ?? existing?.retention,
     sizing: answers.sizing ?? {},
     runAs: system && host.isRoot() ? 'contactbox' : null,
@@ -167,6 +171,7 @@ export function renderConfig(settings: InstallSettings, paths: InstallPaths, tls
     organisation: settings.organisation,
     session: { idleMinutes: 30, absoluteHours: 12 },
     telephony: settings.telephony,
+    ...(settings.softphone ? { softphone: settings.softphone } : {}),
     // The storage forecast sizes recordings from the expected minutes per day until there is history.
     ...(settings.retention || settings.sizing.recordedMinutesPerDay !== undefined
       ? { retention: { ...(settings.retention ?? {}), ...(settings.sizing.recordedMinutesPerDay !== undefined ? { recordedMinutesPerDay: settings.sizing.recordedMinutesPerDay } : {}) } }

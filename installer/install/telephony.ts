@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openDatabase } from '../../appliance/core/db.js';
 import type { Deps } from '../ports/index.js';
 import { filesFromHost } from '../ports/asterisk.js';
@@ -6,7 +6,7 @@ import type { InstallPaths } from '../paths.js';
 import { CliError } from '../result.js';
 import { AsteriskSourceError, ensureAsterisk } from '../provisioning/asterisk-source.js';
 import { addTrunksFromAnswers, asteriskChoice, baseFromAnswers, type TelephonyAnswers } from '../provisioning/answers.js';
-import { loadProvisioningBase, loadProvisioningModel, saveProvisioningBase } from '../provisioning/from-install.js';
+import { loadProvisioningBase, loadProvisioningModel, operatorsFileIn, saveProvisioningBase } from '../provisioning/from-install.js';
 import { provisionAsterisk, ProvisioningError } from '../provisioning/provision.js';
 import type { StepOutcome } from './steps.js';
 
@@ -21,10 +21,12 @@ export async function ensureTelephony(
   paths: InstallPaths,
   answers: { telephony?: TelephonyAnswers; trunks?: unknown[] },
   existing: Record<string, unknown>,
-): Promise<{ outcome: StepOutcome; section: Record<string, unknown> }> {
+  /** The service's user (system install), which must be able to rewrite the operators' file. */
+  runAs: string | null = null,
+): Promise<{ outcome: StepOutcome; section: Record<string, unknown>; softphone: Record<string, unknown> | null }> {
   const wanted = answers.telephony ?? (existing.mode === 'local' || existing.mode === 'remote' ? ({ mode: existing.mode } as TelephonyAnswers) : null);
   if (!wanted || wanted.mode === 'none') {
-    return { outcome: { status: 'skipped', detail: 'no telephony (telephony.mode none)' }, section: { mode: 'none' } };
+    return { outcome: { status: 'skipped', detail: 'no telephony (telephony.mode none)' }, section: { mode: 'none' }, softphone: null };
   }
   if (!deps.asterisk || !deps.ami || !deps.random) throw new CliError('the Asterisk ports are not available');
   let found;
@@ -46,10 +48,14 @@ export async function ensureTelephony(
     }
     // Remote mode uses the credentials of the remote Asterisk's users exactly as given.
     const credentials = wanted.mode === 'remote' ? { mode: 'remote', ami: wanted.ami, ari: wanted.ari } : { ...existing, mode: wanted.mode };
-    model = loadProvisioningModel(db, { telephony: credentials });
+    // Local mode: operators' endpoints live in a file the appliance rewrites itself (live apply,
+    // then a res_pjsip reload over AMI), so issuing or revoking a phone needs no root shell.
+    const operatorsFile = wanted.mode === 'local' ? operatorsFileIn(paths.asteriskEtcDir) : null;
+    model = loadProvisioningModel(db, { telephony: credentials, ...(operatorsFile ? { softphone: { asteriskOperatorsFile: operatorsFile } } : {}) });
   } finally {
     db.close();
   }
+  if (model.operatorsFile) await ensureOperatorsDir(deps, dirname(model.operatorsFile), runAs);
   try {
     const result = await provisionAsterisk(
       model,
@@ -73,13 +79,35 @@ export async function ensureTelephony(
       dialPrefix: result.dialplan.dialPrefix,
       recordingsSpool: result.dialplan.recordingsSpool,
     };
+    const softphone = model.operatorsFile
+      ? { asteriskOperatorsFile: model.operatorsFile, asteriskWsUrl: `ws://127.0.0.1:${model.http.port}/ws` }
+      : null;
     const where = wanted.mode === 'remote' ? `bundle for the remote Asterisk in ${join(paths.etcDir, 'asterisk-remote')}` : `Asterisk ${found.version ?? ''} ${result.verification.detail}`;
     const added = trunks.added.length ? `; trunks added: ${trunks.added.join(', ')}` : '';
-    return { outcome: { status: changed || trunks.added.length ? 'changed' : 'unchanged', detail: `${where}${added}` }, section };
+    return { outcome: { status: changed || trunks.added.length ? 'changed' : 'unchanged', detail: `${where}${added}` }, section, softphone };
   } catch (err) {
     if (err instanceof ProvisioningError) {
       throw new CliError(`Asterisk refused the new configuration: ${err.message}${err.rolledBack ? ' (the previous files were put back)' : ''}`, 1, 'ASTERISK');
     }
     throw err;
   }
+}
+
+/** The softphone section without the local operators' file (remote or no telephony: nothing to keep current). */
+export function withoutOperatorsFile(softphone: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { asteriskOperatorsFile: _dropped, ...rest } = softphone;
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+/**
+ * The operators' folder: the service writes the file (temp name and rename, so it needs the
+ * folder), Asterisk reads it through the group. Set-group-id keeps every new file in
+ * Asterisk's group.
+ */
+async function ensureOperatorsDir(deps: Deps, dir: string, runAs: string | null): Promise<void> {
+  deps.host.mkdir(dir, 0o750);
+  if (!runAs || !deps.host.isRoot()) return;
+  const group = (await deps.host.userExists('asterisk')) ? 'asterisk' : runAs;
+  await deps.host.chown(dir, runAs, group);
+  deps.host.chmod(dir, 0o2750);
 }

@@ -92,6 +92,15 @@ function operators(db: Db, base: ProvisioningBase): OperatorEndpoint[] {
   }));
 }
 
+/** `softphone.asteriskOperatorsFile` of contactbox.yaml, or null. */
+export function operatorsFileOf(config: Readonly<Record<string, unknown>>): string | null {
+  const file = (config.softphone as { asteriskOperatorsFile?: unknown } | undefined)?.asteriskOperatorsFile;
+  return typeof file === 'string' && file.startsWith('/') ? file : null;
+}
+
+/** Where a local install keeps the operators' endpoints file: a folder of its own under Asterisk's, writable by the service. */
+export const operatorsFileIn = (asteriskEtcDir: string) => `${asteriskEtcDir.replace(/\/+$/, '')}/contactbox/pjsip_operators.conf`;
+
 export function loadProvisioningModel(db: Db, config: Readonly<Record<string, unknown>>): ProvisioningModel {
   const base = loadProvisioningBase(db);
   const telephony = telephonySection(config);
@@ -102,6 +111,8 @@ export function loadProvisioningModel(db: Db, config: Readonly<Record<string, un
     ...rest,
     mode: telephony.mode === 'remote' ? 'remote' : 'local',
     operators: operators(db, base),
+    // The appliance keeps this file current itself (live apply); pjsip_contactbox.conf includes it.
+    operatorsFile: telephony.mode === 'local' ? operatorsFileOf(config) : null,
     trunks: trunks.filter((t) => known.has(t.kind)).map(({ name, kind, settings, dids, outbound }) => ({ name, kind, settings, dids, outbound })),
     ami: { username: telephony.ami?.username ?? 'contactbox', secret: telephony.ami?.secret ?? null, port: telephony.ami?.port ?? 5038 },
     ari: { username: telephony.ari?.username ?? 'contactbox', password: telephony.ari?.password ?? null, app: telephony.ari?.app ?? 'contactbox' },

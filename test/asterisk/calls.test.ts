@@ -192,4 +192,23 @@ describe('real Asterisk: calls', function () {
     const transfer = queueEvents(row.linked_id).find((l) => l.event === 'BLINDTRANSFER');
     expect(transfer?.data.slice(0, 2), 'Asterisk transferred through the operators\' context').to.deep.equal(['202', 'cb-operators']);
   });
+  it("deactivating the operator hangs up the call they are on at once (Asterisk ends both legs)", async () => {
+    const before = lastId();
+    // Both sides would talk for a minute: only the offboarding hangup can end the call sooner.
+    const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300', talk: '60000' }, timeoutMs: 90_000 });
+    const gw = await ast.sippBackground({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380506660001' }, vars: { talk: '60000' }, timeoutMs: 90_000 });
+    await waitFor(async () => /PJSIP\/phone1-.*Up/.test(await ast.rx('core show channels')), 'the desk phone to answer', 30_000);
+    t.app.deps.bus.publish('user.deactivated', { userId: phone1User, actorId: null });
+    // Ended well inside the minute both sides would talk: Asterisk sent BYE to the gateway and the phone.
+    const [g, p] = await waitFor(async () => {
+      const out = await Promise.race([Promise.all([gw.done, phone.done]), new Promise<null>((r) => setTimeout(() => r(null), 200))]);
+      return out;
+    }, "Asterisk to hang up the deactivated operator's call", 30_000);
+    expect(g.code, g.stderr).to.equal(0);
+    expect(p.code, p.stderr).to.equal(0);
+    expect(await ast.rx('core show channels')).to.match(/^0 active channels/m);
+    const row = await ended(before);
+    expect(row).to.include({ direction: 'inbound', disposition: 'answered', operator_id: phone1User });
+    expect(row.talk_sec).to.be.below(30);
+  });
 });

@@ -53,6 +53,17 @@ describe('provisioning: the model of an installed appliance (database + config)'
     expect(files.find((f) => f.name === 'pjsip_contactbox.conf')!.content).to.not.include('cb-op-3');
   });
 
+  it("a local install's softphone.asteriskOperatorsFile moves the operators into the included file the appliance keeps current", () => {
+    const file = '/etc/asterisk/contactbox/pjsip_operators.conf';
+    const local = loadProvisioningModel(db, { telephony: { mode: 'local' }, softphone: { asteriskOperatorsFile: file } });
+    expect(local.operatorsFile).to.equal(file);
+    const pjsip = renderAsterisk(local, { amiSecret: 's', ariPassword: 'p' }, readTemplates(), trunkKinds).find((f) => f.name === 'pjsip_contactbox.conf')!.content;
+    expect(pjsip).to.include(`#tryinclude ${file}`);
+    expect(pjsip).to.not.include('[cb-op-1]');
+    expect(loadProvisioningModel(db, { telephony: { mode: 'remote' }, softphone: { asteriskOperatorsFile: file } }).operatorsFile).to.equal(null);
+    expect(loadProvisioningModel(db, { telephony: { mode: 'local' } }).operatorsFile).to.equal(null);
+  });
+
   it('without a telephony section or saved base it falls back to defaults', () => {
     const m = loadProvisioningModel(db, {});
     expect(m.ami.secret).to.equal(null);

@@ -160,6 +160,8 @@ export function defaultAsteriskModel(net: AsteriskNet, dir: string): Provisionin
     http: { bindAddress: net.host, port: net.http, tls: null },
     rtp: net.rtp,
     recordingDir: join(dir, 'var', 'spool', 'recording'),
+    // The instance's own AMI port: two instances (parallel runs) never meet on 5038.
+    ami: { username: 'contactbox', secret: null, port: net.ami },
     operators: [
       { endpoint: 'cb-op-7', extension: '1007', name: 'Olena Koval', secret: 'Op7-Browser-Pass-1', queues: ['support'] },
       { endpoint: 'cb-op-8', extension: '1008', name: 'Petro Shevchenko', secret: 'Op8-Browser-Pass-2', queues: ['support'] },
