@@ -19,6 +19,7 @@ import {
   SendBody,
   TextBody,
   TransferBody,
+  TransferTargets,
   TypingBody,
 } from './schemas.js';
 import type { ChatService } from './service.js';
@@ -36,6 +37,8 @@ export interface ChatRouteDeps {
   dataDir: string;
   now: () => Date;
   maxUploadBytes: number;
+  /** Active users and teams (users capability), and who has the workspace open. */
+  directory: () => { users: { id: number; displayName: string; role: SessionUser['role']; active: boolean }[]; teams: { id: number; name: string }[]; online: ReadonlySet<number> };
 }
 
 /** The operators' side: waiting/active/closed chats of the sites they answer, and acting on them. */
@@ -139,6 +142,23 @@ export async function chatRoutes(app: FastifyInstance, d: ChatRouteDeps): Promis
     '/api/v1/chats/:id/transfer',
     { config: { access: 'user' }, schema: { params: IdParams, body: TransferBody, response: { 200: ChatView, ...Errors } } },
     async (request) => view(chat.transfer(request.user!, request.params.id, request.body), request.user!),
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/chats/:id/transfer-targets',
+    { config: { access: 'user' }, schema: { params: IdParams, response: { 200: TransferTargets, ...Errors } } },
+    async (request) => {
+      const user = request.user!;
+      const { site } = chat.forOperator(user, request.params.id);
+      const dir = d.directory();
+      return {
+        operators: dir.users
+          .filter((u) => u.active && u.id !== user.id && sites.canAnswer(u, site))
+          .map((u) => ({ id: u.id, name: u.displayName, online: dir.online.has(u.id) }))
+          .sort((x, y) => Number(y.online) - Number(x.online) || x.name.localeCompare(y.name)),
+        teams: dir.teams.filter((t) => site.teamId === null || t.id === site.teamId).map((t) => ({ id: t.id, name: t.name })),
+      };
+    },
   );
 
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof TextBody> }>(

@@ -19,6 +19,8 @@ export interface ChatConfig {
   limits?: Partial<GatewayLimits>;
   /** Largest file the appliance accepts at all (a site's own rule may be lower). */
   maxUploadBytes?: number;
+  /** Live chats an operator holds at most before waiting visitors are given to others (0: no automatic assignment). */
+  maxChatsPerOperator?: number;
 }
 
 /** Test hooks (`overrides.chat`): where the built widget is. */
@@ -70,6 +72,12 @@ export const chatPlugin = fp(
       };
     };
 
+    // An agent paused or in wrap-up (telephony presence) takes no chat automatically; one not logged in to queues may.
+    const busyAgent = (userId: number) => {
+      if (!app.hasDecorator('agents')) return false;
+      const state = (app as unknown as { agents: { view(id: number): { state: string } } }).agents.view(userId).state;
+      return state === 'paused' || state === 'wrapup';
+    };
     const sitesRepo = new SitesRepository(db);
     const sites = new SitesService(sitesRepo, { clock, audit, license: () => licensing() });
     const repo = new ChatRepository(db);
@@ -85,6 +93,11 @@ export const chatPlugin = fp(
       mail,
       userName,
       limits: { messageChars: limits.messageChars },
+      assignment: {
+        maxChatsPerOperator: section.maxChatsPerOperator ?? 3,
+        readyUsers: () => app.realtime.connectedUsers().filter((u) => !busyAgent(u.id)),
+        inTeam: (teamId, userId) => sites.inTeam(teamId, userId),
+      },
       visitors: { send: (id, frame) => gateway.send(id, frame) },
       operators: {
         publish: (type, site, render, only) =>
@@ -118,8 +131,16 @@ export const chatPlugin = fp(
       (bus as unknown as { publish(e: string, p: unknown): void }).publish('dialog.snapshot', { kind: 'chat', dialogs: service.openDialogs(), at: clock.now().toISOString() });
       assets ??= loadWidgetAssets(assetsDir);
     });
-    // A session freed anywhere (a call ended too) may let the first waiting visitors in.
-    bus.subscribe('dialog.closed' as never, (() => service.pushWaitingStates()) as never);
+    // A session freed anywhere (a call ended too) may let the first waiting visitors in; a chat's
+    // own end gives the waiting visitors to that chat's operator first (ChatService.close).
+    bus.subscribe('dialog.closed' as never, ((e: { dialogId: string }) => {
+      service.pushWaitingStates();
+      if (!e.dialogId.startsWith('chat:')) service.assignWaitingToAnyone();
+    }) as never);
+    // An operator who becomes available is given the visitors waiting longest.
+    bus.subscribe('agent.state.changed' as never, ((e: { userId: number; state: string }) => {
+      if (e.state === 'available') service.assignWaiting(e.userId);
+    }) as never);
 
     if (app.hasDecorator('retention')) app.retention.register(chatsRetentionClass(db, dataDir));
     if (app.hasDecorator('contacts')) app.contacts.onMerge((keptId, mergedId) => repo.moveContact(mergedId, keptId));
@@ -148,7 +169,20 @@ export const chatPlugin = fp(
     await app.register(async (scope) => widgetRoutes(scope, { gateway, assets: () => assets, maxUploadBytes }));
     await app.register(async (scope) => {
       await sitesRoutes(scope, { sites, limit: () => licensing()?.current().sessions === undefined ? null : (licensing() as unknown as { current(): { sites: number } }).current().sites });
-      await chatRoutes(scope, { chat: service, sites, masking, userName, dataDir, now: () => clock.now(), maxUploadBytes });
+      await chatRoutes(scope, {
+        chat: service,
+        sites,
+        masking,
+        userName,
+        dataDir,
+        now: () => clock.now(),
+        maxUploadBytes,
+        directory: () => ({
+          users: app.hasDecorator('users') ? app.users.list() : [],
+          teams: app.hasDecorator('teams') ? app.teams.list() : [],
+          online: new Set(app.realtime.connectedUsers().map((u) => u.id)),
+        }),
+      });
     });
     app.addHook('onClose', async () => gateway.closeAll());
     void messageView;

@@ -150,6 +150,8 @@ export class ChatRepository {
         "SELECT count(*) AS n FROM chat_conversations WHERE state = 'waiting' AND mode = 'live' AND site_id = ? AND (created_at < ? OR (created_at = ? AND id <= ?))",
       ),
       active: db.prepare("SELECT id, operator_id, accepted_at FROM chat_conversations WHERE state = 'active'"),
+      waitingLive: db.prepare("SELECT * FROM chat_conversations WHERE state = 'waiting' AND mode = 'live' ORDER BY created_at, id LIMIT ?"),
+      heldBy: db.prepare("SELECT count(*) AS n FROM chat_conversations WHERE state = 'active' AND mode = 'live' AND operator_id = ?"),
       ofContact: db.prepare('SELECT * FROM chat_conversations WHERE contact_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?'),
       accept: db.prepare("UPDATE chat_conversations SET state = 'active', operator_id = ?, accepted_at = ? WHERE id = ? AND state = 'waiting'"),
       close: db.prepare("UPDATE chat_conversations SET state = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND state != 'closed'"),
@@ -245,6 +247,16 @@ export class ChatRepository {
   /** A waiting live chat's place in its site's queue (1 = next), counted on the index. */
   position(c: Pick<Conversation, 'id' | 'siteId' | 'createdAt'>): number {
     return (this.s.position.get(c.siteId, c.createdAt, c.createdAt, c.id) as { n: number }).n;
+  }
+
+  /** Waiting live chats, longest waiting first (every site). */
+  waitingLive(limit: number): Conversation[] {
+    return (this.s.waitingLive.all(limit) as Record<string, unknown>[]).map(mapConversation);
+  }
+
+  /** How many live chats an operator is handling. */
+  heldBy(operatorId: number): number {
+    return (this.s.heldBy.get(operatorId) as { n: number }).n;
   }
 
   activeDialogs(): { id: number; operatorId: number | null; acceptedAt: string }[] {

@@ -129,3 +129,8 @@ export const FileParams = Type.Object({ id: Type.Integer({ minimum: 1 }), fileId
 export const FileQuery = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false });
 export const CannedQuery = Type.Object({ siteId: Type.Integer({ minimum: 1 }), language: Type.Optional(Type.String({ maxLength: 5 })) }, { additionalProperties: false });
 export const CannedList = Type.Object({ items: Type.Array(Type.Object({ language: Type.Union([Type.String(), Type.Null()]), title: Type.String(), text: Type.String() })) });
+
+export const TransferTargets = Type.Object({
+  operators: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), online: Type.Boolean() })),
+  teams: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
+});

@@ -48,6 +48,15 @@ export interface OperatorChannel {
   anyoneOnline(site: Site): boolean;
 }
 
+/** Who may be given waiting chats automatically, and how many each holds at most. */
+export interface AssignmentPort {
+  /** Live chats one operator holds before auto-assignment passes them over; 0 turns it off. */
+  maxChatsPerOperator: number;
+  /** Users who could take a chat now: the workspace open, not paused or in wrap-up. */
+  readyUsers(): SessionUser[];
+  inTeam(teamId: number, userId: number): boolean;
+}
+
 export interface ChatServiceDeps {
   repo: ChatRepository;
   sites: SitesService;
@@ -61,6 +70,7 @@ export interface ChatServiceDeps {
   operators: OperatorChannel;
   userName: (id: number) => string | null;
   limits: { messageChars: number };
+  assignment: AssignmentPort;
 }
 
 export interface StartInput {
@@ -139,6 +149,84 @@ export class ChatService {
   accept(user: SessionUser, conversationId: number): Conversation {
     const { site, conversation } = this.forOperator(user, conversationId);
     if (conversation.state !== 'waiting') throw new AppError('CHAT_NOT_WAITING', { id: conversationId, state: conversation.state });
+    const updated = this.take(user, site, conversation, 'accepted');
+    this.pushWaitingStates(site);
+    return updated;
+  }
+
+  /**
+   * An operator's chat session freed (they ended or handed on a chat, or became available): the
+   * visitors waiting longest, on sites and teams they answer, are given to them up to their chat
+   * limit, while the licence has room. Returns the chats given.
+   */
+  assignWaiting(operatorId: number, skip: ReadonlySet<number> = new Set()): Conversation[] {
+    const a = this.d.assignment;
+    if (a.maxChatsPerOperator <= 0) return [];
+    const user = a.readyUsers().find((u) => u.id === operatorId);
+    if (!user) return [];
+    const given: Conversation[] = [];
+    let free = a.maxChatsPerOperator - this.d.repo.heldBy(operatorId);
+    if (free <= 0) return [];
+    for (const c of this.d.repo.waitingLive(500)) {
+      if (free <= 0) break;
+      if (skip.has(c.id)) continue;
+      const site = this.d.sites.get(c.siteId);
+      if (!this.mayTake(user, site, c)) continue;
+      const taken = this.tryTake(user, site, c);
+      if (taken === 'licence') break;
+      if (taken) {
+        given.push(taken);
+        free--;
+      }
+    }
+    if (given.length) this.pushWaitingStates();
+    return given;
+  }
+
+  /** A session freed elsewhere (a call ended): ready operators, least busy first, take the longest waiting. */
+  assignWaitingToAnyone(): void {
+    if (this.d.assignment.maxChatsPerOperator <= 0 || !this.d.repo.waitingLive(1).length) return;
+    const ready = this.d.assignment.readyUsers().map((u) => ({ id: u.id, held: this.d.repo.heldBy(u.id) }));
+    for (const u of ready.sort((x, y) => x.held - y.held || x.id - y.id)) this.assignWaiting(u.id);
+  }
+
+  /** A chat handed to a team goes at once to its ready member holding the fewest chats, if any has room. */
+  private assignToTeam(site: Site, conversation: Conversation, teamId: number, except: number): Conversation | null {
+    const a = this.d.assignment;
+    if (a.maxChatsPerOperator <= 0) return null;
+    const candidates = a
+      .readyUsers()
+      .filter((u) => u.id !== except && a.inTeam(teamId, u.id) && this.d.sites.canAnswer(u, site))
+      .map((u) => ({ u, held: this.d.repo.heldBy(u.id) }))
+      .filter((x) => x.held < a.maxChatsPerOperator)
+      .sort((x, y) => x.held - y.held || x.u.id - y.u.id);
+    for (const { u } of candidates) {
+      const taken = this.tryTake(u, site, conversation);
+      if (taken === 'licence') return null;
+      if (taken) return taken;
+    }
+    return null;
+  }
+
+  private mayTake(user: SessionUser, site: Site, c: Conversation): boolean {
+    if (!this.d.sites.canAnswer(user, site)) return false;
+    // A chat handed to another team than the site's waits for that team.
+    return c.teamId === null || c.teamId === site.teamId || this.d.assignment.inTeam(c.teamId, user.id);
+  }
+
+  /** Gives a waiting chat to an operator automatically; 'licence' when no session is free. */
+  private tryTake(user: SessionUser, site: Site, c: Conversation): Conversation | null | 'licence' {
+    try {
+      return this.take(user, site, c, 'assigned');
+    } catch (err) {
+      if (err instanceof AppError && err.code.startsWith('LICENSE_')) return 'licence';
+      if (err instanceof AppError && err.code === 'CHAT_NOT_WAITING') return null;
+      throw err;
+    }
+  }
+
+  private take(user: SessionUser, site: Site, conversation: Conversation, how: 'accepted' | 'assigned'): Conversation {
+    const conversationId = conversation.id;
     const license = this.d.license();
     license?.assertModule('chat');
     // A live chat taken is a concurrent dialog: at the limit the operator is told, the visitor keeps waiting.
@@ -151,10 +239,12 @@ export class ChatService {
     }
     if (conversation.mode === 'live') this.dialogOpened(conversationId, user.id, now.toISOString());
     this.d.bus.publish('chat.accepted', { conversationId, siteId: site.id, operatorId: user.id, waitedMs: now.getTime() - Date.parse(conversation.createdAt), at: now.toISOString() });
-    this.d.audit.record({ actorId: user.id, action: 'chat.accepted', targetType: 'chat', targetId: conversationId });
+    if (how === 'accepted') this.d.audit.record({ actorId: user.id, action: 'chat.accepted', targetType: 'chat', targetId: conversationId });
+    else this.d.audit.record({ actorId: null, action: 'chat.assigned', targetType: 'chat', targetId: conversationId, details: { operatorId: user.id } });
     const updated = this.d.repo.conversation(conversationId)!;
     this.stateChanged(site, updated);
-    this.pushWaitingStates(site);
+    // The operator given a chat learns it at once (their workspace opens it).
+    if (how === 'assigned') this.d.operators.publish('chat.assigned', site, () => ({ conversationId }), [user.id]);
     return updated;
   }
 
@@ -174,14 +264,19 @@ export class ChatService {
       if (conversation.state === 'waiting' && conversation.mode === 'live') this.dialogOpened(conversationId, to.operatorId, now);
     } else {
       if (!this.d.sites.teamExists(to.teamId!)) throw new AppError('CHAT_TRANSFER_INVALID', { detail: `there is no team ${to.teamId}` });
+      // Only a team that answers the site: another team's members could not even open the chat.
+      if (site.teamId !== null && site.teamId !== to.teamId) throw new AppError('CHAT_TRANSFER_INVALID', { detail: `team ${to.teamId} does not answer this site's chats` });
       this.d.repo.transfer(conversationId, null, to.teamId!);
       if (conversation.state === 'active' && conversation.mode === 'live') this.dialogClosed(conversationId, now);
     }
     this.d.bus.publish('chat.transferred', { conversationId, siteId: site.id, fromOperatorId: conversation.operatorId, toOperatorId: to.operatorId ?? null, toTeamId: to.teamId ?? null, at: now });
     this.d.audit.record({ actorId: user.id, action: 'chat.transferred', targetType: 'chat', targetId: conversationId, details: { to } });
-    const updated = this.d.repo.conversation(conversationId)!;
+    let updated = this.d.repo.conversation(conversationId)!;
     this.stateChanged(site, updated);
+    if (to.teamId !== undefined && updated.state === 'waiting' && updated.mode === 'live') updated = this.assignToTeam(site, updated, to.teamId, user.id) ?? updated;
     this.pushWaitingStates(site);
+    // The one who handed it on has a free session now (never given the same chat back).
+    if (conversation.operatorId !== null && conversation.operatorId !== to.operatorId) this.assignWaiting(conversation.operatorId, new Set([conversationId]));
     return updated;
   }
 
@@ -198,6 +293,8 @@ export class ChatService {
     const updated = this.d.repo.conversation(conversationId)!;
     this.stateChanged(site, updated);
     this.pushWaitingStates(site);
+    // The operator's session is free: the visitor waiting longest that they answer is theirs.
+    if (conversation.state === 'active' && conversation.mode === 'live' && conversation.operatorId !== null) this.assignWaiting(conversation.operatorId);
     return updated;
   }
 

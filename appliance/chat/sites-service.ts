@@ -71,6 +71,10 @@ export class SitesService {
     return site.teamId === null || this.repo.inTeam(site.teamId, user.id);
   }
 
+  inTeam(teamId: number, userId: number): boolean {
+    return this.repo.inTeam(teamId, userId);
+  }
+
   teamExists(id: number): boolean {
     return this.repo.teamExists(id);
   }

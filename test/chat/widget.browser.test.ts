@@ -229,7 +229,15 @@ describe('chat widget in Chromium on customer websites', function () {
     expect(refused.json().error.code).to.equal('LICENSE_SESSIONS_EXHAUSTED');
     const [active] = await chatsOf('active');
     await operator.request('POST', `/api/v1/chats/${active!.id}/close`);
-    expect((await operator.request('POST', `/api/v1/chats/${waiting.id}/accept`)).statusCode).to.equal(200);
+    // Olha's session is free (her workspace is open): the waiting visitor is given to her without a click.
+    await shadow(page, '.cb-status:has-text("Olha Operator joined")').waitFor();
+    await opPage.getByTestId('toasts').filter({ hasText: 'A waiting chat was given to you' }).waitFor();
+    // She hands it to a colleague from the chat screen.
+    await opPage.goto(`${workspace}/chats/${waiting.id}`);
+    const target = opPage.getByTestId('chat-transfer-target');
+    await target.locator(`option[value="operator:${operator.userId}"]`).waitFor({ state: 'attached' });
+    await target.selectOption(`operator:${operator.userId}`);
+    await opPage.getByRole('button', { name: 'Transfer', exact: true }).click();
     await shadow(page, `.cb-status:has-text("${operator.displayName} joined")`).waitFor();
     await operator.request('POST', `/api/v1/chats/${waiting.id}/close`);
     await shadow(page, '.cb-end:has-text("How was this chat?")').waitFor();
@@ -276,6 +284,9 @@ describe('chat widget in Chromium on customer websites', function () {
     await row.click();
     await opMessage('Please call me back tomorrow morning').waitFor();
     await opPage.getByRole('button', { name: 'Answer by e-mail' }).first().waitFor();
+    // The site has no mailbox she may write from: said, and the answer button stays off.
+    await opPage.getByTestId('chat-no-mailbox').waitFor();
+    expect(await opPage.getByRole('button', { name: 'Answer by e-mail' }).first().isDisabled()).to.equal(true);
   });
 
   it('shows an intern masked numbers and addresses in the chat screen', async () => {

@@ -13,6 +13,7 @@ export interface ChatSummary {
   contactId: number | null;
   visitor: { name: string | null; email: string | null; phone: string | null; verified: boolean; consent: boolean };
   position: number;
+  canReplyByEmail: boolean;
   lastSeq: number;
   visitorReadSeq: number;
   rating: number | null;
@@ -42,6 +43,11 @@ export const replyByEmail = (id: number, text: string) => api().post<ChatMessage
 export const typing = (id: number, on: boolean) => api().post<void>(`/api/v1/chats/${id}/typing`, { on });
 export const markRead = (id: number, seq: number) => api().post<void>(`/api/v1/chats/${id}/read`, { seq });
 export const transfer = (id: number, to: { operatorId?: number; teamId?: number }) => api().post<ChatSummary>(`/api/v1/chats/${id}/transfer`, to);
+export interface TransferTargets {
+  operators: { id: number; name: string; online: boolean }[];
+  teams: { id: number; name: string }[];
+}
+export const transferTargets = (id: number) => api().get<TransferTargets>(`/api/v1/chats/${id}/transfer-targets`);
 export const canned = (siteId: number, language: string) =>
   api().get<{ items: { title: string; text: string }[] }>(`/api/v1/chats/canned?siteId=${siteId}&language=${language}`).then((r) => r.items);
 

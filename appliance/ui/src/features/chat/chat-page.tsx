@@ -6,6 +6,7 @@ import { Empty, ErrorState, Loading } from '../../ui/states.js';
 import { Badge } from '../../ui/badge.js';
 import { describeError } from '../../ui/errors.js';
 import { listKeys } from '../../ui/list.js';
+import { toast } from '../../ui/toast.js';
 import * as chats from './api.js';
 import type { ChatMessage, ChatSummary } from './api.js';
 import './chat.css';
@@ -38,6 +39,14 @@ export default function ChatPage({ params }: PageProps) {
       timer = setTimeout(() => void reload(), 150);
     };
     const offs = ['chat.waiting', 'chat.updated', 'chat.message'].map((type) => s.live.on(type, soon));
+    // A waiting visitor given to this operator: said, not opened (focus moves only on the user's action).
+    offs.push(
+      s.live.on('chat.assigned', (e) => {
+        soon();
+        const id = (e.data as { conversationId: number }).conversationId;
+        void chats.getChat(id).then((c) => toast(t('chat.assignedToYou', { name: c.visitor.name ?? t('chat.visitor') }), 'info'), () => {});
+      }),
+    );
     offs.push(s.live.onStatus((online) => online && soon()));
     return () => {
       clearTimeout(timer);
@@ -219,7 +228,8 @@ function Conversation({ id, onChanged }: { id: number; onChanged: () => void }) 
   if (error && !chat) return <ErrorState error={error} onRetry={() => void catchUp()} />;
   if (!chat) return <Loading />;
   const mineActive = chat.state === 'active' && chat.operatorId === me.id;
-  const canWrite = chat.state !== 'closed' && (mineActive || note || chat.mode === 'message');
+  const answersByMail = chat.mode === 'message' && !note;
+  const canWrite = chat.state !== 'closed' && (mineActive || note || (answersByMail && chat.canReplyByEmail));
   const v = chat.visitor;
   return (
     <section class="panel chat-conversation" aria-labelledby="chat-heading" data-testid="chat-conversation" data-state={chat.state}>
@@ -249,6 +259,7 @@ function Conversation({ id, onChanged }: { id: number; onChanged: () => void }) 
               {t('chat.accept')}
             </button>
           )}
+          {chat.state === 'active' && (mineActive || me.role === 'admin' || me.role === 'supervisor') && <Transfer id={id} onDone={(name) => { toast(t('chat.transferDone', { name }), 'success'); onChanged(); }} onError={setActionError} />}
           {chat.state !== 'closed' && (
             <button type="button" onClick={() => void act(() => chats.closeChat(id))}>
               {t('chat.close')}
@@ -283,6 +294,11 @@ function Conversation({ id, onChanged }: { id: number; onChanged: () => void }) 
       <p class="chat-typing muted" aria-live="polite" data-testid="chat-typing">
         {visitorTyping ? t('chat.typing') : ''}
       </p>
+      {chat.mode === 'message' && chat.state !== 'closed' && !chat.canReplyByEmail && (
+        <p class="muted" data-testid="chat-no-mailbox">
+          {t('chat.noMailbox')}
+        </p>
+      )}
       {chat.state === 'closed' ? (
         <p class="muted">{t('chat.ended')}</p>
       ) : (
@@ -338,5 +354,60 @@ function Conversation({ id, onChanged }: { id: number; onChanged: () => void }) 
         </form>
       )}
     </section>
+  );
+}
+
+/** Hands the chat to a colleague or a team of the site (the server checks both). */
+function Transfer({ id, onDone, onError }: { id: number; onDone: (name: string) => void; onError: (message: string | null) => void }) {
+  const t = useT();
+  const [targets, setTargets] = useState<chats.TransferTargets | null>(null);
+  const [choice, setChoice] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void chats.transferTargets(id).then(setTargets, () => setTargets({ operators: [], teams: [] }));
+  }, [id]);
+  const submit = async () => {
+    const [kind, raw] = choice.split(':');
+    const target = Number(raw);
+    if (!target) return;
+    const name = kind === 'team' ? targets?.teams.find((x) => x.id === target)?.name : targets?.operators.find((x) => x.id === target)?.name;
+    setBusy(true);
+    onError(null);
+    try {
+      await chats.transfer(id, kind === 'team' ? { teamId: target } : { operatorId: target });
+      onDone(name ?? '');
+    } catch (err) {
+      onError(describeError(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="chat-transfer">
+      <select aria-label={t('chat.transferTo')} value={choice} data-testid="chat-transfer-target" onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}>
+        <option value="">{t('chat.transferTo')}</option>
+        {targets && targets.operators.length > 0 && (
+          <optgroup label={t('chat.transferColleagues')}>
+            {targets.operators.map((o) => (
+              <option key={o.id} value={`operator:${o.id}`}>
+                {o.online ? t('chat.online', { name: o.name }) : o.name}
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {targets && targets.teams.length > 0 && (
+          <optgroup label={t('chat.transferTeams')}>
+            {targets.teams.map((x) => (
+              <option key={x.id} value={`team:${x.id}`}>
+                {x.name}
+              </option>
+            ))}
+          </optgroup>
+        )}
+      </select>
+      <button type="button" disabled={!choice || busy} onClick={() => void submit()}>
+        {t('chat.transfer')}
+      </button>
+    </span>
   );
 }

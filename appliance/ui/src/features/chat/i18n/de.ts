@@ -33,5 +33,13 @@ const de: MessagesLike<typeof en> = {
   "chat.visitor": "Besucher",
   "chat.offline": "Verbindung wird wiederhergestellt…",
   "chat.rating": "Bewertung: {score}/5",
+  "chat.noMailbox": "Sie können nicht aus dem Postfach dieser Website per E-Mail antworten; schreiben Sie eine interne Notiz oder bitten Sie eine Kollegin oder einen Kollegen.",
+  "chat.transfer": "Weiterleiten",
+  "chat.transferTo": "Weiterleiten an",
+  "chat.transferColleagues": "Kolleginnen und Kollegen",
+  "chat.transferTeams": "Teams",
+  "chat.transferDone": "Chat weitergeleitet an {name}",
+  "chat.online": "{name} (online)",
+  "chat.assignedToYou": "Ein wartender Chat wurde Ihnen zugewiesen: {name}",
 };
 export default de;

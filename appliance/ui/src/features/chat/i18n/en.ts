@@ -30,6 +30,14 @@ const en = {
   'chat.visitor': 'Visitor',
   'chat.offline': 'Reconnecting…',
   'chat.rating': 'Rating: {score}/5',
+  'chat.noMailbox': "You cannot answer by e-mail from this site’s mailbox; write an internal note or ask a colleague who can.",
+  'chat.transfer': "Transfer",
+  'chat.transferTo': "Transfer to",
+  'chat.transferColleagues': "Colleagues",
+  'chat.transferTeams': "Teams",
+  'chat.transferDone': "Chat transferred to {name}",
+  'chat.online': "{name} (online)",
+  'chat.assignedToYou': "A waiting chat was given to you: {name}",
 };
 export default en;
 declare module '../../../i18n/index.js' {

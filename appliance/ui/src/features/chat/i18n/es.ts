@@ -33,5 +33,13 @@ const es: MessagesLike<typeof en> = {
   "chat.visitor": "Visitante",
   "chat.offline": "Reconectando…",
   "chat.rating": "Valoración: {score}/5",
+  "chat.noMailbox": "No puede responder por correo desde el buzón de este sitio; escriba una nota interna o pida a un colega que pueda.",
+  "chat.transfer": "Transferir",
+  "chat.transferTo": "Transferir a",
+  "chat.transferColleagues": "Colegas",
+  "chat.transferTeams": "Equipos",
+  "chat.transferDone": "Chat transferido a {name}",
+  "chat.online": "{name} (en línea)",
+  "chat.assignedToYou": "Se le asignó un chat en espera: {name}",
 };
 export default es;

@@ -33,5 +33,13 @@ const fr: MessagesLike<typeof en> = {
   "chat.visitor": "Visiteur",
   "chat.offline": "Reconnexion…",
   "chat.rating": "Note : {score}/5",
+  "chat.noMailbox": "Vous ne pouvez pas répondre par e-mail depuis la boîte de ce site ; écrivez une note interne ou demandez à un collègue qui le peut.",
+  "chat.transfer": "Transférer",
+  "chat.transferTo": "Transférer à",
+  "chat.transferColleagues": "Collègues",
+  "chat.transferTeams": "Équipes",
+  "chat.transferDone": "Discussion transférée à {name}",
+  "chat.online": "{name} (en ligne)",
+  "chat.assignedToYou": "Une discussion en attente vous a été confiée : {name}",
 };
 export default fr;

@@ -33,5 +33,13 @@ const pt: MessagesLike<typeof en> = {
   "chat.visitor": "Visitante",
   "chat.offline": "A restabelecer a ligação…",
   "chat.rating": "Avaliação: {score}/5",
+  "chat.noMailbox": "Não pode responder por e-mail a partir da caixa deste site; escreva uma nota interna ou peça a um colega que possa.",
+  "chat.transfer": "Transferir",
+  "chat.transferTo": "Transferir para",
+  "chat.transferColleagues": "Colegas",
+  "chat.transferTeams": "Equipas",
+  "chat.transferDone": "Chat transferido para {name}",
+  "chat.online": "{name} (online)",
+  "chat.assignedToYou": "Foi-lhe atribuído um chat em espera: {name}",
 };
 export default pt;

@@ -33,5 +33,13 @@ const ru: MessagesLike<typeof en> = {
   "chat.visitor": "Посетитель",
   "chat.offline": "Восстанавливаем соединение…",
   "chat.rating": "Оценка: {score}/5",
+  "chat.noMailbox": "Вы не можете ответить письмом с ящика этого сайта; напишите внутреннюю заметку или попросите коллегу, который может.",
+  "chat.transfer": "Передать",
+  "chat.transferTo": "Кому передать",
+  "chat.transferColleagues": "Коллеги",
+  "chat.transferTeams": "Команды",
+  "chat.transferDone": "Чат передан: {name}",
+  "chat.online": "{name} (в сети)",
+  "chat.assignedToYou": "Вам передан ожидавший чат: {name}",
 };
 export default ru;

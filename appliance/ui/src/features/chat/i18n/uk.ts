@@ -33,5 +33,13 @@ const uk: MessagesLike<typeof en> = {
   "chat.visitor": "Відвідувач",
   "chat.offline": "Відновлюємо з’єднання…",
   "chat.rating": "Оцінка: {score}/5",
+  "chat.noMailbox": "Ви не можете відповісти листом зі скриньки цього сайту; напишіть внутрішню нотатку або попросіть колегу, який може.",
+  "chat.transfer": "Передати",
+  "chat.transferTo": "Кому передати",
+  "chat.transferColleagues": "Колеги",
+  "chat.transferTeams": "Команди",
+  "chat.transferDone": "Чат передано: {name}",
+  "chat.online": "{name} (у мережі)",
+  "chat.assignedToYou": "Вам передано чат, що чекав: {name}",
 };
 export default uk;
