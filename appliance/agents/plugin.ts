@@ -5,6 +5,7 @@ import { AgentsService, type AgentView } from './service.js';
 import { agentRoutes } from './routes.js';
 import { registerAgentMessages } from './locales/index.js';
 import '../calls/events.js';
+import '../chat/events.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,8 +44,25 @@ export const agentsPlugin = fp(
     app.deps.bus.subscribe('user.deactivated', ({ userId }) => {
       service.logout(userId, userId).catch((err) => app.log.warn({ err, userId }, 'could not take a deactivated user out of the queues'));
     });
+    // Which chats each operator is handling, from the chat capability's events (and its open chats after a restart).
+    app.deps.bus.subscribe('chat.accepted', (e) => service.chatTaken(e.operatorId, e.conversationId, e.at));
+    app.deps.bus.subscribe('chat.transferred', (e) => {
+      if (e.toOperatorId !== null) service.chatTaken(e.toOperatorId, e.conversationId, e.at);
+      else service.chatLeft(e.conversationId);
+    });
+    app.deps.bus.subscribe('chat.closed', (e) => service.chatLeft(e.conversationId));
+    app.addHook('onReady', async () => {
+      if (!app.hasDecorator('chat')) return;
+      const open = (app as unknown as { chat: { service: { openDialogs(): Array<{ dialogId: string; operatorId: number | null; at: string }> } } }).chat.service.openDialogs();
+      service.restoreChats(open.map((d) => ({ conversationId: Number(d.dialogId.replace(/^chat:/, '')), operatorId: d.operatorId, since: d.at })));
+    });
+    // The roster: everyone who may take calls or chats, signed in to queues or not.
+    const roster = () =>
+      app.hasDecorator('users')
+        ? app.users.list().filter((u) => u.active && u.role !== 'admin').map((u) => ({ id: u.id, name: u.displayName, role: u.role }))
+        : [];
     app.addHook('onClose', async () => service.stop());
-    agentRoutes(app, service, repo, nameOf);
+    agentRoutes(app, service, repo, nameOf, roster);
     app.decorate('agents', service);
   },
   { name: 'agents', dependencies: ['deps', 'realtime'] },

@@ -12,7 +12,19 @@ import {
 const SUPERVISORS = ['admin', 'supervisor'] as const;
 const STAFF = ['admin', 'supervisor', 'operator', 'intern'] as const;
 
-export function agentRoutes(app: FastifyInstance, service: AgentsService, repo: AgentsRepository, nameOf: (userId: number) => string | null): void {
+export interface RosterEntry {
+  id: number;
+  name: string;
+  role: string;
+}
+
+export function agentRoutes(
+  app: FastifyInstance,
+  service: AgentsService,
+  repo: AgentsRepository,
+  nameOf: (userId: number) => string | null,
+  roster: () => RosterEntry[],
+): void {
   const now = () => app.deps.clock.now().toISOString();
   const setState = (userId: number, body: Static<typeof StateBody>, actorId: number) => {
     if (body.state === 'available') return service.setAvailable(userId, actorId);
@@ -48,7 +60,12 @@ export function agentRoutes(app: FastifyInstance, service: AgentsService, repo: 
   app.get(
     '/api/v1/agents',
     { config: { access: [...SUPERVISORS] }, schema: { response: { 200: Type.Object({ items: Type.Array(AgentListItem) }), ...Errors } } },
-    async () => ({ items: service.all().map((v) => ({ ...v, name: nameOf(v.userId) ?? `#${v.userId}` })) }),
+    async () => {
+      const people = new Map(roster().map((r) => [r.id, r]));
+      return {
+        items: service.all(people.keys()).map((v) => ({ ...v, name: people.get(v.userId)?.name ?? nameOf(v.userId) ?? `#${v.userId}`, role: people.get(v.userId)?.role ?? null })),
+      };
+    },
   );
 
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof StateBody> }>(

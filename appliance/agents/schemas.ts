@@ -15,9 +15,10 @@ export const AgentView = Type.Object({
   queues: Type.Array(Type.String()),
   wrapupUntil: Nullable(Type.String()),
   dialog: Type.Union([Type.Object({ callId: Type.Integer(), direction: Type.String(), queue: Nullable(Type.String()), since: Type.String() }), Type.Null()]),
+  chats: Type.Array(Type.Object({ conversationId: Type.Integer(), since: Type.String() })),
 });
 
-export const AgentListItem = Type.Composite([AgentView, Type.Object({ name: Type.String() })]);
+export const AgentListItem = Type.Composite([AgentView, Type.Object({ name: Type.String(), role: Nullable(Type.String()) })]);
 
 export const LoginBody = Type.Object({ queues: Type.Array(QueueName, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false });
 export const StateBody = Type.Object(

@@ -14,10 +14,17 @@ export interface CurrentDialog {
   since: string;
 }
 
+export interface CurrentChat {
+  conversationId: number;
+  since: string;
+}
+
 export interface AgentView extends AgentState {
   userId: number;
   /** The call the agent is in right now, if any. */
   dialog: CurrentDialog | null;
+  /** The live chats the agent is handling right now, oldest first. */
+  chats: CurrentChat[];
 }
 
 export interface AgentsServiceDeps {
@@ -41,6 +48,7 @@ export interface AgentsServiceDeps {
 export class AgentsService {
   private readonly states: Map<number, AgentState>;
   private readonly dialogs = new Map<number, CurrentDialog>();
+  private readonly chats = new Map<number, CurrentChat[]>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Commands run one at a time per agent, so two clicks cannot interleave their AMI actions. */
   private readonly chains = new Map<number, Promise<unknown>>();
@@ -56,12 +64,40 @@ export class AgentsService {
   }
 
   view(userId: number): AgentView {
-    return { ...(this.states.get(userId) ?? OFFLINE), userId, dialog: this.dialogs.get(userId) ?? null };
+    return { ...(this.states.get(userId) ?? OFFLINE), userId, dialog: this.dialogs.get(userId) ?? null, chats: this.chats.get(userId) ?? [] };
   }
 
-  all(): AgentView[] {
-    const ids = new Set([...this.states.keys(), ...this.dialogs.keys()]);
+  /** Every agent with a state, a call or a chat, plus `also` (the roster), in id order. */
+  all(also: Iterable<number> = []): AgentView[] {
+    const ids = new Set([...this.states.keys(), ...this.dialogs.keys(), ...this.chats.keys(), ...also]);
     return [...ids].sort((a, b) => a - b).map((id) => this.view(id));
+  }
+
+  /** The chats being handled after a restart (the chat capability's open dialogs). */
+  restoreChats(open: Array<{ conversationId: number; operatorId: number | null; since: string }>): void {
+    this.chats.clear();
+    for (const c of open) if (c.operatorId !== null) this.chatTaken(c.operatorId, c.conversationId, c.since, false);
+  }
+
+  /** An operator took a live chat (accepted, or handed to them). */
+  chatTaken(operatorId: number, conversationId: number, since: string, publish = true): void {
+    for (const [userId, list] of this.chats) if (userId !== operatorId && list.some((c) => c.conversationId === conversationId)) this.chatLeft(conversationId, userId);
+    const list = this.chats.get(operatorId) ?? [];
+    if (list.some((c) => c.conversationId === conversationId)) return;
+    this.chats.set(operatorId, [...list, { conversationId, since }]);
+    if (publish) this.d.publish(this.view(operatorId));
+  }
+
+  /** A chat ended or left this operator (closed, or transferred to a team). */
+  chatLeft(conversationId: number, onlyUserId?: number): void {
+    for (const [userId, list] of this.chats) {
+      if (onlyUserId !== undefined && userId !== onlyUserId) continue;
+      const rest = list.filter((c) => c.conversationId !== conversationId);
+      if (rest.length === list.length) continue;
+      if (rest.length) this.chats.set(userId, rest);
+      else this.chats.delete(userId);
+      this.d.publish(this.view(userId));
+    }
   }
 
   /** The queues operators may log in to. */

@@ -98,4 +98,26 @@ describe('agents: states drive queue membership and are reported', function () {
     expect(port.members.get('sales')!.has('PJSIP/op101')).to.equal(false);
     expect((await op.request('POST', '/api/v1/agents/me/state', { state: 'available' })).json().error.code).to.equal('AGENT_NOT_LOGGED_IN');
   });
+  it('the roster lists every active non-admin user, signed in or not; the chats each agent handles follow the chat events', async () => {
+    const intern = await t.userClient('intern', 'intern-roster');
+    const items = (await supervisor.request('GET', '/api/v1/agents')).json().items as Array<{ userId: number; state: string; role: string | null; chats: unknown[] }>;
+    expect(items.find((a) => a.userId === intern.userId)).to.include({ state: 'offline', role: 'intern' });
+    expect(items.find((a) => a.userId === supervisor.userId)).to.include({ role: 'supervisor' });
+    expect(items.some((a) => a.userId === admin.userId)).to.equal(false);
+    const at = clock.now().toISOString();
+    const bus = t.app.deps.bus;
+    bus.publish('chat.accepted', { conversationId: 41, siteId: 1, operatorId: op.userId, waitedMs: 1000, at });
+    bus.publish('chat.accepted', { conversationId: 42, siteId: 1, operatorId: op.userId, waitedMs: 1000, at });
+    const chatsOf = async (id: number) => ((await supervisor.request('GET', '/api/v1/agents')).json().items as Array<{ userId: number; chats: Array<{ conversationId: number }> }>).find((a) => a.userId === id)!.chats.map((c) => c.conversationId);
+    expect(await chatsOf(op.userId)).to.deep.equal([41, 42]);
+    // Handed to the intern: it moves; handed to a team: it leaves; closed: gone.
+    bus.publish('chat.transferred', { conversationId: 41, siteId: 1, fromOperatorId: op.userId, toOperatorId: intern.userId, toTeamId: null, at });
+    expect(await chatsOf(op.userId)).to.deep.equal([42]);
+    expect(await chatsOf(intern.userId)).to.deep.equal([41]);
+    bus.publish('chat.transferred', { conversationId: 41, siteId: 1, fromOperatorId: intern.userId, toOperatorId: null, toTeamId: 3, at });
+    expect(await chatsOf(intern.userId)).to.deep.equal([]);
+    bus.publish('chat.closed', { conversationId: 42, siteId: 1, operatorId: op.userId, by: 'visitor', at });
+    expect(await chatsOf(op.userId)).to.deep.equal([]);
+    expect((await intern.request('GET', '/api/v1/agents/me')).json()).to.include({ state: 'offline' }).and.have.property('chats').that.deep.equals([]);
+  });
 });

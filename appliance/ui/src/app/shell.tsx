@@ -11,6 +11,7 @@ import { activeShortcuts, comboLabel, useShortcut } from '../ui/keys.js';
 import { theme, isDark } from '../ui/theme.js';
 import { NotFound } from './not-found.js';
 import { ROLE_LABEL } from './roles.js';
+import { AgentStatus } from '../features/agents/status.js';
 
 
 /**
@@ -98,6 +99,7 @@ export function Shell({ router }: { router: Router }) {
           </h1>
           <GlobalSearch />
           <span class="spacer" />
+          <AgentStatus />
           <LiveStatus />
           <span class="who" data-testid="who">
             {whoText(t, me.displayName, me.role)}

@@ -9,6 +9,7 @@ import { toast } from '../../ui/toast.js';
 import { describeError } from '../../ui/errors.js';
 import { listKeys } from '../../ui/list.js';
 import type { MessageKey } from '../../i18n.js';
+import { SpyButtons } from './spy.js';
 import { callBack, ContactNames, duration, isMissed, partyOf, type CallItem } from './api.js';
 
 type Filter = 'all' | 'missed' | 'inbound' | 'outbound';
@@ -94,37 +95,6 @@ function CallList({ items, filter }: { items: CallItem[]; filter: Filter }) {
         <CallRow key={c.id} call={c} names={names} />
       ))}
     </ul>
-  );
-}
-
-const SPY: Array<{ mode: 'listen' | 'whisper' | 'barge'; label: MessageKey }> = [
-  { mode: 'listen', label: 'calls.spy.listen' },
-  { mode: 'whisper', label: 'calls.spy.whisper' },
-  { mode: 'barge', label: 'calls.spy.barge' },
-];
-
-/** Supervisors join a live call from their own phone (Asterisk ChanSpy); the server audits it. */
-function SpyButtons({ callId }: { callId: number }) {
-  const s = session();
-  const t = useT();
-  return (
-    <span role="group" aria-label={t('calls.spy')} class="segmented">
-      {SPY.map((x) => (
-        <button
-          key={x.mode}
-          type="button"
-          data-testid={`spy-${x.mode}`}
-          onClick={() =>
-            s.api.post(`/api/v1/calls/${callId}/spy`, { mode: x.mode }).then(
-              () => toast(t('calls.spy.ringing'), 'success'),
-              (err: unknown) => toast(describeError(err, t), 'danger'),
-            )
-          }
-        >
-          {t(x.label)}
-        </button>
-      ))}
-    </span>
   );
 }
 
