@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { buildApp } from './app.js';
 import { databaseFile, loadConfigFile, type Config } from './config.js';
 import { openDatabase } from './core/db.js';
+import { liveApplyIn } from '../installer/provisioning/live.js';
 import { adminSocketPath } from './core/admin-channel.js';
 import { applianceLogger } from './core/logging.js';
 
@@ -35,10 +36,17 @@ async function main(): Promise<void> {
     ? { key: readFileSync(config.server.tls.key), cert: readFileSync(config.server.tls.cert) }
     : null;
   const db = openDatabase(databaseFile(config));
+  // Console changes to trunks reach Asterisk directly when the configuration names a folder we may write.
+  const telephony = (config as { telephony?: { mode?: string; asteriskEtcDir?: string } }).telephony;
+  const overrides =
+    telephony?.mode === 'local' && telephony.asteriskEtcDir
+      ? { trunks: { liveApply: liveApplyIn(telephony.asteriskEtcDir) } }
+      : {};
   const app = await buildApp({
     config,
     db,
     https,
+    overrides,
     loggerInstance: applianceLogger({ dir: config.paths.logs, level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] }),
   });
   await app.listen({ host: config.server.host, port: config.server.port });

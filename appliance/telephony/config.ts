@@ -33,6 +33,13 @@ export const TelephonyConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Live apply (local mode): the Asterisk configuration folder where this process may rewrite
+     * its own `*_contactbox.conf` files, so trunk changes made in the console reach Asterisk at
+     * once (rendered, reloaded over AMI, verified, rolled back if refused). Absent: they wait for
+     * `contactbox trunk apply` as root.
+     */
+    asteriskEtcDir: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
     /** Where MixMonitor's files are readable from this process (local mode). */
     recordingsSpool: Type.Optional(Type.String({ minLength: 1 })),
     dialPrefix: Type.Optional(Type.String({ pattern: '^[0-9*#]{0,4}$', description: 'up to 4 dial-pad characters' })),

@@ -6,4 +6,5 @@ export const TrunkErrors = defineErrors({
   TRUNK_UNKNOWN_KIND: { status: 400, message: 'Unknown trunk kind "{kind}". Known kinds: {known}.' },
   TRUNK_NAME_TAKEN: { status: 409, message: 'A trunk named {name} already exists.' },
   TRUNK_NOT_FOUND: { status: 404, message: 'There is no trunk {id}.' },
+  TRUNK_ASTERISK_REFUSED: { status: 409, message: 'Asterisk refused the change, so it was undone: {detail}' },
 });

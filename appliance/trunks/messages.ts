@@ -12,6 +12,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Unknown trunk kind "{kind}". Known kinds: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'A trunk named {name} already exists.',
     'errors.TRUNK_NOT_FOUND': 'There is no trunk {id}.',
+    'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk refused the change, so it was undone: {detail}',
   },
   uk: {
     'errors.TRUNK_INVALID': 'Поле {field} заповнено неправильно: {detail}',
@@ -19,6 +20,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Невідомий тип транку «{kind}». Відомі типи: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Транк з назвою {name} уже існує.',
     'errors.TRUNK_NOT_FOUND': 'Транку {id} немає.',
+    'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk не прийняв зміну, тому її скасовано: {detail}',
   },
   ru: {
     'errors.TRUNK_INVALID': 'Поле {field} заполнено неверно: {detail}',
@@ -26,6 +28,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Неизвестный тип транка «{kind}». Известные типы: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Транк с именем {name} уже существует.',
     'errors.TRUNK_NOT_FOUND': 'Транка {id} нет.',
+    'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk не принял изменение, поэтому оно отменено: {detail}',
   },
   fr: {
     'errors.TRUNK_INVALID': "Le champ {field} n'est pas valide : {detail}",
@@ -33,6 +36,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Type de trunk inconnu « {kind} ». Types connus : {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Un trunk nommé {name} existe déjà.',
     'errors.TRUNK_NOT_FOUND': "Le trunk {id} n'existe pas.",
+    'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk a refusé la modification, elle a donc été annulée : {detail}',
   },
   de: {
     'errors.TRUNK_INVALID': 'Das Feld {field} ist ungültig: {detail}',
@@ -40,6 +44,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Unbekannte Trunk-Art „{kind}“. Bekannte Arten: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Ein Trunk namens {name} existiert bereits.',
     'errors.TRUNK_NOT_FOUND': 'Es gibt keinen Trunk {id}.',
+    'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk hat die Änderung abgelehnt, daher wurde sie rückgängig gemacht: {detail}',
   },
   es: {
     'errors.TRUNK_INVALID': 'El campo {field} no es válido: {detail}',
@@ -47,6 +52,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Tipo de troncal desconocido «{kind}». Tipos conocidos: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Ya existe una troncal llamada {name}.',
     'errors.TRUNK_NOT_FOUND': 'No existe la troncal {id}.',
+    'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk rechazó el cambio, así que se ha deshecho: {detail}',
   },
   pt: {
     'errors.TRUNK_INVALID': 'O campo {field} não é válido: {detail}',
@@ -54,6 +60,7 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Tipo de tronco desconhecido «{kind}». Tipos conhecidos: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Já existe um tronco chamado {name}.',
     'errors.TRUNK_NOT_FOUND': 'Não existe o tronco {id}.',
+    'errors.TRUNK_ASTERISK_REFUSED': 'O Asterisk recusou a alteração, por isso foi desfeita: {detail}',
   },
 };
 

@@ -94,6 +94,11 @@ export interface TrunkKind<S = any> {
   endpoints(name: string, settings: S): string[];
   /** What may be shown to an admin: never a secret. */
   describe(settings: S): Record<string, PublicValue>;
+  /**
+   * An edit leaves secrets out unless they change: returns `input` with the stored secrets put
+   * back where the edit gave none (an admin never sees a secret, so cannot re-type it).
+   */
+  keepSecrets?(input: Readonly<Record<string, unknown>>, stored: S): Record<string, unknown>;
   render(trunk: TrunkDefinition<S>, ctx: TrunkRenderContext): TrunkRendering;
 }
 

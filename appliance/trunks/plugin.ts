@@ -7,6 +7,7 @@ import { TrunkNotFoundError, TrunkService } from './service.js';
 import { TrunkFieldError, type StoredTrunk } from './model.js';
 import { AdminOperationError, type AdminChannel } from '../core/admin-channel.js';
 import type { Clock } from '../core/clock.js';
+import type { Db } from '../core/db.js';
 
 /**
  * `contactbox trunk add|remove` while the appliance runs: the change is made here (the database's
@@ -32,12 +33,15 @@ export function registerTrunkOperations(channel: AdminChannel, service: TrunkSer
 /**
  * Wires the trunk capability. The appliance runs unprivileged and cannot write /etc/asterisk,
  * so by default a change is stored and reported `pending`; `contactbox trunk apply` (root)
- * renders and reloads. `overrides.trunks = { applier }` plugs in an applier that can.
+ * renders and reloads. `overrides.trunks = { applier }` plugs in an applier that can, or
+ * `{ liveApply }` a factory given this app's database (the process wires the live apply this way).
  */
+export type LiveApplyFactory = (deps: { db: Db; config: Readonly<Record<string, unknown>>; clock: Clock }) => AsteriskApplier;
+
 export async function trunksPlugin(app: FastifyInstance) {
   registerTrunkMessages();
-  const override = app.deps.overrides.trunks as { applier?: AsteriskApplier } | undefined;
-  const applier: AsteriskApplier = override?.applier ?? {
+  const override = app.deps.overrides.trunks as { applier?: AsteriskApplier; liveApply?: LiveApplyFactory } | undefined;
+  const applier: AsteriskApplier = override?.applier ?? override?.liveApply?.({ db: app.deps.db, config: app.deps.config as unknown as Record<string, unknown>, clock: app.deps.clock }) ?? {
     apply: async () => ({ status: 'pending', detail: 'stored; run "contactbox trunk apply" as root to write it into Asterisk' }),
   };
   const repo = new TrunkRepository(app.deps.db);

@@ -15,10 +15,13 @@ export class TrunkRepository {
       trunks: db.prepare('SELECT * FROM trunks ORDER BY name'),
       dids: db.prepare('SELECT * FROM trunk_dids ORDER BY did'),
       rules: db.prepare('SELECT * FROM trunk_outbound ORDER BY prefix'),
-      insertTrunk: db.prepare('INSERT INTO trunks (name, kind, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      insertTrunk: db.prepare('INSERT INTO trunks (id, name, kind, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
       insertDid: db.prepare('INSERT INTO trunk_dids (did, trunk_id, channel, target) VALUES (?, ?, ?, ?)'),
       insertRule: db.prepare('INSERT INTO trunk_outbound (trunk_id, prefix, strip, prepend, priority) VALUES (?, ?, ?, ?, ?)'),
       remove: db.prepare('DELETE FROM trunks WHERE id = ?'),
+      update: db.prepare('UPDATE trunks SET name = ?, settings = ?, updated_at = ? WHERE id = ?'),
+      clearDids: db.prepare('DELETE FROM trunk_dids WHERE trunk_id = ?'),
+      clearRules: db.prepare('DELETE FROM trunk_outbound WHERE trunk_id = ?'),
     };
   }
 
@@ -46,13 +49,25 @@ export class TrunkRepository {
   }
 
   /** Stores a checked trunk with its DIDs and outbound rules in one transaction. */
-  insert(t: TrunkDefinition, now: Date): StoredTrunk {
+  insert(t: TrunkDefinition, now: Date, id: number | null = null): StoredTrunk {
     const at = now.toISOString();
-    const id = this.db.transaction(() => {
-      const trunkId = Number(this.q.insertTrunk.run(t.name, t.kind, JSON.stringify(t.settings), at, at).lastInsertRowid);
+    const stored = this.db.transaction(() => {
+      const trunkId = Number(this.q.insertTrunk.run(id, t.name, t.kind, JSON.stringify(t.settings), at, at).lastInsertRowid);
       for (const d of t.dids) this.q.insertDid.run(d.did, trunkId, d.channel, targetText(d.target));
       for (const o of t.outbound) this.q.insertRule.run(trunkId, o.prefix, o.strip, o.prepend, o.priority);
       return trunkId;
+    })();
+    return this.find(stored)!;
+  }
+
+  /** Replaces a trunk's name, settings, DIDs and rules in one transaction (its id and kind stay). */
+  replace(id: number, t: TrunkDefinition, now: Date): StoredTrunk {
+    this.db.transaction(() => {
+      this.q.update.run(t.name, JSON.stringify(t.settings), now.toISOString(), id);
+      this.q.clearDids.run(id);
+      this.q.clearRules.run(id);
+      for (const d of t.dids) this.q.insertDid.run(d.did, id, d.channel, targetText(d.target));
+      for (const o of t.outbound) this.q.insertRule.run(id, o.prefix, o.strip, o.prepend, o.priority);
     })();
     return this.find(id)!;
   }

@@ -59,3 +59,19 @@ export const TrunkBody = Type.Object(
   },
   { additionalProperties: true, maxProperties: 40 },
 );
+
+/** An edit: the same fields as an add; `kind` may be left out (it cannot change), a secret left out is kept. */
+export const TrunkUpdateBody = Type.Object({ ...TrunkBody.properties, kind: Type.Optional(Text(32)), name: Type.Optional(Text(64)) }, { additionalProperties: true, maxProperties: 40 });
+
+export const AsteriskState = Type.Object({
+  /** `applied`, `pending` (waits for `contactbox trunk apply`), `refused` (Asterisk did not take it; its previous files are back). */
+  status: Type.String(),
+  detail: Type.String(),
+  at: Type.String(),
+});
+
+export const AsteriskStateResponse = Type.Object({
+  /** Changes reach Asterisk from the console (live apply). */
+  live: Type.Boolean(),
+  last: Type.Union([AsteriskState, Type.Null()]),
+});

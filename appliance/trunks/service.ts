@@ -57,6 +57,40 @@ export class TrunkService {
     }
   }
 
+  /**
+   * Replaces a trunk's settings, DIDs and routes with `input` (checked like an add, against the
+   * other trunks). The kind stays; secrets left out are kept. Returns the trunk before and after.
+   */
+  update(id: number, input: Readonly<Record<string, unknown>>): { before: StoredTrunk; after: StoredTrunk } {
+    const before = this.get(id);
+    const kind = findKind(this.kinds, before.kind);
+    if (!kind) throw new TrunkFieldError('kind', `unknown trunk kind "${before.kind}"`, 'TRUNK_UNKNOWN_KIND');
+    if (input.kind !== undefined && input.kind !== before.kind) {
+      throw new TrunkFieldError('kind', `cannot change from ${before.kind} to ${String(input.kind)}; remove this trunk and add a new one`);
+    }
+    const edited = { ...input, kind: before.kind, name: input.name ?? before.name };
+    const full = kind.keepSecrets ? kind.keepSecrets(edited, before.settings) : edited;
+    const definition = parseTrunk(full, this.repo.list().filter((t) => t.id !== id), this.kinds);
+    try {
+      return { before, after: this.repo.replace(id, definition, this.clock.now()) };
+    } catch (err) {
+      const msg = String((err as Error).message);
+      if (/trunk_dids\.did/.test(msg)) throw new TrunkFieldError('dids', 'one of these DIDs was just added to another trunk', 'TRUNK_DUPLICATE_DID');
+      if (/trunks\.name/.test(msg)) throw new TrunkFieldError('name', `a trunk named "${definition.name}" already exists`, 'TRUNK_DUPLICATE_NAME');
+      throw err;
+    }
+  }
+
+  /** Puts a trunk back exactly as it was stored (the undo of an edit Asterisk refused). */
+  restore(trunk: StoredTrunk): void {
+    this.repo.replace(trunk.id, trunk, new Date(trunk.updatedAt));
+  }
+
+  /** Puts a removed trunk back with its id (the undo of a removal Asterisk refused). */
+  reinsert(trunk: StoredTrunk): void {
+    this.repo.insert(trunk, new Date(trunk.createdAt), trunk.id);
+  }
+
   remove(idOrName: number | string): StoredTrunk {
     const t = this.get(idOrName);
     this.repo.remove(t.id);

@@ -94,7 +94,7 @@ export interface AsteriskNet {
 export const DIDS = { gsm1: '380671110001', gsm2: '380671110002', provider: '380441234567', analog: '380442220000' } as const;
 
 /** One UDP port free now (and its +count-1 neighbours), on 127.0.0.1. */
-async function freeUdpRun(count: number): Promise<number> {
+export async function freeUdpRun(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + Math.floor(Math.random() * 20000) * 2;
     const sockets = [];

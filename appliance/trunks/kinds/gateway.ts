@@ -159,11 +159,29 @@ export function gatewayKind(o: GatewayOptions): TrunkKind<GatewaySettings> {
       host: s.host,
       transport: s.transport,
       auth: s.auth,
+      // IP authentication: the first line's SIP port on the gateway (line N is this + N − 1 unless set per line).
+      port: s.lines[0]?.port ?? null,
       [o.countField]: s.lines.length,
       lines: s.lines.map((l) => `${l.number}:${l.type}${l.did ? `:${l.did}` : ''}${l.extension ? `:ext ${l.extension}` : ''}`).join(' '),
       codecs: s.codecs.join(','),
       dialTimeoutSec: s.dialTimeoutSec,
     }),
+
+    keepSecrets(input, stored) {
+      const out: Record<string, unknown> = { ...input };
+      const given = (v: unknown) => v !== undefined && v !== '';
+      if (!given(out.secret)) out.secret = stored.lines.find((l) => l.secret)?.secret ?? undefined;
+      const key = input[o.countField] !== undefined ? o.countField : 'channels';
+      const lines = input[key];
+      // A line without its own secret keeps the one it had, when it differs from the trunk's.
+      if (Array.isArray(lines)) {
+        out[key] = lines.map((line, i) => {
+          const before = stored.lines[i]?.secret;
+          return line && typeof line === 'object' && !given((line as Record<string, unknown>).secret) && before && before !== out.secret ? { ...line, secret: before } : line;
+        });
+      }
+      return out;
+    },
 
     render(trunk, ctx) {
       const s = trunk.settings;

@@ -77,6 +77,8 @@ export const sipKind: TrunkKind<SipSettings> = {
     dialTimeoutSec: s.dialTimeoutSec,
   }),
 
+  keepSecrets: (input, stored) => (input.secret === undefined || input.secret === '' ? { ...input, secret: stored.secret ?? undefined } : { ...input }),
+
   render(trunk, ctx) {
     const s = trunk.settings;
     const n = trunk.name;
