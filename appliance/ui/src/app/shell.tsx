@@ -186,7 +186,12 @@ function LiveStatus() {
   const s = session();
   const t = useT();
   const [online, setOnline] = useState(s.live.online);
-  useEffect(() => s.live.onStatus(setOnline), []);
+  // Read again once subscribed: the socket may have opened between this render and the effect.
+  useEffect(() => {
+    const off = s.live.onStatus(setOnline);
+    setOnline(s.live.online);
+    return off;
+  }, []);
   const label = t(online ? 'shell.live.online' : 'shell.live.offline');
   return (
     <span class={`live ${online ? 'online' : ''}`} data-testid="live-status" role="status" aria-label={label} title={label}>

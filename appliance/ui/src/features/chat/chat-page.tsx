@@ -163,6 +163,7 @@ function Conversation({ id, onChanged }: { id: number; onChanged: () => void }) 
         if (up) void catchUp();
       }),
     ];
+    setOnline(s.live.online); // it may have changed between the render and this effect
     return () => {
       clearTimeout(typingClear);
       for (const off of offs) off();
