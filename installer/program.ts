@@ -103,6 +103,30 @@ export function buildProgram(version: string, run: Runner, writeErr: (s: string)
     .addOption(json())
     .action((username: string, options) => run(() => import('./commands/users.js'), { ...options, username, action: 'unlock' }));
 
+  const sites = program.command('sites').description('website chat sites: who may embed the widget, counted by registrable domain against the licence');
+  sites
+    .command('list')
+    .description('sites, their origins and registrable domains, and the licence use')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/sites.js'), { ...options, action: 'list' }));
+  sites
+    .command('add')
+    .description('add a site; prints the snippet to paste into its pages and its identity secret (shown once)')
+    .requiredOption('--name <name>', "the site's name")
+    .requiredOption('--origin <url...>', 'an origin allowed to embed the widget, e.g. https://shop.example.com (repeat for more)')
+    .option('--team <id>', 'the team of operators that answers it (default: everyone)')
+    .addOption(prefix())
+    .addOption(json())
+    .action((options) => run(() => import('./commands/sites.js'), { ...options, action: 'add' }));
+  sites
+    .command('remove')
+    .description('remove a site (its widget stops at once; past chats are kept)')
+    .argument('<site>', 'the site id or name')
+    .addOption(prefix())
+    .addOption(json())
+    .action((site: string, options) => run(() => import('./commands/sites.js'), { ...options, site, action: 'remove' }));
+
   const retention = program.command('retention').description('how long each kind of data is kept, what expires, and the disk it needs');
   retention
     .command('show')

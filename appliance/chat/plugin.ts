@@ -11,6 +11,7 @@ import { widgetRoutes } from './widget-routes.js';
 import { sitesRoutes } from './sites-routes.js';
 import { chatRoutes } from './chat-routes.js';
 import { chatsRetentionClass } from './retention-class.js';
+import { registerSitesOperations } from './admin-ops.js';
 import { conversationView, messageView } from './view.js';
 import { maskText } from '../core/masking.js';
 
@@ -167,8 +168,17 @@ export const chatPlugin = fp(
     }
 
     await app.register(async (scope) => widgetRoutes(scope, { gateway, assets: () => assets, maxUploadBytes }));
+    const sitesLimit = () => (licensing()?.current().sessions === undefined ? null : (licensing() as unknown as { current(): { sites: number } }).current().sites);
+    // What the snippet names when root adds a site (no request to take the host from).
+    const publicBase = () => {
+      const { tls, port, publicNames } = config.server;
+      const scheme = tls ? 'https' : 'http';
+      const standard = (scheme === 'https' && port === 443) || (scheme === 'http' && port === 80) || !port;
+      return `${scheme}://${publicNames[0] ?? 'localhost'}${standard ? '' : `:${port}`}`;
+    };
+    registerSitesOperations(app.deps.adminChannel, { sites, base: publicBase, limit: sitesLimit });
     await app.register(async (scope) => {
-      await sitesRoutes(scope, { sites, limit: () => licensing()?.current().sessions === undefined ? null : (licensing() as unknown as { current(): { sites: number } }).current().sites });
+      await sitesRoutes(scope, { sites, limit: sitesLimit });
       await chatRoutes(scope, {
         chat: service,
         sites,

@@ -79,7 +79,8 @@ export class SitesService {
     return this.repo.teamExists(id);
   }
 
-  create(actor: SessionUser, input: SiteInput): { site: Site; secret: string } {
+  /** `actor` null: root through the `contactbox sites` command. */
+  create(actor: SessionUser | null, input: SiteInput): { site: Site; secret: string } {
     this.deps.license()?.assertModule('chat');
     const origins = this.parseOrigins(input.origins, null);
     this.assertLicensed(origins, null);
@@ -89,7 +90,7 @@ export class SitesService {
     const secret = randomBytes(32).toString('base64url');
     const now = this.deps.clock.now().toISOString();
     const id = this.repo.insert({ publicKey: randomBytes(12).toString('base64url'), name: input.name.trim(), teamId, settings, secret, origins, adminIds }, now);
-    this.deps.audit.record({ actorId: actor.id, action: 'chat.site_created', targetType: 'chat_site', targetId: id, details: { origins: origins.map((o) => o.origin), teamId } });
+    this.deps.audit.record({ actorId: actor?.id ?? null, action: 'chat.site_created', targetType: 'chat_site', targetId: id, details: { origins: origins.map((o) => o.origin), teamId, ...(actor ? {} : { source: 'cli' }) } });
     this.changed();
     return { site: this.get(id), secret };
   }
@@ -120,10 +121,10 @@ export class SitesService {
     return { site: this.get(id), secret };
   }
 
-  delete(actor: SessionUser, id: number): void {
+  delete(actor: SessionUser | null, id: number): void {
     this.get(id);
     this.repo.delete(id);
-    this.deps.audit.record({ actorId: actor.id, action: 'chat.site_deleted', targetType: 'chat_site', targetId: id });
+    this.deps.audit.record({ actorId: actor?.id ?? null, action: 'chat.site_deleted', targetType: 'chat_site', targetId: id, ...(actor ? {} : { details: { source: 'cli' } }) });
     this.changed();
   }
 
