@@ -17,6 +17,7 @@ export const CallsErrors = defineErrors({
   HOLD_NOT_SUPPORTED: { status: 501, message: 'Hold is done on the phone itself; the phone system reports it to this call.' },
   ENDPOINT_TAKEN: { status: 409, message: 'The phone {endpoint} is already linked to another user.' },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the recording ({size} bytes).' },
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: { status: 403, message: 'Interns transfer to colleagues and queues, or to a contact; an outside number cannot be typed in.' },
 });
 
 const t = (messages: Record<keyof typeof CallsErrors, string>) =>
@@ -38,6 +39,7 @@ registerMessages('en', t({
   HOLD_NOT_SUPPORTED: 'Hold is done on the phone itself; the phone system reports it to this call.',
   ENDPOINT_TAKEN: 'The phone {endpoint} is already linked to another user.',
   RANGE_NOT_SATISFIABLE: 'The requested range is outside the recording ({size} bytes).',
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Interns transfer to colleagues and queues, or to a contact; an outside number cannot be typed in.',
 }));
 registerMessages('uk', t({
   CALL_NOT_FOUND: 'Дзвінка {id} немає.',
@@ -55,6 +57,7 @@ registerMessages('uk', t({
   HOLD_NOT_SUPPORTED: 'Утримання вмикається на самому телефоні; телефонна система повідомляє про нього в цьому дзвінку.',
   ENDPOINT_TAKEN: 'Телефон {endpoint} уже прив’язано до іншого користувача.',
   RANGE_NOT_SATISFIABLE: 'Запитаний діапазон виходить за межі запису ({size} байт).',
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Стажери переводять дзвінок колегам і в черги або на контакт; зовнішній номер вводити не можна.',
 }));
 registerMessages('ru', t({
   CALL_NOT_FOUND: 'Звонка {id} нет.',
@@ -72,6 +75,7 @@ registerMessages('ru', t({
   HOLD_NOT_SUPPORTED: 'Удержание включается на самом телефоне; телефонная система сообщает о нём в этом звонке.',
   ENDPOINT_TAKEN: 'Телефон {endpoint} уже привязан к другому пользователю.',
   RANGE_NOT_SATISFIABLE: 'Запрошенный диапазон выходит за пределы записи ({size} байт).',
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Стажёры переводят звонок коллегам и в очереди или на контакт; внешний номер вводить нельзя.',
 }));
 registerMessages('fr', t({
   CALL_NOT_FOUND: "L'appel {id} n'existe pas.",
@@ -89,6 +93,7 @@ registerMessages('fr', t({
   HOLD_NOT_SUPPORTED: "La mise en attente se fait sur le téléphone ; le système téléphonique la signale dans l'appel.",
   ENDPOINT_TAKEN: 'Le téléphone {endpoint} est déjà lié à un autre utilisateur.',
   RANGE_NOT_SATISFIABLE: "La plage demandée dépasse l'enregistrement ({size} octets).",
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Les stagiaires transfèrent vers des collègues, des files ou un contact ; un numéro extérieur ne peut pas être saisi.',
 }));
 registerMessages('de', t({
   CALL_NOT_FOUND: 'Es gibt keinen Anruf {id}.',
@@ -106,6 +111,7 @@ registerMessages('de', t({
   HOLD_NOT_SUPPORTED: 'Halten geschieht am Telefon selbst; die Telefonanlage meldet es zu diesem Anruf.',
   ENDPOINT_TAKEN: 'Das Telefon {endpoint} ist bereits mit einem anderen Benutzer verknüpft.',
   RANGE_NOT_SATISFIABLE: 'Der angeforderte Bereich liegt außerhalb der Aufnahme ({size} Bytes).',
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Praktikanten verbinden zu Kollegen, Warteschlangen oder einem Kontakt weiter; eine externe Nummer kann nicht eingegeben werden.',
 }));
 registerMessages('es', t({
   CALL_NOT_FOUND: 'No existe la llamada {id}.',
@@ -123,6 +129,7 @@ registerMessages('es', t({
   HOLD_NOT_SUPPORTED: 'La espera se activa en el propio teléfono; el sistema telefónico la indica en la llamada.',
   ENDPOINT_TAKEN: 'El teléfono {endpoint} ya está vinculado a otro usuario.',
   RANGE_NOT_SATISFIABLE: 'El rango pedido está fuera de la grabación ({size} bytes).',
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Los becarios transfieren a compañeros, colas o un contacto; no pueden escribir un número externo.',
 }));
 registerMessages('pt', t({
   CALL_NOT_FOUND: 'Não existe a chamada {id}.',
@@ -140,4 +147,5 @@ registerMessages('pt', t({
   HOLD_NOT_SUPPORTED: 'A espera faz-se no próprio telefone; o sistema telefónico indica-a na chamada.',
   ENDPOINT_TAKEN: 'O telefone {endpoint} já está associado a outro utilizador.',
   RANGE_NOT_SATISFIABLE: 'O intervalo pedido está fora da gravação ({size} bytes).',
+  TRANSFER_OUTSIDE_BY_CONTACT_ONLY: 'Os estagiários transferem para colegas, filas ou um contacto; não podem escrever um número externo.',
 }));

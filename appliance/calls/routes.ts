@@ -70,7 +70,7 @@ export function callRoutes(app: FastifyInstance, service: CallsService, repo: Ca
     '/api/v1/calls/:id/transfer',
     { config: { access: 'user' }, schema: { params: IdParams, body: TransferBody, response: { 200: Ok, ...Errors } } },
     async (request) => {
-      await service.transfer(request.user!, request.params.id, request.body.exten);
+      await service.transfer(request.user!, request.params.id, request.body);
       return { ok: true as const };
     },
   );

@@ -70,7 +70,11 @@ export const ClickToCallReply = Type.Object({
   status: Type.Literal('ringing_operator'),
 });
 
-export const TransferBody = Type.Object({ exten: Type.String({ pattern: '^[0-9*#+]{1,32}$' }) }, { additionalProperties: false });
+/** A colleague's or queue's number (`exten`), an outside number (`exten`, not for interns) or a contact (`contactId`). */
+export const TransferBody = Type.Union([
+  Type.Object({ exten: Type.String({ pattern: '^[0-9*#+]{1,32}$' }) }, { additionalProperties: false }),
+  Type.Object({ contactId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+]);
 
 export const QueueActionBody = Type.Object(
   {

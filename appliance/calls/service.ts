@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '../core/auth/sessions.js';
 import type { Masker } from '../core/masking.js';
 import { AppError } from '../core/errors.js';
-import { TelephonyError, type TelephonyPort } from '../telephony/port.js';
+import { INTERNS_CONTEXT, isInternalNumber, TelephonyError, type TelephonyPort } from '../telephony/port.js';
 import type { ResolvedTelephonyConfig } from '../telephony/config.js';
 import type { CallRecord, CallsRepository } from './repository.js';
 import type { CallItem } from './schemas.js';
@@ -142,8 +142,11 @@ export class CallsService {
     this.deps.audit({ actorId: viewer.id, action: `call.${mode}`, targetType: 'call', targetId: id, details: { channel: leg.channel, operatorId: leg.operatorId } });
   }
 
-  async clickToCall(viewer: SessionUser, body: { contactId: number } | { number: string }): Promise<{ callRef: string }> {
-    const { port, config } = this.requirePort();
+  /**
+   * The outside number a click-to-call or a transfer dials: a contact's first number, or a number
+   * typed in — never by an intern, who dials by contact only and never handles raw digits.
+   */
+  private outsideNumber(viewer: SessionUser, body: { contactId: number } | { number: string }, refusal: 'FORBIDDEN' | 'TRANSFER_OUTSIDE_BY_CONTACT_ONLY'): { e164: string; contactId: number | null } {
     let raw: string | null;
     let contactId: number | null = null;
     if ('contactId' in body) {
@@ -153,13 +156,18 @@ export class CallsService {
       if (!raw) throw new AppError('CONTACT_NOT_FOUND_FOR_CALL', { id: body.contactId });
       contactId = body.contactId;
     } else {
-      // Interns dial by contact only: they never handle a raw number.
-      if (viewer.role === 'intern') throw new AppError('FORBIDDEN');
+      if (viewer.role === 'intern') throw new AppError(refusal);
       raw = body.number;
     }
     const e164 = toE164(raw);
     if (!e164) throw new AppError('INVALID_PHONE_NUMBER');
     if (contactId === null) contactId = this.deps.contacts()?.matchPhone(e164)?.id ?? null;
+    return { e164, contactId };
+  }
+
+  async clickToCall(viewer: SessionUser, body: { contactId: number } | { number: string }): Promise<{ callRef: string }> {
+    const { port, config } = this.requirePort();
+    const { e164, contactId } = this.outsideNumber(viewer, body, 'FORBIDDEN');
     const endpoint = this.deps.repo.endpointOfUser(viewer.id);
     if (!endpoint) throw new AppError('NO_ENDPOINT');
     const release = this.deps.assertCanOpenOutbound(viewer.id);
@@ -211,15 +219,34 @@ export class CallsService {
     this.deps.audit({ actorId: viewer.id, action: 'call.hangup', targetType: 'call', targetId: id });
   }
 
-  /** Blind transfer: the customer's leg goes to another extension through the operators' dialplan. */
-  async transfer(viewer: SessionUser, id: number, exten: string): Promise<void> {
+  /**
+   * Blind transfer: the customer's leg goes to a colleague or a queue (an internal number), or out
+   * to a number under click-to-call's rules: interns only to a contact, never to typed digits, and
+   * an outside leg needs the licence's outbound dialog. An intern's internal transfer runs in the
+   * interns' context, which has no outbound routes (the same one their phone's REFER uses).
+   */
+  async transfer(viewer: SessionUser, id: number, target: { exten: string } | { contactId: number }): Promise<void> {
     const { port, config } = this.requirePort();
     const call = this.liveCallFor(viewer, id);
     const open = call.legs.filter((l) => !l.endedAt);
     const customer = open.find((l) => l.role === 'external') ?? open.find((l) => l.operatorId !== viewer.id);
     if (!customer) throw new AppError('CALL_NOT_IN_PROGRESS', { id });
-    await this.command(() => port.redirect(customer.channel, config.outboundContext, exten));
-    this.deps.audit({ actorId: viewer.id, action: 'call.transfer', targetType: 'call', targetId: id, details: { exten } });
+    if ('exten' in target && isInternalNumber(target.exten)) {
+      const context = viewer.role === 'intern' ? INTERNS_CONTEXT : config.outboundContext;
+      await this.command(() => port.redirect(customer.channel, context, target.exten));
+      this.deps.audit({ actorId: viewer.id, action: 'call.transfer', targetType: 'call', targetId: id, details: { exten: target.exten } });
+      return;
+    }
+    const { e164, contactId } = this.outsideNumber(viewer, 'exten' in target ? { number: target.exten } : target, 'TRANSFER_OUTSIDE_BY_CONTACT_ONLY');
+    const release = this.deps.assertCanOpenOutbound(viewer.id);
+    try {
+      await this.command(() => port.redirect(customer.channel, config.outboundContext, `${config.dialPrefix}${e164.slice(1)}`));
+    } catch (err) {
+      if (typeof release === 'function') release();
+      throw err;
+    }
+    // Like click-to-call: the contact is recorded, a typed number only for those who may see it.
+    this.deps.audit({ actorId: viewer.id, action: 'call.transfer', targetType: 'call', targetId: id, details: { outside: true, contactId } });
   }
 
   async queueAction(viewer: SessionUser, body: { action: 'login' | 'logout' | 'pause' | 'unpause'; queue: string; reason?: string }): Promise<void> {

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } 
 import { dirname } from 'node:path';
 import { renderSections, section, type ConfSection } from '../trunks/asterisk-conf.js';
 import { directMediaOff } from '../trunks/kinds/common.js';
+import { INTERNS_CONTEXT } from '../telephony/port.js';
 
 /**
  * Operators' phones as pjsip endpoints. One renderer serves the installer (the first
@@ -21,6 +22,8 @@ export interface OperatorPhone {
   device?: 'webrtc' | 'sip';
   /** A desk phone at a fixed address (`sip:user@host:port`) instead of registering. */
   contact?: string;
+  /** An intern's phone: it calls and transfers through the interns' context (colleagues and queues, no outside numbers). */
+  intern?: boolean;
 }
 
 export interface OperatorTransports {
@@ -42,12 +45,13 @@ export function renderOperatorPhones(operators: readonly OperatorPhone[], transp
   const sections: ConfSection[] = [];
   for (const o of [...operators].sort((a, b) => a.endpoint.localeCompare(b.endpoint))) {
     const ep = o.endpoint;
+    const context = o.intern ? INTERNS_CONTEXT : OPERATORS_CONTEXT;
     const media: ConfSection['options'] =
       o.device === 'sip'
-        ? [['transport', transports.udp], ['context', OPERATORS_CONTEXT], ['disallow', 'all'], ['allow', 'ulaw,alaw'], ...directMediaOff, ['dtmf_mode', 'rfc4733']]
+        ? [['transport', transports.udp], ['context', context], ['disallow', 'all'], ['allow', 'ulaw,alaw'], ...directMediaOff, ['dtmf_mode', 'rfc4733']]
         : [
             ['transport', transports.web],
-            ['context', OPERATORS_CONTEXT],
+            ['context', context],
             ['disallow', 'all'],
             ['allow', 'opus,ulaw,alaw'],
             ['webrtc', 'yes'],
@@ -60,8 +64,9 @@ export function renderOperatorPhones(operators: readonly OperatorPhone[], transp
         ['auth', `${ep}-auth`],
         ['aors', ep],
         // A blind transfer (REFER) from the phone goes through the operators' dialplan, whatever
-        // channel the phone is on (a queue's call runs elsewhere): colleagues, queues, outbound routes.
-        ['set_var', `TRANSFER_CONTEXT=${OPERATORS_CONTEXT}`],
+        // channel the phone is on (a queue's call runs elsewhere): colleagues, queues, outbound
+        // routes — for an intern's phone colleagues and queues only, so raw digits are refused (404).
+        ['set_var', `TRANSFER_CONTEXT=${context}`],
         ['callerid', `"${o.name.replace(/["<>;\\]/g, '')}" <${o.extension}>`],
         ['device_state_busy_at', 1],
       ], { comments: [`operator ${o.name.replace(/[\r\n]/g, ' ')}, extension ${o.extension}`] }),

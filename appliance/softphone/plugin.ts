@@ -78,16 +78,19 @@ export const softphonePlugin = fp(
       // Live apply: Asterisk's operator endpoints follow the phone book (see asterisk-endpoints.ts).
       const port = telephonyPort();
       if (settings.asteriskOperatorsFile && port?.reloadModule) {
-        const names = app.deps.db.prepare('SELECT id, display_name FROM users WHERE active = 1');
+        const names = app.deps.db.prepare('SELECT id, display_name, role FROM users WHERE active = 1');
         const applier = new OperatorEndpointsApplier({
           file: settings.asteriskOperatorsFile,
           transports: { udp: TRANSPORT_NAMES.udp, web: settings.asteriskWsUrl.startsWith('wss:') ? TRANSPORT_NAMES.wss : TRANSPORT_NAMES.ws },
           phones: () => {
-            const active = new Map((names.all() as { id: number; display_name: string }[]).map((u) => [u.id, u.display_name]));
+            const active = new Map((names.all() as { id: number; display_name: string; role: string }[]).map((u) => [u.id, u]));
             return phones
               .list()
               .filter((p) => active.has(p.userId))
-              .map((p) => ({ endpoint: p.sipUser, extension: operatorExtension(p.userId), name: active.get(p.userId)!, secret: p.sipPassword }));
+              .map((p) => {
+                const user = active.get(p.userId)!;
+                return { endpoint: p.sipUser, extension: operatorExtension(p.userId), name: user.display_name, secret: p.sipPassword, intern: user.role === 'intern' };
+              });
           },
           reload: () => port.reloadModule!('res_pjsip.so'),
           log: app.log,

@@ -154,3 +154,9 @@ export async function hangUpEndpoints(port: TelephonyPort, endpoints: readonly s
   }
   return done;
 }
+
+/** The dialplan context interns' phones and transfers run in: colleagues and queues, no outbound routes. */
+export const INTERNS_CONTEXT = 'cb-interns';
+
+/** An internal number (a colleague, a queue, an FXS phone) has at most 6 digits; anything longer, or with +, is an outside number. */
+export const isInternalNumber = (exten: string): boolean => /^\d{1,6}$/.test(exten);

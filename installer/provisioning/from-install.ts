@@ -88,6 +88,7 @@ function operators(db: Db, base: ProvisioningBase): OperatorEndpoint[] {
     extension: operatorExtension(r.user_id),
     name: r.display_name,
     secret: r.sip_password,
+    ...(r.role === 'intern' ? { intern: true } : {}),
     queues: [...(['operator', 'intern'].includes(r.role) ? base.operatorQueues : []), ...(teamsOf.get(r.user_id) ?? [])].sort(),
   }));
 }

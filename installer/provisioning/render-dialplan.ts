@@ -3,9 +3,11 @@ import type { InboundTarget, TrunkRendering } from '../../appliance/trunks/model
 import { inboundRoutes, outboundRoutes, queueOf } from '../../appliance/trunks/routing.js';
 import { operatorEndpoint } from './render-pjsip.js';
 import type { ProvisioningModel } from './model.js';
+import { INTERNS_CONTEXT } from '../../appliance/telephony/port.js';
 
 export const CONTEXTS = {
   operators: 'cb-operators',
+  interns: INTERNS_CONTEXT,
   internal: 'cb-internal',
   outbound: 'cb-outbound',
   inbound: 'cb-inbound',
@@ -67,6 +69,15 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
     extensions: [],
   };
 
+  // Interns' phones call and transfer (REFER) from here: colleagues, queues and FXS phones only.
+  // Raw digits match nothing, so Asterisk refuses such a REFER (404) and the call goes on.
+  const interns: DialplanContext = {
+    name: CONTEXTS.interns,
+    comments: ["interns' phones and transfers: colleagues and queues, no outbound routes"],
+    includes: [CONTEXTS.internal],
+    extensions: [],
+  };
+
   const internalExts: Extension[] = [...m.operators]
     .sort((a, b) => a.extension.localeCompare(b.extension))
     .map((o) =>
@@ -117,7 +128,7 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
 
   return {
     recordingDir: m.recordingDir,
-    operators: renderContexts([operators]),
+    operators: renderContexts([operators, interns]),
     internal: renderContexts([internal]),
     outbound: renderContexts([outbound]),
     inbound: renderContexts([inbound]),

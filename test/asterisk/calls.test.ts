@@ -192,6 +192,26 @@ describe('real Asterisk: calls', function () {
     const transfer = queueEvents(row.linked_id).find((l) => l.event === 'BLINDTRANSFER');
     expect(transfer?.data.slice(0, 2), 'Asterisk transferred through the operators\' context').to.deep.equal(['202', 'cb-operators']);
   });
+  it("an intern's phone: a REFER to raw digits is refused by the interns' context (NOTIFY 404) and the call goes on; a REFER to a colleague is taken", async () => {
+    const errorsBefore = ast.errors().length;
+    const intern = await ast.sippBackground({ scenario: 'phone-refer-intern.xml', port: ast.net.phonePorts[2]!, server: true, vars: { ring: '300', outside: '380501234999', transfer: '202' } });
+    const callee = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.gsmPort, server: true, vars: { ring: '300', talk: '20000' } });
+    const colleague = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[1]!, server: true, vars: { ring: '300', talk: '1500' } });
+    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', true, 'transfer test');
+    try {
+      // The appliance dials out for the intern (click-to-call by contact goes through cb-operators).
+      await t.app.telephony.port!.originate({ endpoint: 'PJSIP/phone3', context: 'cb-operators', exten: '380501234570', channelId: `intern-${Date.now()}` });
+      const i = await intern.done;
+      expect(i.code, `the intern's phone: transfer to raw digits refused (NOTIFY 404), then accepted for the colleague\n${i.stderr}`).to.equal(0);
+      expect((await colleague.done).code, 'the colleague answered the transferred callee').to.equal(0);
+      expect((await callee.done).code).to.equal(0);
+    } finally {
+      await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', false);
+    }
+    // Asterisk says why it refused: the number is not in the interns' context.
+    expect(ast.errors().slice(errorsBefore).join('\n')).to.match(/blind transfer to '380501234999@cb-interns'.*does not exist/);
+  });
+
   it("deactivating the operator hangs up the call they are on at once (Asterisk ends both legs)", async () => {
     const before = lastId();
     // Both sides would talk for a minute: only the offboarding hangup can end the call sooner.

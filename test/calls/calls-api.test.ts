@@ -225,6 +225,39 @@ describe('calls API: with the stand-in Asterisk', function () {
     expect(late.json().error.code).to.equal('CALL_NOT_IN_PROGRESS');
   });
 
+  it('transfer rules: an intern transfers to colleagues through the interns\' context but never to typed digits; an outside number goes through the outbound routes', async () => {
+    const intern = await operatorOn('PJSIP/op101', 'intern');
+    const supervisor = await operatorOn('PJSIP/sup302', 'supervisor');
+    const linkedId = '1795599192.29';
+    const playing = rig.standin.play(withLinkedId(scenario('ami-13-inbound-queue-agent-hangs-up'), linkedId, '1795599300.29'), SPEED);
+    const id = await waitFor(() => {
+      const row = rig.t.db.prepare("SELECT id, answered_at FROM calls WHERE linked_id = '1795599300.29'").get() as { id: number; answered_at: string | null } | undefined;
+      return row?.answered_at ? row.id : undefined;
+    }, 3000, 'answered call');
+    const redirects = () => rig.standin.actions.filter((a) => a.Action === 'Redirect');
+    const before = redirects().length;
+    for (const exten of ['+380671234567', '0671234567']) {
+      const refused = await intern.request('POST', `/api/v1/calls/${id}/transfer`, { exten });
+      expect(refused.statusCode, refused.body).to.equal(403);
+      expect(refused.json().error.code).to.equal('TRANSFER_OUTSIDE_BY_CONTACT_ONLY');
+    }
+    expect(redirects().length, 'nothing reached Asterisk').to.equal(before);
+    const colleague = await intern.request('POST', `/api/v1/calls/${id}/transfer`, { exten: '102' });
+    expect(colleague.statusCode, colleague.body).to.equal(200);
+    expect(redirects().at(-1)).to.include({ Context: 'cb-interns', Exten: '102' });
+    // Transfer by contact needs the contacts module here: a coded refusal, not a raw dial.
+    expect((await intern.request('POST', `/api/v1/calls/${id}/transfer`, { contactId: 3 })).json().error.code).to.equal('CONTACTS_UNAVAILABLE');
+    const outside = await supervisor.request('POST', `/api/v1/calls/${id}/transfer`, { exten: '+380671234567' });
+    expect(outside.statusCode, outside.body).to.equal(200);
+    expect(redirects().at(-1)).to.include({ Context: 'from-operators', Exten: '9380671234567' });
+    expect((await supervisor.request('POST', `/api/v1/calls/${id}/transfer`, { exten: '+12' })).json().error.code).to.equal('INVALID_PHONE_NUMBER');
+    const audit = rig.t.db.prepare("SELECT details FROM audit_log WHERE action = 'call.transfer' AND target_id = ? ORDER BY id").all(String(id)) as { details: string }[];
+    expect(audit.map((a) => JSON.parse(a.details))).to.deep.equal([{ exten: '102' }, { outside: true, contactId: null }]);
+    await supervisor.request('POST', `/api/v1/calls/${id}/hangup`);
+    await playing;
+    await waitFor(() => rig.t.app.calls.tracker.liveCount === 0, 3000, 'call end');
+  });
+
   it('queue log-in and pause go to Asterisk as QueueAdd/QueuePause for the operator phone', async () => {
     const op = await operatorOn('PJSIP/op201');
     expect((await op.request('POST', '/api/v1/telephony/queue', { action: 'login', queue: 'support' })).statusCode).to.equal(200);
