@@ -30,6 +30,10 @@ export interface StoredInfo {
   contactIds: number[];
   assigneeId: number | null;
   originalAssigneeId: number | null;
+  threadId: number;
+  receivedAt: string;
+  /** Written from one of the company's own addresses (a reply sent from another mail client). */
+  fromUs: boolean;
 }
 
 export interface BatchResult {
@@ -140,7 +144,8 @@ export class Ingest {
     });
     this.deps.messages.addAttachments(id, p.attachments);
     this.deps.messages.linkContacts(id, links);
-    return { id, contactIds, assigneeId: assignment.assigneeId, originalAssigneeId: assignment.originalAssigneeId };
+    const fromUs = direction === 'out' || p.from.some((a) => own.has(a.address.toLowerCase()));
+    return { id, contactIds, assigneeId: assignment.assigneeId, originalAssigneeId: assignment.originalAssigneeId, threadId, receivedAt, fromUs };
   }
 
   private matchContacts(p: ParsedMessage, own: ReadonlySet<string>, direction: 'in' | 'out'): { contactId: number; role: 'from' | 'to' | 'cc' }[] {

@@ -44,7 +44,10 @@ declare module 'fastify' {
 
 declare module '../core/events.js' {
   interface DomainEvents {
-    'mail.received': { messageId: number; mailboxId: number; contactIds: number[]; assigneeId: number | null };
+    /** A message stored by a sync; `fromUs`: written from one of the company's own addresses. */
+    'mail.received': { messageId: number; mailboxId: number; contactIds: number[]; assigneeId: number | null; threadId: number; at: string; fromUs: boolean };
+    /** A message the appliance sent (a reply or a new message), stored in its thread. */
+    'mail.sent': { messageId: number; mailboxId: number; threadId: number; userId: number | null; at: string };
   }
 }
 
@@ -128,7 +131,7 @@ export const mailPlugin = fp(
       },
       onStored: (mailbox, batch) => {
         for (const s of batch.storedInfo) {
-          bus.publish('mail.received', { messageId: s.id, mailboxId: mailbox.id, contactIds: s.contactIds, assigneeId: s.assigneeId });
+          bus.publish('mail.received', { messageId: s.id, mailboxId: mailbox.id, contactIds: s.contactIds, assigneeId: s.assigneeId, threadId: s.threadId, at: s.receivedAt, fromUs: s.fromUs });
           const to = [s.assigneeId, s.originalAssigneeId].filter((x): x is number => x !== null);
           if (to.length === 0) continue;
           // Read back only for people to notify (most mail at sync time goes to nobody online).
@@ -144,7 +147,7 @@ export const mailPlugin = fp(
     });
     const delegations = new DelegationService({ routing, messages, audit, clock, isActive, mailboxExists: (id) => mailboxes.get(id) !== null });
     const access = new MailAccess(mailboxes, messages, teams.teamsOf);
-    const send = new SendService({ mailboxes, messages, access, ingest, parser, smtp, contacts: contactsPort, isMasked: (v) => masking.forViewer(v).masked, audit, clock });
+    const send = new SendService({ mailboxes, messages, access, ingest, parser, smtp, contacts: contactsPort, isMasked: (v) => masking.forViewer(v).masked, audit, clock, onSent: (e) => bus.publish('mail.sent', e) });
 
     app.decorate('mail', {
       deleteMessages: (ids: readonly number[], reason: string) => service.deleteMessages(ids, reason),

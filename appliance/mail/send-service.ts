@@ -42,6 +42,8 @@ export class SendService {
       isMasked: (viewer: SessionUser) => boolean;
       audit: AuditLog;
       clock: Clock;
+      /** Told of each message sent, after it is stored (reports count response times from it). */
+      onSent?: (e: { messageId: number; mailboxId: number; threadId: number; userId: number | null; at: string }) => void;
     },
   ) {}
 
@@ -124,9 +126,10 @@ export class SendService {
     const parsed = await deps.parser.parse(raw);
     await commitStaged(parsed.staged);
     const at = now.toISOString();
-    const { id } = deps.messages.transaction(() =>
+    const { id, threadId } = deps.messages.transaction(() =>
       deps.ingest.insertNew(mailbox, parsed, at, deps.mailboxes.ownAddresses(), at, 'out', viewer?.id ?? null),
     );
+    deps.onSent?.({ messageId: id, mailboxId: mailbox.id, threadId, userId: viewer?.id ?? null, at });
     deps.audit.record({ actorId: viewer?.id ?? null, action: 'mail.send', targetType: 'mail_message', targetId: id, details: { mailboxId: mailbox.id, replyTo: parent?.id ?? null } });
     return id;
   }

@@ -40,6 +40,13 @@ export const KPIS: ReadonlyArray<{ id: string; unit: Unit }> = [
   { id: 'occupancy', unit: 'percent' },
   { id: 'utilisation', unit: 'percent' },
   { id: 'staffing', unit: 'agents' },
+  { id: 'dialogs', unit: 'count' },
+  { id: 'firstResponse', unit: 'seconds' },
+  { id: 'firstResponseBusiness', unit: 'seconds' },
+  { id: 'resolution', unit: 'seconds' },
+  { id: 'resolutionBusiness', unit: 'seconds' },
+  { id: 'responseRate', unit: 'percent' },
+  { id: 'responseServiceLevel', unit: 'percent' },
 ];
 
 export function catalogue(language: Language) {
@@ -103,6 +110,36 @@ export const AGENT_COLUMNS: Column[] = [
   { field: 'pauseSec', kpi: 'pauseTime' },
   { field: 'occupancy', kpi: 'occupancy' },
   { field: 'utilisation', kpi: 'utilisation' },
+];
+
+/** Mail and chat: first response and resolution (medians and P90). */
+export const DIALOG_COLUMNS: Column[] = [
+  { field: 'name', kpi: null, label: 'agent' },
+  { field: 'channel', kpi: null, label: 'channel' },
+  { field: 'dialogs', kpi: 'dialogs' },
+  { field: 'responded', kpi: 'responseRate', label: 'responded' },
+  { field: 'responseRate', kpi: 'responseRate' },
+  { field: 'responseSl', kpi: 'responseServiceLevel' },
+  { field: 'frtMedianSec', kpi: 'firstResponse', label: 'frtMedian' },
+  { field: 'frtP90Sec', kpi: 'firstResponse', label: 'frtP90' },
+  { field: 'frtBizMedianSec', kpi: 'firstResponseBusiness', label: 'frtBizMedian' },
+  { field: 'frtBizP90Sec', kpi: 'firstResponseBusiness', label: 'frtBizP90' },
+  { field: 'resolved', kpi: 'resolution', label: 'resolved' },
+  { field: 'resolutionMedianSec', kpi: 'resolution', label: 'resMedian' },
+  { field: 'resolutionP90Sec', kpi: 'resolution', label: 'resP90' },
+  { field: 'resolutionBizMedianSec', kpi: 'resolutionBusiness', label: 'resBizMedian' },
+  { field: 'resolutionBizP90Sec', kpi: 'resolutionBusiness', label: 'resBizP90' },
+];
+
+export const DIALOG_DRILL_COLUMNS: Column[] = [
+  { field: 'channel', kpi: null, label: 'channel' },
+  { field: 'dialogId', kpi: null, label: 'dialogId' },
+  { field: 'startedAt', kpi: null, label: 'startedAt' },
+  { field: 'agent', kpi: null, label: 'agent' },
+  { field: 'frtSec', kpi: 'firstResponse', label: 'frtSec' },
+  { field: 'frtBizSec', kpi: 'firstResponseBusiness', label: 'frtBizSec' },
+  { field: 'resolutionSec', kpi: 'resolution', label: 'resolutionSec' },
+  { field: 'resolutionBizSec', kpi: 'resolutionBusiness', label: 'resolutionBizSec' },
 ];
 
 export const DRILL_COLUMNS: Column[] = [

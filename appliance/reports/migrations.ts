@@ -200,4 +200,36 @@ export const reportsMigrations: Migration[] = [
         SELECT dim, bucket - bucket % 86400, key, SUM(offered), SUM(answered), SUM(abandoned), SUM(short_abandoned), SUM(abandoned_pre_queue), SUM(exited), SUM(blocked), SUM(answered_in_sl), SUM(abandoned_in_sl), SUM(wait_sum), MAX(wait_max), SUM(answered_wait_sum), SUM(abandoned_wait_sum), SUM(talk_sum), SUM(hold_sum), SUM(wrap_sum), SUM(transfers_out), SUM(transfers_in), SUM(ring_attempts), SUM(rona), SUM(hung_customer), SUM(hung_operator), SUM(handled), SUM(outbound), SUM(outbound_answered), SUM(repeat_calls), SUM(callbacks), SUM(callback_delay_sum), SUM(wait_0), SUM(wait_10), SUM(wait_20), SUM(wait_30), SUM(wait_60), SUM(wait_120) FROM report_buckets GROUP BY dim, bucket - bucket % 86400, key;
     `,
   },
+  {
+    // Mail threads and chats, one row each, for first-response and resolution times: medians and
+    // P90 need the values themselves, not sums. `awaiting_since`: a mail thread's oldest customer
+    // message not answered yet. Kept by reports, so they survive retention deleting the dialogs.
+    id: 'reports/003_dialogs',
+    up: `
+      CREATE TABLE report_dialogs (
+        kind TEXT NOT NULL CHECK (kind IN ('mail','chat')),
+        dialog_id INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        site TEXT,
+        mailbox TEXT,
+        agent_id INTEGER,
+        awaiting_since TEXT,
+        first_response_at TEXT,
+        frt_sec INTEGER,
+        frt_biz_sec INTEGER,
+        resolved_at TEXT,
+        resolution_sec INTEGER,
+        resolution_biz_sec INTEGER,
+        PRIMARY KEY (kind, dialog_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX report_dialogs_bucket ON report_dialogs(bucket);
+      CREATE TABLE report_dialog_teams (
+        kind TEXT NOT NULL,
+        dialog_id INTEGER NOT NULL,
+        team_id INTEGER NOT NULL,
+        PRIMARY KEY (kind, dialog_id, team_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -22,10 +22,45 @@ function localDayStart(tz: string, ms: number): { ms: number; y: number; m: numb
   return { ms: zoned(tz, y, m, d), y, m, d, dow: (local.getUTCDay() + 6) % 7 };
 }
 
-function zoned(tz: string, y: number, m: number, d: number): number {
-  const guess = Date.UTC(y, m, d);
+/** The UTC instant of a local wall-clock time (month 0-based; days and minutes may overflow). */
+function zoned(tz: string, y: number, m: number, d: number, minutes = 0): number {
+  const guess = Date.UTC(y, m, d, 0, minutes);
   const first = guess - offsetMin(tz, guess) * 60000;
   return guess - offsetMin(tz, first) * 60000;
+}
+
+/** Opening hours: ISO weekdays (1 = Monday) and a local [start, end) time of day, in a time zone. */
+export interface BusinessHours {
+  timeZone: string;
+  days: number[];
+  start: string;
+  end: string;
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const MAX_BUSINESS_DAYS = 4000;
+
+/**
+ * Seconds of [fromMs, toMs) inside business hours (local days of the time zone, so a
+ * daylight-saving change moves the window with the wall clock). Null hours: every second counts.
+ */
+export function businessSeconds(fromMs: number, toMs: number, hours: BusinessHours | null): number {
+  if (!(toMs > fromMs)) return 0;
+  if (!hours) return Math.round((toMs - fromMs) / 1000);
+  const open = minutesOf(hours.start);
+  const close = minutesOf(hours.end);
+  if (close <= open || hours.days.length === 0) return 0;
+  let total = 0;
+  let day = localDayStart(hours.timeZone, fromMs);
+  for (let i = 0; i < MAX_BUSINESS_DAYS && day.ms < toMs; i++) {
+    if (hours.days.includes(day.dow + 1)) {
+      const a = Math.max(fromMs, zoned(hours.timeZone, day.y, day.m, day.d, open));
+      const b = Math.min(toMs, zoned(hours.timeZone, day.y, day.m, day.d, close));
+      if (b > a) total += b - a;
+    }
+    day = localDayStart(hours.timeZone, zoned(hours.timeZone, day.y, day.m, day.d + 1) + 1);
+  }
+  return Math.round(total / 1000);
 }
 
 export function checkTimeZone(tz: string): void {

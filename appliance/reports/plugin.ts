@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { startReader } from '../core/reader.js';
 import '../calls/events.js';
 import '../agents/events.js';
+import '../chat/events.js';
+import '../mail/plugin.js';
+import { DialogCounter } from './dialogs.js';
 import { ReportsRepository } from './repository.js';
 import { ReportsService } from './service.js';
 import { startExporter } from './export.js';
@@ -49,6 +52,20 @@ export const reportsPlugin = fp(
       teamsOf: (userId) => teamList().filter((t) => t.memberIds.includes(userId)).map((t) => t.id),
       userName,
       teamName: (id) => teamList().find((t) => t.id === id)?.name ?? null,
+      siteName: (id) => siteName(id),
+    });
+    const siteName = (id: number): string | null => {
+      if (!app.hasDecorator('chat')) return null;
+      try {
+        return app.chat.sites.get(id).name;
+      } catch {
+        return null;
+      }
+    };
+    const dialogs = new DialogCounter({
+      repo,
+      businessHours: () => currentSettings().businessHours ?? null,
+      teamsOf: (userId) => teamList().filter((t) => t.memberIds.includes(userId)).map((t) => t.id),
     });
 
     const agents = () => (app.hasDecorator('agents') ? app.agents.all().map((a) => ({ ...a, name: userName(a.userId) ?? `#${a.userId}` })) : []);
@@ -69,6 +86,17 @@ export const reportsPlugin = fp(
     bus.subscribe('call.updated', ({ fact }) => {
       if (fact) wallboard.onCall(fact, false);
     });
+    // Mail and chat response times, from their capabilities' events.
+    bus.subscribe('chat.started', (e) => {
+      dialogs.chatStarted(e);
+      const name = siteName(e.siteId);
+      if (name) repo.rememberName('site', String(e.siteId), name);
+    });
+    bus.subscribe('chat.accepted', (e) => dialogs.chatAccepted(e));
+    bus.subscribe('chat.message', (e) => dialogs.chatMessage(e));
+    bus.subscribe('chat.closed', (e) => dialogs.chatClosed(e));
+    bus.subscribe('mail.received', (e) => dialogs.mailReceived(e));
+    bus.subscribe('mail.sent', (e) => dialogs.mailReplied(e));
     bus.subscribe('agent.state.changed', ({ ended }) => {
       if (ended) service.onAgentInterval(ended);
       wallboard.changed();

@@ -16,6 +16,46 @@ export interface AgentTimeRow {
   seconds: number;
 }
 
+export type DialogKind = 'mail' | 'chat';
+export type DialogDim = 'all' | 'channel' | 'agent' | 'team' | 'site' | 'mailbox';
+
+/** One mail thread or chat as reports keep it. */
+export interface DialogRow {
+  kind: DialogKind;
+  dialogId: number;
+  bucket: number;
+  startedAt: string;
+  site: string | null;
+  mailbox: string | null;
+  agentId: number | null;
+  awaitingSince: string | null;
+  firstResponseAt: string | null;
+  frtSec: number | null;
+  frtBizSec: number | null;
+  resolvedAt: string | null;
+  resolutionSec: number | null;
+  resolutionBizSec: number | null;
+}
+const DIALOG_FIELDS = `kind, dialog_id AS dialogId, bucket, started_at AS startedAt, site, mailbox, agent_id AS agentId, awaiting_since AS awaitingSince,
+  first_response_at AS firstResponseAt, frt_sec AS frtSec, frt_biz_sec AS frtBizSec, resolved_at AS resolvedAt, resolution_sec AS resolutionSec, resolution_biz_sec AS resolutionBizSec`;
+
+export interface DialogFigures {
+  channel: DialogKind;
+  key: string;
+  dialogs: number;
+  responded: number;
+  respondedInSl: number;
+  resolved: number;
+  frtMedianSec: number | null;
+  frtP90Sec: number | null;
+  frtBizMedianSec: number | null;
+  frtBizP90Sec: number | null;
+  resolutionMedianSec: number | null;
+  resolutionP90Sec: number | null;
+  resolutionBizMedianSec: number | null;
+  resolutionBizP90Sec: number | null;
+}
+
 /** What the drill-down lists: the counted rows behind one figure. */
 export interface DrillRow {
   callId: number;
@@ -144,11 +184,11 @@ export class ReportsRepository {
     })();
   }
 
-  rememberName(dim: Dimension, key: string, name: string): void {
+  rememberName(dim: Dimension | 'site' | 'mailbox', key: string, name: string): void {
     this.upsertName.run(dim, key, name);
   }
 
-  storedName(dim: Dimension, key: string): string | null {
+  storedName(dim: Dimension | 'site' | 'mailbox', key: string): string | null {
     return (this.db.prepare('SELECT name FROM report_names WHERE dim = ? AND key = ?').get(dim, key) as { name: string } | undefined)?.name ?? null;
   }
 
@@ -158,6 +198,84 @@ export class ReportsRepository {
 
   setSetting(key: string, value: string): void {
     this.putSetting.run(key, value);
+  }
+
+  // ---- mail threads and chats (first response, resolution) ----
+
+  dialog(kind: DialogKind, id: number): DialogRow | null {
+    return (this.db.prepare(`SELECT ${DIALOG_FIELDS} FROM report_dialogs WHERE kind = ? AND dialog_id = ?`).get(kind, id) as DialogRow | undefined) ?? null;
+  }
+
+  /** Stores a dialog's row whole (insert or replace) and, when given, the teams it counts for. */
+  saveDialog(d: DialogRow, teams?: readonly number[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO report_dialogs (kind, dialog_id, bucket, started_at, site, mailbox, agent_id, awaiting_since, first_response_at, frt_sec, frt_biz_sec, resolved_at, resolution_sec, resolution_biz_sec)
+           VALUES (@kind, @dialogId, @bucket, @startedAt, @site, @mailbox, @agentId, @awaitingSince, @firstResponseAt, @frtSec, @frtBizSec, @resolvedAt, @resolutionSec, @resolutionBizSec)
+           ON CONFLICT(kind, dialog_id) DO UPDATE SET agent_id = excluded.agent_id, awaiting_since = excluded.awaiting_since, first_response_at = excluded.first_response_at,
+             frt_sec = excluded.frt_sec, frt_biz_sec = excluded.frt_biz_sec, resolved_at = excluded.resolved_at, resolution_sec = excluded.resolution_sec, resolution_biz_sec = excluded.resolution_biz_sec`,
+        )
+        .run(d);
+      if (teams) {
+        this.db.prepare('DELETE FROM report_dialog_teams WHERE kind = ? AND dialog_id = ?').run(d.kind, d.dialogId);
+        const add = this.db.prepare('INSERT OR IGNORE INTO report_dialog_teams (kind, dialog_id, team_id) VALUES (?, ?, ?)');
+        for (const t of teams) add.run(d.kind, d.dialogId, t);
+      }
+    })();
+  }
+
+  /**
+   * Per channel and key: dialogs started in [from, to), how many got a first response (and
+   * within the channel's service-level threshold) and were resolved, with the median and P90
+   * (nearest rank) of first-response and resolution times, around the clock and in business hours.
+   */
+  dialogsQuery(dim: DialogDim, from: number, to: number, sl: { mail: number; chat: number }, kind: DialogKind | null): SqlQuery {
+    const keyExpr = { all: "'all'", channel: 'd.kind', agent: 'CAST(d.agent_id AS TEXT)', site: 'd.site', mailbox: 'd.mailbox', team: 'CAST(t.team_id AS TEXT)' }[dim];
+    const join = dim === 'team' ? 'JOIN report_dialog_teams t ON t.kind = d.kind AND t.dialog_id = d.dialog_id' : '';
+    const ranked = (col: string) =>
+      `SELECT kind, key, MAX(CASE WHEN rn = (n + 1) / 2 THEN v END) AS med, MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) AS p90 FROM (
+         SELECT kind, key, ${col} AS v, ROW_NUMBER() OVER (PARTITION BY kind, key ORDER BY ${col}) AS rn, COUNT(*) OVER (PARTITION BY kind, key) AS n
+         FROM base WHERE ${col} IS NOT NULL) GROUP BY kind, key`;
+    return {
+      sql: `WITH base AS (
+              SELECT d.kind AS kind, ${keyExpr} AS key, d.frt_sec, d.frt_biz_sec, d.resolution_sec, d.resolution_biz_sec
+              FROM report_dialogs d ${join}
+              WHERE d.bucket >= ? AND d.bucket < ? ${kind ? 'AND d.kind = ?' : ''} AND ${keyExpr} IS NOT NULL
+            ),
+            counts AS (
+              SELECT kind, key, COUNT(*) AS dialogs, COUNT(frt_sec) AS responded,
+                     SUM(CASE WHEN frt_biz_sec <= (CASE kind WHEN 'mail' THEN ? ELSE ? END) THEN 1 ELSE 0 END) AS respondedInSl,
+                     COUNT(resolution_sec) AS resolved
+              FROM base GROUP BY kind, key
+            ),
+            f AS (${ranked('frt_sec')}), fb AS (${ranked('frt_biz_sec')}), r AS (${ranked('resolution_sec')}), rb AS (${ranked('resolution_biz_sec')})
+            SELECT c.kind AS channel, c.key, c.dialogs, c.responded, c.respondedInSl, c.resolved,
+                   f.med AS frtMedianSec, f.p90 AS frtP90Sec, fb.med AS frtBizMedianSec, fb.p90 AS frtBizP90Sec,
+                   r.med AS resolutionMedianSec, r.p90 AS resolutionP90Sec, rb.med AS resolutionBizMedianSec, rb.p90 AS resolutionBizP90Sec
+            FROM counts c
+            LEFT JOIN f ON f.kind = c.kind AND f.key = c.key
+            LEFT JOIN fb ON fb.kind = c.kind AND fb.key = c.key
+            LEFT JOIN r ON r.kind = c.kind AND r.key = c.key
+            LEFT JOIN rb ON rb.kind = c.kind AND rb.key = c.key
+            ORDER BY c.kind, c.key`,
+      params: [from, to, ...(kind ? [kind] : []), sl.mail, sl.chat],
+    };
+  }
+
+  /** The dialogs behind a mail/chat figure. */
+  dialogDrillQuery(q: { dim: DialogDim; key: string; kind: DialogKind | null; metric: 'dialogs' | 'responded' | 'resolved' | 'unanswered'; from: number; to: number; limit: number; offset: number }): SqlQuery {
+    const keyExpr = { all: "'all'", channel: 'd.kind', agent: 'CAST(d.agent_id AS TEXT)', site: 'd.site', mailbox: 'd.mailbox', team: 'CAST(t.team_id AS TEXT)' }[q.dim];
+    const join = q.dim === 'team' ? 'JOIN report_dialog_teams t ON t.kind = d.kind AND t.dialog_id = d.dialog_id' : '';
+    const where = { dialogs: '', responded: 'AND d.frt_sec IS NOT NULL', resolved: 'AND d.resolution_sec IS NOT NULL', unanswered: 'AND d.frt_sec IS NULL' }[q.metric];
+    return {
+      sql: `SELECT d.kind AS channel, d.dialog_id AS dialogId, d.started_at AS startedAt, d.site, d.mailbox, d.agent_id AS agentId, d.frt_sec AS frtSec, d.frt_biz_sec AS frtBizSec,
+                   d.resolution_sec AS resolutionSec, d.resolution_biz_sec AS resolutionBizSec
+            FROM report_dialogs d ${join}
+            WHERE d.bucket >= ? AND d.bucket < ? ${q.kind ? 'AND d.kind = ?' : ''} AND ${keyExpr} = ? ${where}
+            ORDER BY d.started_at, d.dialog_id LIMIT ? OFFSET ?`,
+      params: [q.from, q.to, ...(q.kind ? [q.kind] : []), q.key, q.limit, q.offset],
+    };
   }
 
   // ---- queries (run on the reader thread) ----

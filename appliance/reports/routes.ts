@@ -6,13 +6,14 @@ import { reportText as translate } from './locales/index.js';
 import type { SessionUser } from '../core/auth/sessions.js';
 import type { ReportsService } from './service.js';
 import type { Exporter, Sheet, Cell } from './export.js';
-import { AGENT_COLUMNS, DRILL_COLUMNS, QUEUE_COLUMNS, catalogue, columnLabel, type Column } from './kpis.js';
-import { periodsOf, type Group } from './periods.js';
+import { AGENT_COLUMNS, DIALOG_COLUMNS, DIALOG_DRILL_COLUMNS, DRILL_COLUMNS, QUEUE_COLUMNS, catalogue, columnLabel, type Column } from './kpis.js';
+import type { DialogDim } from './repository.js';
+import { checkTimeZone, periodsOf, type Group } from './periods.js';
 import { staffingFor } from './erlang.js';
 import type { Dimension } from './counting.js';
 import { SettingsBody, withLookups, type ReportSettings, type SettingsValues } from './settings.js';
 import {
-  AgentsReport, BreakdownQuery, BreakdownReport, DrillQuery, DrillReport, Errors, KpiList, KpiQuery, QueuesReport, RangeQuery, SeriesQuery, SeriesReport,
+  AgentsReport, BreakdownQuery, BreakdownReport, DialogDrillQuery, DialogDrillReport, DialogsQuery, DialogsReport, DrillQuery, DrillReport, Errors, KpiList, KpiQuery, QueuesReport, RangeQuery, SeriesQuery, SeriesReport,
   StaffingQuery, StaffingReply, Wallboard as WallboardSchema,
 } from './schemas.js';
 
@@ -138,6 +139,45 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
     },
   );
 
+  /** Mail and chat: first response and resolution per channel, agent, team, site or mailbox. */
+  app.get<{ Querystring: Static<typeof DialogsQuery> }>(
+    '/api/v1/reports/dialogs',
+    { config: { access: [...STAFF] }, schema: { querystring: DialogsQuery, response: { 200: DialogsReport, ...Errors } } },
+    async (request, reply) => {
+      const q = request.query;
+      const viewer = request.user!;
+      const supervisor = (SUPERVISORS as readonly string[]).includes(viewer.role);
+      // Operators and interns see their own row of the per-agent report only.
+      if (!supervisor && q.dim !== 'agent') throw new AppError('FORBIDDEN');
+      const range = service.range(q.from, q.to);
+      let items = await service.dialogs(q.dim as DialogDim, range, q.channel ?? null);
+      if (!supervisor) items = items.filter((r) => r.key === String(viewer.id));
+      const format = q.format ?? 'json';
+      if (format !== 'json') {
+        const cols = DIALOG_COLUMNS.map((c) => (c.field === 'name' ? { ...c, label: q.dim === 'all' || q.dim === 'channel' ? 'channel' : q.dim === 'mailbox' ? 'mailbox' : q.dim === 'site' ? 'site' : q.dim } : c));
+        return send(reply, format, `dialogs-${q.dim}_${stamp(q)}`, [sheetOf(request.language, q.dim, cols, items)]);
+      }
+      return { from: q.from, to: q.to, items, columns: labels(request.language, DIALOG_COLUMNS) };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof DialogDrillQuery> }>(
+    '/api/v1/reports/dialogs/drill',
+    { config: { access: [...STAFF] }, schema: { querystring: DialogDrillQuery, response: { 200: DialogDrillReport, ...Errors } } },
+    async (request, reply) => {
+      const q = request.query;
+      const viewer = request.user!;
+      if (!(SUPERVISORS as readonly string[]).includes(viewer.role) && (q.dim !== 'agent' || q.key !== String(viewer.id))) throw new AppError('FORBIDDEN');
+      const range = service.range(q.from, q.to);
+      const format = q.format ?? 'json';
+      const limit = format === 'json' ? (q.limit ?? 200) : MAX_EXPORT_ROWS + 1;
+      const rows = await service.dialogDrill({ dim: q.dim as DialogDim, key: q.key, kind: q.channel ?? null, metric: q.metric as 'dialogs' | 'responded' | 'resolved' | 'unanswered', from: range.from, to: range.to, limit, offset: q.offset ?? 0 });
+      const items = rows.map((r) => ({ ...r, agent: r.agentId === null ? null : lookup.userName(r.agentId) }));
+      if (format !== 'json') return send(reply, format, `dialogs-${q.dim}-${q.key}-${q.metric}_${stamp(q)}`, [sheetOf(request.language, q.metric, DIALOG_DRILL_COLUMNS, items)]);
+      return { items, columns: labels(request.language, DIALOG_DRILL_COLUMNS) };
+    },
+  );
+
   app.get<{ Querystring: Static<typeof SeriesQuery> }>(
     '/api/v1/reports/series',
     { config: { access: [...SUPERVISORS] }, schema: { querystring: SeriesQuery, response: { 200: SeriesReport, ...Errors } } },
@@ -198,6 +238,11 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       if (w.waitingAmber > w.waitingRed) throw new AppError('REPORT_SETTINGS_INVALID', { field: 'wallboard.waiting' });
       if (w.longestWaitAmberSec > w.longestWaitRedSec) throw new AppError('REPORT_SETTINGS_INVALID', { field: 'wallboard.longestWait' });
       if (w.serviceLevelAmber < w.serviceLevelRed) throw new AppError('REPORT_SETTINGS_INVALID', { field: 'wallboard.serviceLevel' });
+      const bh = request.body.businessHours;
+      if (bh) {
+        checkTimeZone(bh.timeZone);
+        if (bh.end <= bh.start) throw new AppError('REPORT_SETTINGS_INVALID', { field: 'businessHours.end' });
+      }
       deps.saveSettings(request.body);
       app.deps.audit.record({ actorId: request.user!.id, action: 'reports.settings', targetType: 'settings', targetId: 'reports', details: request.body as unknown as Record<string, unknown> });
       const { serviceLevelSecFor: _, ...values } = withLookups(request.body);

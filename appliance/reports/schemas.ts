@@ -154,3 +154,63 @@ export const WallboardAgent = Type.Object({
   dialog: Type.Union([Type.Object({ callId: I, direction: S, queue: NS, since: S }), Type.Null()]),
 });
 export const Wallboard = Type.Object({ at: S, queues: Type.Array(WallboardQueue), agents: Type.Array(WallboardAgent) });
+
+export const DialogDim = Type.Union(['all', 'channel', 'agent', 'team', 'site', 'mailbox'].map((d) => Type.Literal(d)));
+const Channel = Type.Optional(Type.Union([Type.Literal('mail'), Type.Literal('chat')]));
+export const DialogsQuery = Type.Object(
+  { dim: DialogDim, from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), channel: Channel, format: Format },
+  { additionalProperties: false },
+);
+export const DialogRowSchema = Type.Object({
+  channel: S,
+  key: S,
+  name: S,
+  dialogs: I,
+  responded: I,
+  respondedInSl: I,
+  resolved: I,
+  responseRate: N,
+  responseSl: N,
+  serviceLevelThresholdSec: I,
+  frtMedianSec: N,
+  frtP90Sec: N,
+  frtBizMedianSec: N,
+  frtBizP90Sec: N,
+  resolutionMedianSec: N,
+  resolutionP90Sec: N,
+  resolutionBizMedianSec: N,
+  resolutionBizP90Sec: N,
+});
+export const DialogsReport = Type.Object({ from: S, to: S, items: Type.Array(DialogRowSchema), columns: Type.Array(ColumnDef) });
+export const DialogDrillQuery = Type.Object(
+  {
+    dim: DialogDim,
+    key: Type.String({ minLength: 1, maxLength: 64 }),
+    metric: Type.Union(['dialogs', 'responded', 'resolved', 'unanswered'].map((m) => Type.Literal(m))),
+    from: Type.String({ format: 'date-time' }),
+    to: Type.String({ format: 'date-time' }),
+    channel: Channel,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    format: Format,
+  },
+  { additionalProperties: false },
+);
+export const DialogDrillReport = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      channel: S,
+      dialogId: I,
+      startedAt: S,
+      site: NS,
+      mailbox: NS,
+      agentId: Type.Union([I, Type.Null()]),
+      agent: NS,
+      frtSec: N,
+      frtBizSec: N,
+      resolutionSec: N,
+      resolutionBizSec: N,
+    }),
+  ),
+  columns: Type.Array(ColumnDef),
+});

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors.js';
 import type { CallFact } from '../calls/events.js';
 import type { AgentInterval } from '../agents/events.js';
 import { BUCKET_SEC, bucketOf, countCall, METRICS, type Dimension, type Metric } from './counting.js';
-import { ReportsRepository, type AgentTimeRow, type DrillRow, type FigureRow } from './repository.js';
+import { ReportsRepository, type AgentTimeRow, type DialogDim, type DialogFigures, type DialogKind, type DrillRow, type FigureRow } from './repository.js';
 import { staffingFor } from './erlang.js';
 import type { ReportSettings } from './settings.js';
 import './errors.js';
@@ -68,6 +68,7 @@ export interface ReportsServiceDeps {
   teamsOf: (userId: number) => readonly number[];
   userName: (userId: number) => string | null;
   teamName: (teamId: number) => string | null;
+  siteName?: (siteId: number) => string | null;
 }
 
 /**
@@ -246,6 +247,32 @@ export class ReportsService {
     const query = this.d.repo.drillQuery({ dim: q.dim, key: q.key, metric: q.metric, from: q.range.from, to: q.range.to, limit: q.limit, offset: q.offset });
     if (!query) throw new AppError('REPORT_DRILL_UNSUPPORTED', { metric: q.metric.slice(0, 40), dim: q.dim });
     return this.run<DrillRow>(query);
+  }
+
+  /** Mail and chat: first-response and resolution times per channel, agent, team, site or mailbox. */
+  async dialogs(dim: DialogDim, range: Range, kind: DialogKind | null) {
+    const settings = this.d.settings();
+    const rows = await this.run<DialogFigures>(this.d.repo.dialogsQuery(dim, range.from, range.to, { mail: settings.serviceLevelSec.mail, chat: settings.serviceLevelSec.chat }, kind));
+    return rows.map((r) => ({
+      ...r,
+      name: this.dialogKeyName(dim, r.key),
+      responseRate: pct(r.responded, r.dialogs),
+      responseSl: pct(r.respondedInSl, r.dialogs),
+      serviceLevelThresholdSec: settings.serviceLevelSecFor(null, r.channel),
+    }));
+  }
+
+  async dialogDrill(q: Parameters<ReportsRepository['dialogDrillQuery']>[0]) {
+    return this.run<{ channel: DialogKind; dialogId: number; startedAt: string; site: string | null; mailbox: string | null; agentId: number | null; frtSec: number | null; frtBizSec: number | null; resolutionSec: number | null; resolutionBizSec: number | null }>(
+      this.d.repo.dialogDrillQuery(q),
+    );
+  }
+
+  private dialogKeyName(dim: DialogDim, key: string): string {
+    if (dim === 'agent' || dim === 'team') return this.nameOf(dim, key);
+    if (dim === 'site') return this.d.siteName?.(Number(key)) ?? this.d.repo.storedName('site', key) ?? `#${key}`;
+    if (dim === 'mailbox') return this.d.repo.storedName('mailbox', key) ?? `#${key}`;
+    return key;
   }
 
   async breakdown(dim: Dimension, range: Range) {

@@ -13,6 +13,24 @@ export const SettingsBody = Type.Object(
     /** Target service level (percent) the Erlang C suggestion staffs for. */
     targetServiceLevel: Type.Integer({ minimum: 1, maximum: 99 }),
     repeatWindowHours: Type.Integer({ minimum: 1, maximum: 24 * 90 }),
+    /**
+     * Opening hours: mail and chat response and resolution times are also reported counting only
+     * these hours (null: around the clock). Applied when a dialog is answered or resolved.
+     */
+    businessHours: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+            days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true }),
+            start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+            end: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
+    ),
     callbackWindowHours: Type.Integer({ minimum: 1, maximum: 24 * 30 }),
     /** Wallboard tiles turn amber, then red, past these. */
     wallboard: Type.Object(
@@ -42,6 +60,7 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   targetServiceLevel: 80,
   repeatWindowHours: 7 * 24,
   callbackWindowHours: 24,
+  businessHours: { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
   wallboard: { waitingAmber: 3, waitingRed: 6, longestWaitAmberSec: 30, longestWaitRedSec: 60, serviceLevelAmber: 80, serviceLevelRed: 60 },
 };
 
