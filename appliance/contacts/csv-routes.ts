@@ -5,13 +5,15 @@ import { currentUser } from '../core/auth/plugin.js';
 import { AppError } from '../core/errors.js';
 import { errorMessage } from '../core/i18n.js';
 import { ErrorResponse } from '../core/route-policy.js';
-import type { ContactInput, ContactsService } from './service.js';
+import type { ContactInput, ContactsService, PreparedContact } from './service.js';
+import { ImportProgress } from './import-progress.js';
 import { csvLine, parseCsv, splitMulti } from './csv.js';
-import { ImportErrorResponse, ImportResult } from './schemas.js';
+import { ImportErrorResponse, ImportProgressQuery, ImportProgressView, ImportResult } from './schemas.js';
 import { maskText } from '../core/masking.js';
 import { bodyHash, ImportKeys } from './import-keys.js';
 
 const MAX_ROWS = 10_000;
+const CHECK_SLICE = 250;
 const COLUMNS = ['name', 'kind', 'status', 'owner', 'phones', 'emails', 'tags'] as const;
 type Column = (typeof COLUMNS)[number];
 const EXPORT_HEADER = ['id', 'name', 'kind', 'status', 'owner', 'phones', 'emails', 'tags', 'created_at'];
@@ -19,8 +21,9 @@ const EXPORT_HEADER = ['id', 'name', 'kind', 'status', 'owner', 'phones', 'email
 const EXPORT_FORMULA_SAFE = [true, true, true, true, true, false, true, true, true];
 
 /**
- * CSV import and export. Import is all-or-nothing: every row is checked first and, if any row
- * is wrong, the answer lists each bad row with its line and reason and nothing is stored;
+ * CSV import and export. Import is all-or-nothing: every row is checked first (in slices that
+ * yield to other requests; progress at `GET /api/v1/contacts/import/progress?key=`) and, if any
+ * row is wrong, the answer lists each bad row with its line and reason and nothing is stored;
  * otherwise all rows go in one transaction. Export is masked for masked viewers like every
  * other response.
  */
@@ -29,6 +32,7 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
   const masking = app.deps.masking;
   const usernames = app.deps.db.prepare('SELECT id, username FROM users');
   const importKeys = new ImportKeys(app.deps.db);
+  const progress = new ImportProgress(() => app.deps.clock.now().getTime());
 
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
@@ -71,33 +75,63 @@ export async function csvRoutes(app: FastifyInstance, opts: { service: ContactsS
       const index = new Map(header.map((h, i) => [h as Column, i]));
       const cell = (cells: string[], c: Column) => (index.has(c) ? (cells[index.get(c)!] ?? '') : undefined);
 
-      const inputs: ContactInput[] = [];
-      const problems: { line: number; code: string; message: string }[] = [];
-      for (const { line, cells } of rows.slice(1)) {
-        try {
-          const input = rowToInput(cells, cell, (name) => service.activeUserByName(name));
-          service.check(input);
-          inputs.push(input);
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          problems.push({ line, code: err.code, message: errorMessage(request.language, err.code, err.params) });
+      const state = progress.start(user.id, key, rows.length - 1);
+      if (!state) throw new AppError('IMPORT_IN_PROGRESS');
+      let outcome: 'done' | 'refused' = 'refused';
+      try {
+        // Rows are checked and normalised once, a slice at a time, yielding to other requests
+        // between slices: a 10,000-row file never holds the event loop for long.
+        const prepared: PreparedContact[] = [];
+        const problems: { line: number; code: string; message: string }[] = [];
+        const dataRows = rows.slice(1);
+        for (let start = 0; start < dataRows.length; start += CHECK_SLICE) {
+          for (const { line, cells } of dataRows.slice(start, start + CHECK_SLICE)) {
+            try {
+              prepared.push(service.prepareInput(rowToInput(cells, cell, (name) => service.activeUserByName(name))));
+            } catch (err) {
+              if (!(err instanceof AppError)) throw err;
+              problems.push({ line, code: err.code, message: errorMessage(request.language, err.code, err.params) });
+            }
+          }
+          state.checked = Math.min(dataRows.length, start + CHECK_SLICE);
+          await new Promise((resolve) => setImmediate(resolve));
         }
+        if (problems.length) {
+          return await reply.code(400).send({
+            error: { code: 'CSV_ROWS_INVALID', message: errorMessage(request.language, 'CSV_ROWS_INVALID', { count: problems.length }) },
+            rows: problems,
+          });
+        }
+        state.phase = 'storing';
+        const ids = app.deps.db.transaction(() => {
+          const created = service.createPrepared(prepared, user.id);
+          const result = { created: created.length, ids: created };
+          importKeys.save(user.id, key, hash, result, now);
+          // The same file sent again without a key (a browser's retry) is the same import too.
+          if (key !== `sha256:${hash}`) importKeys.save(user.id, `sha256:${hash}`, hash, result, now);
+          return created;
+        })();
+        state.stored = ids.length;
+        outcome = 'done';
+        return await reply.code(201).send({ created: ids.length, ids, replayed: false });
+      } finally {
+        progress.finish(user.id, key, outcome);
       }
-      if (problems.length) {
-        return reply.code(400).send({
-          error: { code: 'CSV_ROWS_INVALID', message: errorMessage(request.language, 'CSV_ROWS_INVALID', { count: problems.length }) },
-          rows: problems,
-        });
-      }
-      const ids = app.deps.db.transaction(() => {
-        const created = service.createMany(inputs, user.id);
-        const result = { created: created.length, ids: created };
-        importKeys.save(user.id, key, hash, result, now);
-        // The same file sent again without a key (a browser's retry) is the same import too.
-        if (key !== `sha256:${hash}`) importKeys.save(user.id, `sha256:${hash}`, hash, result, now);
-        return created;
-      })();
-      return reply.code(201).send({ created: ids.length, ids, replayed: false });
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/import/progress',
+    {
+      config: { access: ['admin', 'supervisor'] },
+      schema: { querystring: ImportProgressQuery, response: { 200: ImportProgressView, '4xx': ErrorResponse } },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { key } = request.query as { key: string };
+      const state = progress.get(user.id, key);
+      if (!state) throw new AppError('IMPORT_NOT_FOUND');
+      return state;
     },
   );
 

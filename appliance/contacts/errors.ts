@@ -19,5 +19,7 @@ export const ContactErrors = defineErrors({
   CSV_MISSING_COLUMN: { status: 400, message: 'The CSV file has no "{column}" column.' },
   CSV_TOO_MANY_ROWS: { status: 400, message: 'The CSV file has more than {max} rows.' },
   IMPORT_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was already used for a different file. Send a new key with a new file.' },
+  IMPORT_IN_PROGRESS: { status: 409, message: 'An import with this Idempotency-Key is still running. Wait for its answer, or follow it at /api/v1/contacts/import/progress.' },
+  IMPORT_NOT_FOUND: { status: 404, message: 'No import with this key was started in the last 10 minutes by you.' },
   CSV_ROWS_INVALID: { status: 400, message: '{count} row(s) have errors; nothing was imported.' },
 });

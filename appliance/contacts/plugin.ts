@@ -7,6 +7,7 @@ import { csvRoutes } from './csv-routes.js';
 import { contactView, noteItem } from './view.js';
 import { registerContactMessages } from './locales/index.js';
 import { startReader } from '../core/reader.js';
+import { defaultSearchThreads, SearchPool } from './search-pool.js';
 import { rebuildSearchInBatches, searchIndexesAgree, type SearchIndexState } from './search-check.js';
 
 declare module 'fastify' {
@@ -23,7 +24,10 @@ export const contactsPlugin = fp(
   async function contacts(app: FastifyInstance) {
     const { db, clock, audit, bus, masking } = app.deps;
     registerContactMessages();
-    const service = new ContactsService(db, clock, audit, bus);
+    // Searches of a file database run on search threads (`overrides.contacts.searchThreads`: 0 keeps them on the event loop).
+    const threads = (app.deps.overrides.contacts as { searchThreads?: number } | undefined)?.searchThreads ?? defaultSearchThreads();
+    const pool = db.memory || threads < 1 ? null : new SearchPool(db.name, threads);
+    const service = new ContactsService(db, clock, audit, bus, pool);
     const timeline = new TimelineRegistry();
     app.decorate('contacts', service);
     app.decorate('timeline', timeline);
@@ -83,6 +87,7 @@ export const contactsPlugin = fp(
     app.addHook('onClose', async () => {
       closing = true;
       await reader?.close();
+      await pool?.close();
     });
 
     // Not wrapped in fp: the text/csv parser and routes stay in this encapsulated context.

@@ -67,7 +67,7 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       const query = request.query as SearchQuery;
       const cursor = query.cursor !== undefined ? { cursor: query.cursor } : {};
       if (!masker.masked) {
-        const found = service.searchPage({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: false, ...cursor });
+        const found = await service.searchAsync({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: false, ...cursor });
         return { items: found.items.map((c) => contactView(c, masker)), nextCursor: found.nextCursor };
       }
       // A masked viewer searches in the spelling the server reads (full-width digits folded), and
@@ -78,7 +78,7 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       let items: ReturnType<typeof contactView>[] = [];
       let nextCursor: string | null = null;
       try {
-        const found = service.searchPage({ q, tag: query.tag, limit: query.limit, offset: query.offset, masked: true, ...cursor });
+        const found = await service.searchAsync({ q, tag: query.tag, limit: query.limit, offset: query.offset, masked: true, ...cursor });
         nextCursor = found.nextCursor;
         items = found.items.map((c) => contactView(c, masker)).filter((view, i) => foundByWhatTheySee(found.items[i]!, view, q));
       } finally {

@@ -97,6 +97,20 @@ export const ImportResult = Type.Object({
   replayed: Type.Boolean(),
 });
 
+export const ImportProgressQuery = Type.Object(
+  { key: Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' }) },
+  { additionalProperties: false },
+);
+
+export const ImportProgressView = Type.Object({
+  key: Type.String(),
+  /** checking → storing → done; refused when any row was wrong (nothing stored). */
+  phase: Type.Union([Type.Literal('checking'), Type.Literal('storing'), Type.Literal('done'), Type.Literal('refused')]),
+  rows: Type.Integer(),
+  checked: Type.Integer(),
+  stored: Type.Integer(),
+});
+
 export const ImportErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),
   rows: Type.Optional(

@@ -4,10 +4,13 @@ import type { Clock } from '../core/clock.js';
 import type { AuditLog } from '../core/audit.js';
 import type { EventBus } from '../core/events.js';
 import { AppError } from '../core/errors.js';
+export { searchPlan, type SearchOptions } from './search.js';
+import type { SearchOptions } from './search.js';
 import { ContactsRepository, type Contact, type ContactKind, type ContactStatus, type NoteRow } from './repository.js';
-import { ContactSearchRepository, sources, type SearchCursor, type SearchPlan } from './search-repository.js';
-import { phoneSearchDigits, searchKey, searchWords } from './search-keys.js';
-import { checkName, digitsOf, fold, normaliseEmail, normaliseEmails, normalisePhones, normaliseTags, toE164 } from './values.js';
+import { phoneSearchDigits } from './search-keys.js';
+import { ContactFinder, searchRequest, type SearchResult } from './search.js';
+import type { SearchPool } from './search-pool.js';
+import { checkName, fold, normaliseEmail, normaliseEmails, normalisePhones, normaliseTags, toE164 } from './values.js';
 
 declare module '../core/events.js' {
   interface DomainEvents {
@@ -31,15 +34,12 @@ export interface ContactInput {
 
 export type ContactPatch = Partial<ContactInput>;
 
-/** What a search may use: masked viewers may find by a full number or address, never by a fragment. */
-export interface SearchOptions {
-  q?: string;
-  tag?: string;
-  limit: number;
-  offset: number;
-  /** From the previous page's `nextCursor`. */
-  cursor?: string;
-  masked: boolean;
+/** A contact checked and normalised, ready to store. */
+export interface PreparedContact {
+  row: { kind: ContactKind; name: string; nameFold: string; status: ContactStatus; ownerId: number | null };
+  phones?: { e164: string; digits: string }[];
+  emails?: string[];
+  tags?: { tag: string; fold: string }[];
 }
 
 /** Runs inside the merge transaction, so a capability's own re-pointing commits or fails with it. */
@@ -48,7 +48,7 @@ export type MergeHandler = (keptId: number, mergedId: number) => void;
 /** Contacts: the domain rules; SQL lives in the repository. Values are raw here; routes mask. */
 export class ContactsService {
   private readonly repo: ContactsRepository;
-  private readonly searchRepo: ContactSearchRepository;
+  private readonly finder: ContactFinder;
   private readonly mergeHandlers: MergeHandler[] = [];
 
   constructor(
@@ -56,9 +56,11 @@ export class ContactsService {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly bus: EventBus,
+    /** Search threads (a file database); without them searches run on this thread. */
+    private readonly pool: SearchPool | null = null,
   ) {
     this.repo = new ContactsRepository(db);
-    this.searchRepo = new ContactSearchRepository(db);
+    this.finder = new ContactFinder(db);
   }
 
   /** The live contact with this raw number (any format; Ukrainian default region), or null. */
@@ -119,7 +121,16 @@ export class ContactsService {
 
   /** Many contacts in one transaction: all are stored or none. */
   createMany(inputs: readonly ContactInput[], actorId: number | null): number[] {
-    const prepared = inputs.map((input) => this.prepare(input));
+    return this.createPrepared(inputs.map((input) => this.prepare(input)), actorId);
+  }
+
+  /** Checks and normalises one input without storing it; `createPrepared` stores what this returns, so each row is normalised once. */
+  prepareInput(input: ContactInput): PreparedContact {
+    return this.prepare(input);
+  }
+
+  /** Contacts `prepareInput` checked, in one transaction: all are stored or none. */
+  createPrepared(prepared: readonly PreparedContact[], actorId: number | null): number[] {
     const now = this.clock.now().toISOString();
     const ids = this.db.transaction(() =>
       prepared.map((p) => {
@@ -133,11 +144,6 @@ export class ContactsService {
     this.audit.record({ actorId, action: 'contact.import', targetType: 'contact', details: { count: ids.length } });
     for (const id of ids) this.bus.publish('contact.created', { contactId: id, actorId });
     return ids;
-  }
-
-  /** Validates one input without storing it (CSV import reports every row's errors at once). */
-  check(input: ContactInput): void {
-    this.prepare(input);
   }
 
   update(id: number, patch: ContactPatch, actor: { id: number; masked: boolean }): Contact {
@@ -165,36 +171,28 @@ export class ContactsService {
     return this.require(current.id);
   }
 
+  /** On this thread (tests, tools); requests use `searchAsync`. */
   search(options: SearchOptions): Contact[] {
     return this.searchPage(options).items;
   }
 
   /**
    * Ranked search (exact values, then name-word prefixes, then number and address fragments),
-   * paged by an opaque cursor; `offset` still works but costs what it skips.
+   * paged by an opaque cursor; `offset` still works but costs what it skips. Runs on this thread.
    */
-  searchPage(options: SearchOptions): { items: Contact[]; nextCursor: string | null } {
-    const q = options.q?.trim() ?? '';
-    const tag = options.tag?.trim() ? fold(options.tag.trim()) : undefined;
-    const want = options.limit + options.offset;
-    let ids: number[];
-    let next: string | null;
-    if (!q) {
-      const after = options.cursor ? decodeCursor(options.cursor, 'name') : null;
-      const rows = this.searchRepo.byName(after, want, tag);
-      const last = rows[rows.length - 1];
-      ids = rows.map((r) => r.id);
-      next = rows.length === want && last ? encodeCursor({ name: last.name_fold, id: last.id }) : null;
-    } else {
-      const plan = searchPlan(q, options.masked, tag);
-      if (!plan) return { items: [], nextCursor: null };
-      const start = options.cursor ? decodeCursor(options.cursor, 'tier') : { tier: 0, after: 0 };
-      const page = this.searchRepo.page(plan, start, want);
-      ids = page.ids;
-      next = page.next && page.ids.length === want ? encodeCursor(page.next) : null;
-    }
-    const items = ids.slice(options.offset).map((id) => this.repo.row(id)).filter((r): r is NonNullable<typeof r> => r !== undefined).map((r) => this.repo.load(r));
-    return { items, nextCursor: next };
+  searchPage(options: SearchOptions): SearchResult {
+    return this.finder.find(searchRequest(options));
+  }
+
+  /** The same search on the search threads' read-only connections when there are any, so a long search never holds the event loop. */
+  searchAsync(options: SearchOptions): Promise<SearchResult> {
+    const request = searchRequest(options);
+    return this.pool ? this.pool.find(request) : Promise.resolve(this.finder.find(request));
+  }
+
+  /** Search threads running now (0 when searches run on this thread). */
+  get searchThreads(): number {
+    return this.pool?.threads ?? 0;
   }
 
   /** Streams every live contact in id order, in batches. */
@@ -285,7 +283,7 @@ export class ContactsService {
     return this.repo.activeUserByName(username);
   }
 
-  private prepare(input: ContactInput, currentOwnerId: number | null = null) {
+  private prepare(input: ContactInput, currentOwnerId: number | null = null): PreparedContact {
     const name = checkName(input.name);
     const ownerId = input.ownerId ?? null;
     // Keeping the owner one already has is fine even if they were deactivated since.
@@ -297,62 +295,4 @@ export class ContactsService {
       tags: input.tags === undefined ? undefined : normaliseTags(input.tags).map((tag) => ({ tag, fold: fold(tag) })),
     };
   }
-}
-
-const PHONE_TEXT = /^[+\d\s().-]+$/;
-
-/**
- * What a query may match, by tier. A full phone number is the exact normalised-number lookup
- * and nothing else (the incoming-call card asks this way). Masked viewers find a contact only
- * by a full number or address: fragments would let them guess hidden digits one at a time, and
- * a name holding three digits (leads made from calls are named by their number) is no search
- * for them either.
- */
-export function searchPlan(q: string, masked: boolean, requireTagFold?: string): SearchPlan | null {
-  const base = requireTagFold === undefined ? {} : { requireTagFold };
-  const phoneLike = PHONE_TEXT.test(q);
-  const e164 = phoneLike ? toE164(q) : null;
-  if (e164) return { ...base, tiers: { exact: [sources.phoneExact(e164)] } };
-  const exact = [];
-  const prefix = [];
-  const fragment = [];
-  const nameAllowed = !(masked && /\d{3}/.test(digitsOf(q)));
-  const words = searchWords(q);
-  if (nameAllowed && words.length) {
-    exact.push(sources.nameExact(searchKey(q)));
-    prefix.push(sources.namePrefix(words));
-  }
-  if (nameAllowed) exact.push(sources.tagExact(fold(q)));
-  const email = normaliseEmail(q);
-  if (email) exact.push(sources.emailExact(email));
-  if (!masked) {
-    const digits = digitsOf(q);
-    if (phoneLike && digits.length >= 3) fragment.push(sources.phoneFragment(digits));
-    const address = !email && q.length >= 3 ? sources.emailFragment(q.toLowerCase()) : null;
-    if (address) fragment.push(address);
-  }
-  if (!exact.length && !prefix.length && !fragment.length) return null;
-  return { ...base, tiers: { exact, prefix, fragment } };
-}
-
-type CursorKind = 'name' | 'tier';
-
-function encodeCursor(c: SearchCursor | { name: string; id: number }): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(raw: string, kind: 'name'): { name: string; id: number };
-function decodeCursor(raw: string, kind: 'tier'): SearchCursor;
-function decodeCursor(raw: string, kind: CursorKind): SearchCursor | { name: string; id: number } {
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw new AppError('SEARCH_CURSOR_INVALID');
-  }
-  const o = c as Record<string, unknown>;
-  const int = (v: unknown, max: number) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= max;
-  if (kind === 'name' && o && typeof o.name === 'string' && int(o.id, Number.MAX_SAFE_INTEGER)) return { name: o.name, id: o.id as number };
-  if (kind === 'tier' && o && int(o.tier, 2) && int(o.after, Number.MAX_SAFE_INTEGER)) return { tier: o.tier as number, after: o.after as number };
-  throw new AppError('SEARCH_CURSOR_INVALID');
 }

@@ -47,7 +47,7 @@ export class MessageRepository {
       ),
       insertSighting: db.prepare('INSERT OR IGNORE INTO mail_sightings (message_id, mailbox_id, folder_id, uidvalidity, uid) VALUES (?, ?, ?, ?, ?)'),
       insertAttachment: db.prepare('INSERT INTO mail_attachments (message_id, name, content_type, bytes, path, sha256) VALUES (?, ?, ?, ?, ?, ?)'),
-      linkContact: db.prepare('INSERT OR IGNORE INTO mail_message_contacts (message_id, contact_id, role) VALUES (?, ?, ?)'),
+      linkContact: db.prepare('INSERT OR IGNORE INTO mail_message_contacts (message_id, contact_id, role, received_at) SELECT id, ?, ?, received_at FROM mail_messages WHERE id = ?'),
       threadOf: db.prepare('SELECT thread_id FROM mail_messages WHERE message_id = ? ORDER BY id LIMIT 1'),
       createThread: db.prepare('INSERT INTO mail_threads (subject_key, last_message_at) VALUES (?, ?)'),
       touchThread: db.prepare('UPDATE mail_threads SET last_message_at = MAX(last_message_at, ?) WHERE id = ?'),
@@ -96,7 +96,7 @@ export class MessageRepository {
   }
 
   linkContacts(messageId: number, links: readonly { contactId: number; role: 'from' | 'to' | 'cc' }[]): void {
-    for (const l of links) this.s.linkContact.run(messageId, l.contactId, l.role);
+    for (const l of links) this.s.linkContact.run(l.contactId, l.role, messageId);
   }
 
   threadOfMessageId(messageId: string): number | null {
@@ -137,7 +137,8 @@ export class MessageRepository {
       params.push(filter.mailboxId, filter.mailboxId);
     }
     if (filter.contactId !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM mail_message_contacts c WHERE c.message_id = m.id AND c.contact_id = ?)');
+      // The contact's own rows of the (contact_id, …) index, not a probe per message.
+      where.push('m.id IN (SELECT message_id FROM mail_message_contacts WHERE contact_id = ?)');
       params.push(filter.contactId);
     }
     if (filter.visibleTo) {
@@ -190,7 +191,7 @@ export class MessageRepository {
 
   /** Contacts merged: their mail follows the contact that stays (runs inside the merge transaction). */
   moveContact(fromContactId: number, toContactId: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO mail_message_contacts (message_id, contact_id, role) SELECT message_id, ?, role FROM mail_message_contacts WHERE contact_id = ?').run(toContactId, fromContactId);
+    this.db.prepare('INSERT OR IGNORE INTO mail_message_contacts (message_id, contact_id, role, received_at) SELECT message_id, ?, role, received_at FROM mail_message_contacts WHERE contact_id = ?').run(toContactId, fromContactId);
     this.db.prepare('DELETE FROM mail_message_contacts WHERE contact_id = ?').run(fromContactId);
   }
 
@@ -199,14 +200,18 @@ export class MessageRepository {
     return this.hydrate(this.db.prepare("SELECT * FROM mail_messages WHERE direction = 'in' ORDER BY received_at DESC, id DESC LIMIT ?").all(limit) as Row[]);
   }
 
-  /** For timelines: a contact's messages, newest first, before a time. */
+  /**
+   * For timelines: a contact's messages, newest first, before a time. Read from the contact's
+   * own range of mail_message_contacts_timeline (mail/003), never by walking every message by date.
+   */
   forContact(contactId: number, limit: number, before: string | null): MessageRow[] {
     const rows = this.db
       .prepare(
-        `SELECT m.* FROM mail_messages m WHERE EXISTS (SELECT 1 FROM mail_message_contacts c WHERE c.message_id = m.id AND c.contact_id = ?)
-           AND (? IS NULL OR m.received_at < ?) ORDER BY m.received_at DESC, m.id DESC LIMIT ?`,
+        `SELECT m.* FROM (SELECT DISTINCT message_id, received_at FROM mail_message_contacts INDEXED BY mail_message_contacts_timeline
+                          WHERE contact_id = ? AND received_at < ? ORDER BY received_at DESC, message_id DESC LIMIT ?) c
+           JOIN mail_messages m ON m.id = c.message_id ORDER BY c.received_at DESC, c.message_id DESC`,
       )
-      .all(contactId, before, before, limit) as Row[];
+      .all(contactId, before ?? '\uffff', limit) as Row[];
     return this.hydrate(rows);
   }
 

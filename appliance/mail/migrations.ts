@@ -159,4 +159,14 @@ export const mailMigrations: Migration[] = [
     id: 'mail/002_raw_path_index',
     up: 'CREATE INDEX mail_messages_raw_path ON mail_messages(raw_path);',
   },
+  {
+    // A contact's timeline reads its own messages newest first from one index range: each link
+    // carries its message's received_at (written with the link, copied on merge).
+    id: 'mail/003_contact_timeline',
+    up: `
+      ALTER TABLE mail_message_contacts ADD COLUMN received_at TEXT NOT NULL DEFAULT '';
+      UPDATE mail_message_contacts SET received_at = (SELECT m.received_at FROM mail_messages m WHERE m.id = message_id);
+      CREATE INDEX mail_message_contacts_timeline ON mail_message_contacts(contact_id, received_at, message_id);
+    `,
+  },
 ];

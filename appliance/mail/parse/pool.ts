@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../core/worker-module.js';
 import type { ParsedMessage } from './parse-message.js';
 
 /** Parses a raw message; the sync depends on this interface so tests can pass their own. */
@@ -56,7 +55,7 @@ export class ParsePool implements MessageParser {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker({ dataDir: this.dataDir }), busy: null };
+    const slot: Slot = { worker: startModuleWorker(import.meta.url, 'worker', { dataDir: this.dataDir }), busy: null };
     slot.worker.unref();
     slot.worker.on('message', (msg: { id: number; ok: boolean; result?: ParsedMessage; error?: string }) => {
       const task = slot.busy;
@@ -108,17 +107,4 @@ export class ParsePool implements MessageParser {
       slot.worker.postMessage({ id: task.id, raw: copy }, [copy.buffer]);
     }
   }
-}
-
-/**
- * The compiled `worker.js` in production. From TypeScript sources (tests, bench under tsx) the
- * worker loads `worker.ts` through tsx's API, because loader hooks given on the command line
- * do not reach worker threads on Node 20.
- */
-function startWorker(workerData: unknown): Worker {
-  const js = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  const ts = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
-  return new Worker(boot, { eval: true, workerData, execArgv: [] });
 }

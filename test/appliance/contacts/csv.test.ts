@@ -108,4 +108,60 @@ describe('contacts CSV: import and export over HTTP', () => {
     const original = t.app.contacts.get(1)!;
     expect({ ...copy, id: 0, createdAt: '', updatedAt: '' }).to.deep.equal({ ...original, id: 0, createdAt: '', updatedAt: '' });
   });
+
+  it('checks a 10,000-row file in slices: other requests are answered meanwhile, progress is readable, each row is normalised once', async function () {
+    this.timeout(180_000);
+    const lines = ['name,phones,emails,tags'];
+    for (let i = 0; i < 10_000; i++) lines.push(`Client ${i},067 ${String(1_000_000 + i).slice(0, 3)} ${String(1_000_000 + i).slice(3, 5)} ${String(1_000_000 + i).slice(5)},c${i}@mail.example,bulk`);
+    const csv = `${lines.join('\n')}\n`;
+    const service = t.app.contacts;
+    let normalised = 0;
+    const prepareInput = service.prepareInput.bind(service);
+    service.prepareInput = (input) => (normalised++, prepareInput(input));
+    const key = 'import-10k-1';
+    let answered = false;
+    const importing = admin.request('POST', '/api/v1/contacts/import', csv, { 'content-type': 'text/csv', 'idempotency-key': key }).finally(() => (answered = true));
+    const seen: { phase: string; checked: number; rows: number }[] = [];
+    let healthWhileChecking = 0;
+    let refusedTwin: number | null = null;
+    while (!answered) {
+      const progress = await admin.request('GET', `/api/v1/contacts/import/progress?key=${key}`);
+      if (progress.statusCode === 200) {
+        const state = progress.json();
+        seen.push(state);
+        if (state.phase === 'checking' && state.checked < state.rows) {
+          if ((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode === 200 && !answered) healthWhileChecking++;
+          // The same import sent again while it runs is refused, not stored twice.
+          refusedTwin ??= (await admin.request('POST', '/api/v1/contacts/import', csv, { 'content-type': 'text/csv', 'idempotency-key': key })).statusCode;
+        }
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    const res = await importing;
+    expect(res.statusCode, res.body).to.equal(201);
+    expect(res.json().created).to.equal(10_000);
+    expect(healthWhileChecking, 'health answered while rows were being checked').to.be.greaterThan(0);
+    expect(refusedTwin).to.equal(409);
+    const checkedCounts = seen.filter((s) => s.phase === 'checking').map((s) => s.checked);
+    expect(checkedCounts.length).to.be.greaterThan(1);
+    expect(checkedCounts).to.deep.equal([...checkedCounts].sort((a, b) => a - b));
+    expect(seen.every((s) => s.rows === 10_000)).to.equal(true);
+    expect(normalised, 'each row normalised once').to.equal(10_000);
+    expect(count()).to.equal(10_000);
+    const done = (await admin.request('GET', `/api/v1/contacts/import/progress?key=${key}`)).json();
+    expect(done).to.deep.equal({ key, phase: 'done', rows: 10_000, checked: 10_000, stored: 10_000 });
+    // Progress is the importer's own: another admin, or a key never used, gets a coded 404.
+    const other = await t.userClient('admin');
+    const foreign = await other.request('GET', `/api/v1/contacts/import/progress?key=${key}`);
+    expect(foreign.statusCode).to.equal(404);
+    expect(foreign.json().error.code).to.equal('IMPORT_NOT_FOUND');
+  });
+
+  it('shows a refused import as refused in its progress, with nothing stored', async () => {
+    const res = await admin.request('POST', '/api/v1/contacts/import', 'name,phones\nGood,0671112233\nBad,12345\n', { 'content-type': 'text/csv', 'idempotency-key': 'bad-1' });
+    expect(res.statusCode).to.equal(400);
+    const state = (await admin.request('GET', '/api/v1/contacts/import/progress?key=bad-1')).json();
+    expect(state).to.deep.include({ phase: 'refused', rows: 2, checked: 2, stored: 0 });
+    expect(count()).to.equal(0);
+  });
 });

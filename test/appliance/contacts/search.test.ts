@@ -163,6 +163,25 @@ describe('contacts: search over HTTP', () => {
     expect(bad.statusCode).to.equal(400);
     expect(bad.json().error.code).to.equal('SEARCH_CURSOR_INVALID');
   });
+
+  it('runs searches on a search thread that sees every committed write and answers as the main thread would', async () => {
+    const admin = await t.userClient('admin');
+    const names = ['Олена Шевчук', 'Ölçer Şahin', 'Шевчук-Бойко Ірина'];
+    for (const [i, name] of names.entries()) {
+      const res = await admin.request('POST', '/api/v1/contacts', { name, phones: [`+38067100${String(i).padStart(4, '0')}`], tags: ['VIP'] });
+      expect(res.statusCode).to.equal(201);
+      // Created a moment ago on the main connection: the thread's read-only connection finds it at once.
+      const found = (await admin.request('GET', `/api/v1/contacts?q=${encodeURIComponent(name)}`)).json();
+      expect(found.items.map((c: { name: string }) => c.name)).to.include(name);
+    }
+    expect(t.app.contacts.searchThreads).to.be.greaterThan(0);
+    for (const q of ['шевчук', 'olcer', '067 100 0002', '1000', 'vip']) {
+      const http = (await admin.request('GET', `/api/v1/contacts?q=${encodeURIComponent(q)}`)).json();
+      const inline = t.app.contacts.search({ q, limit: 50, offset: 0, masked: false });
+      expect(http.items.map((c: { id: number }) => c.id), q).to.deep.equal(inline.map((c) => c.id));
+      expect(http.items.length, q).to.be.greaterThan(0);
+    }
+  });
 });
 
 /** Every search table holds exactly the rows its contact tables say it should. */
