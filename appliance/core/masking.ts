@@ -124,9 +124,11 @@ const AT = String.raw`(?:@|\s*[[({<]\s*at\s*[\])}>]\s*)`;
 const DOT = String.raw`(?:\.|\s*[[({<]\s*dot\s*[\])}>]\s*)`;
 const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?`;
 const EMAIL_IN_TEXT = new RegExp(String.raw`[^\s@<>(),;:"'[\]{}/\\]+${AT}(?:${LABEL}${DOT})+\p{L}{2,}`, 'giu');
-// Several addresses run together (`a@x.com-b@y.com.pdf`): where one domain ends and the next
-// local part starts cannot be told, so everything before the last @ is hidden.
-const CHAINED_ADDRESSES = /[^\s@<>(),;:"'[\]{}/\\]+(?:@[^\s@<>(),;:"'[\]{}/\\]+){2,}/gu;
+// Several addresses run together (`a@x.com-b@y.com.pdf`, also with an @ spelt `[at]`:
+// `a@x.com-b [at] y [dot] com.pdf`): where one domain ends and the next local part starts cannot
+// be told, so everything before the last @ is hidden.
+const CHAIN_PART = String.raw`[^\s@<>(),;:"'[\]{}/\\]+`;
+const CHAINED_ADDRESSES = new RegExp(String.raw`${CHAIN_PART}(?:${AT}${CHAIN_PART}){2,}`, 'giu');
 
 // Dates and times ("25.11.2026", "2026-11-25", "10:30-11:45") have as many digits as a short
 // number but are not one; no phone number fits in eight digits written as a date.
@@ -155,7 +157,7 @@ function replaceFolded(text: string, pattern: RegExp, replace: (match: string) =
 export function maskText(text: string, masker: Masker): string {
   if (!masker.masked || !text) return text;
   const unchained = replaceFolded(text, CHAINED_ADDRESSES, (m) => {
-    const parts = m.split('@');
+    const parts = m.split(new RegExp(AT, 'iu'));
     return `${parts[0]![0]}***@${parts.slice(1, -1).map(() => '***@').join('')}${parts[parts.length - 1]}`;
   });
   const withoutAddresses = replaceFolded(unchained, EMAIL_IN_TEXT, (m) => masker.email(m) ?? '***');
