@@ -189,4 +189,47 @@ describe('browser: the admin console does daily administration without a termina
     await page.getByTestId('not-found').waitFor();
     expect(await page.title()).to.equal('Page not found · contactbox');
   });
+
+  it('renames a team, edits its members and deletes it; finds users by name, role and team', async () => {
+    const api = await login(server.app, 'olena', PASSWORD);
+    const created = await api.request('POST', '/api/v1/teams', { name: 'Sales' });
+    expect(created.statusCode, created.body).to.equal(201);
+    await server.createUser('intern', 'ivan', PASSWORD, { displayName: 'Ivan Intern' });
+    await open('/admin/teams', 'admin-teams-page');
+    const row = () => page.locator('[data-testid=team-row][data-team="Sales"], [data-testid=team-row][data-team="Key accounts"]');
+    await row().getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('New name of team Sales').fill('Key accounts');
+    await page.getByLabel('New name of team Sales').press('Enter');
+    await page.getByTestId('admin-message').getByText('Team renamed to Key accounts.').waitFor();
+    await row().getByRole('button', { name: 'Edit members' }).click();
+    const editor = page.getByTestId('team-members-editor');
+    await editor.getByLabel('Marko Manager').check();
+    await editor.getByLabel('Ivan Intern').check();
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('admin-message').getByText('Members of Key accounts saved.').waitFor();
+    expect(await row().getByTestId('team-members').textContent()).to.equal('Ivan Intern, Marko Manager');
+    const team = (await api.request('GET', '/api/v1/teams')).json().items.find((x: { name: string }) => x.name === 'Key accounts');
+    expect(team.memberIds).to.have.length(2);
+
+    await open('/admin/users', 'admin-users-page');
+    await page.locator('#user-search').fill('mark');
+    await page.getByTestId('users-shown').getByText('1 user of 3 shown').waitFor();
+    expect(await page.locator('tr[data-username=marko]').isVisible()).to.equal(true);
+    expect(await page.locator('tr[data-username=olena]').isVisible()).to.equal(false);
+    await page.locator('#user-search').fill('');
+    await page.locator('#user-team-filter').selectOption({ label: 'Key accounts' });
+    await page.locator('#user-role-filter').selectOption('intern');
+    await page.getByTestId('users-shown').getByText('1 user of 3 shown').waitFor();
+    expect(await page.locator('tr[data-username=ivan]').isVisible()).to.equal(true);
+    await page.locator('#user-search').fill('nobody-like-this');
+    await page.getByTestId('users-shown').getByText('No user matches.').waitFor();
+
+    await open('/admin/teams', 'admin-teams-page');
+    page.once('dialog', (d) => void d.accept());
+    await row().getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('admin-message').getByText('Team Key accounts deleted.').waitFor();
+    expect(await row().count()).to.equal(0);
+    const actions = (await api.request('GET', '/api/v1/audit?action=team.*')).json().items.map((a: { action: string }) => a.action);
+    expect(actions).to.include.members(['team.create', 'team.update', 'team.delete']);
+  });
 });

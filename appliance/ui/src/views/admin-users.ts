@@ -53,12 +53,28 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
   );
 
   const tbody = h('tbody', {});
+  // Search and filters: by name or login, role, team and state, answered as you type.
+  const search = h('input', { id: 'user-search', type: 'search', autocomplete: 'off', 'data-page-search': true });
+  const roleFilter = h('select', { id: 'user-role-filter' }, option('', t('admin.users.anyRole'), true), ...ROLES.map((r) => option(r, t(ROLE_LABEL[r]!))));
+  const teamFilter = h('select', { id: 'user-team-filter' }, option('', t('admin.users.anyTeam'), true), ...teams.items.map((team) => option(String(team.id), team.name)));
+  const stateFilter = h('select', { id: 'user-state-filter' }, option('', t('admin.common.all'), true), option('active', t('users.active')), option('inactive', t('users.inactive')));
+  const shown = h('p', { class: 'muted', 'data-testid': 'users-shown', role: 'status' });
+  const filters = h(
+    'div',
+    { class: 'toolbar', 'data-testid': 'user-filters' },
+    h('div', { class: 'field' }, h('label', { for: search.id }, t('admin.users.search')), search),
+    h('div', { class: 'field' }, h('label', { for: roleFilter.id }, t('users.role')), roleFilter),
+    h('div', { class: 'field' }, h('label', { for: teamFilter.id }, t('users.teams')), teamFilter),
+    h('div', { class: 'field' }, h('label', { for: stateFilter.id }, t('users.state')), stateFilter),
+  );
   const section = h(
     'section',
     { 'data-testid': 'admin-users' },
     h('h2', {}, t('admin.users')),
     form,
     h('p', { class: 'muted' }, t('users.count', { count: users.items.length })),
+    filters,
+    shown,
     h(
       'table',
       {},
@@ -86,6 +102,7 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
     }
   });
 
+  const rows: { user: User; row: HTMLTableRowElement }[] = [];
   for (const user of users.items) {
     const actions = h('td', {});
     const row = h(
@@ -157,22 +174,47 @@ export async function usersTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
       );
     }
     tbody.append(row);
+    rows.push({ user, row });
   }
+  const fold = (text: string) => text.toLocaleLowerCase(ctx.i18n.language).normalize('NFKD').replace(/\p{M}/gu, '');
+  const filter = () => {
+    const words = fold(search.value).split(/\s+/).filter(Boolean);
+    let count = 0;
+    for (const { user, row } of rows) {
+      const haystack = fold([user.username, user.displayName, t(ROLE_LABEL[user.role] ?? 'role.operator'), ...user.teamIds.map((id) => teamName.get(id) ?? '')].join(' '));
+      const match =
+        words.every((w) => haystack.includes(w)) &&
+        (!roleFilter.value || user.role === roleFilter.value) &&
+        (!teamFilter.value || user.teamIds.includes(Number(teamFilter.value))) &&
+        (!stateFilter.value || user.active === (stateFilter.value === 'active'));
+      row.hidden = !match;
+      const next = row.nextElementSibling;
+      if (next?.classList.contains('editor-row')) (next as HTMLElement).hidden = !match;
+      if (match) count++;
+    }
+    shown.textContent = count === rows.length ? '' : count ? t('admin.users.shown', { shown: count, count: rows.length }) : t('admin.users.noMatch');
+  };
+  search.addEventListener('input', filter);
+  for (const select of [roleFilter, teamFilter, stateFilter]) select.addEventListener('change', filter);
   return section;
 }
 
-/** Teams: the groups that routing and mail rules point at. */
+/** Teams: the groups that routing and mail rules point at — added, renamed, their members edited, deleted. */
 export async function teamsTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
   const { t, api } = ctx;
-  const teams = await api.get<{ items: Team[] }>('/api/v1/teams');
+  const [teams, users] = await Promise.all([api.get<{ items: Team[] }>('/api/v1/teams'), api.get<{ items: User[] }>('/api/v1/users')]);
+  const active = users.items.filter((u) => u.active);
+  const nameOf = new Map(users.items.map((u) => [u.id, u.displayName]));
+  const collator = new Intl.Collator(ctx.i18n.language);
   const name = h('input', { id: 'new-team', required: true, maxlength: 100, autocomplete: 'off' });
   const form = h('form', { class: 'inline-form' }, h('div', { class: 'field' }, h('label', { for: name.id }, t('teams.name')), name), h('button', { type: 'submit', class: 'primary' }, t('teams.create')));
+  const tbody = h('tbody', {});
   const section = h(
     'section',
     { 'data-testid': 'admin-teams' },
     h('h2', {}, t('admin.teams')),
     form,
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('teams.name')), h('th', {}))), h('tbody', {}, ...teams.items.map((team) => h('tr', {}, h('td', {}, team.name), h('td', {}, t('teams.members', { count: team.memberIds.length })))))),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('teams.name')), h('th', { scope: 'col' }, t('admin.teams.members')), h('th', {}))), tbody),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -183,5 +225,60 @@ export async function teamsTab(ctx: Ctx, ui: TabUi): Promise<HTMLElement> {
       ui.fail(err);
     }
   });
+  const change = async (team: Team, body: Record<string, unknown>, message: string) => {
+    try {
+      await api.patch(`/api/v1/teams/${team.id}`, body);
+      await ui.reload();
+      ui.ok(message);
+    } catch (err) {
+      ui.fail(err);
+    }
+  };
+  for (const team of teams.items) {
+    const nameCell = h('td', {}, team.name);
+    const members = team.memberIds.map((id) => nameOf.get(id) ?? `#${id}`).sort(collator.compare);
+    const row = h('tr', { 'data-testid': 'team-row', 'data-team': team.name }, nameCell, h('td', { 'data-testid': 'team-members' }, members.length ? members.join(', ') : t('teams.members', { count: 0 })));
+    const rename = h('button', { type: 'button' }, t('admin.teams.rename'));
+    const edit = h('button', { type: 'button' }, t('admin.teams.editMembers'));
+    const remove = h('button', { type: 'button', class: 'danger' }, t('admin.teams.delete'));
+    row.append(h('td', {}, rename, ' ', edit, ' ', remove));
+    rename.addEventListener('click', () => {
+      const input = h('input', { id: `rename-team-${team.id}`, value: team.name, maxlength: 100, required: true, 'aria-label': t('admin.teams.newName', { name: team.name }) });
+      const renameForm = h('form', { class: 'inline-form' }, input, ' ', h('button', { type: 'submit', class: 'primary' }, t('common.save')), ' ', h('button', { type: 'button', onclick: () => replace(nameCell, team.name) }, t('common.cancel')));
+      renameForm.addEventListener('submit', (event) => {
+        event.preventDefault();
+        void change(team, { name: input.value.trim() }, t('admin.teams.renamed', { name: input.value.trim() }));
+      });
+      replace(nameCell, renameForm);
+      input.focus();
+    });
+    edit.addEventListener('click', () => {
+      if (row.nextElementSibling?.classList.contains('editor-row')) return;
+      const boxes = active.map((u) => {
+        const box = h('input', { type: 'checkbox', id: `team-${team.id}-member-${u.id}`, value: String(u.id), checked: team.memberIds.includes(u.id) });
+        return h('label', { for: box.id, class: 'check' }, box, ' ', u.displayName);
+      });
+      const editor = h('form', { 'data-testid': 'team-members-editor' }, h('fieldset', {}, h('legend', {}, t('admin.teams.membersOf', { name: team.name })), ...boxes));
+      const editorRow = h('tr', { class: 'editor-row' }, h('td', { colspan: 3 }, editor));
+      editor.append(h('button', { type: 'submit', class: 'primary' }, t('common.save')), ' ', h('button', { type: 'button', onclick: () => editorRow.remove() }, t('common.cancel')));
+      editor.addEventListener('submit', (event) => {
+        event.preventDefault();
+        const memberIds = [...editor.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((b) => Number(b.value));
+        void change(team, { memberIds }, t('admin.teams.membersSaved', { name: team.name }));
+      });
+      row.after(editorRow);
+    });
+    remove.addEventListener('click', async () => {
+      if (!confirm(t('admin.teams.confirmDelete', { name: team.name }))) return;
+      try {
+        await api.request('DELETE', `/api/v1/teams/${team.id}`);
+        await ui.reload();
+        ui.ok(t('admin.teams.deleted', { name: team.name }));
+      } catch (err) {
+        ui.fail(err);
+      }
+    });
+    tbody.append(row);
+  }
   return section;
 }

@@ -370,6 +370,21 @@ const en = {
   "admin.tel.fxo": "FXO: telephone line",
   "admin.tel.fxs": "FXS: a phone (internal number)",
   "admin.tel.extensionOf": "Internal number of line {n}",
+  "admin.teams.members": "Members",
+  "admin.teams.rename": "Rename",
+  "admin.teams.editMembers": "Edit members",
+  "admin.teams.delete": "Delete",
+  "admin.teams.newName": "New name of team {name}",
+  "admin.teams.membersOf": "Members of {name}",
+  "admin.teams.renamed": "Team renamed to {name}.",
+  "admin.teams.membersSaved": "Members of {name} saved.",
+  "admin.teams.deleted": "Team {name} deleted.",
+  "admin.teams.confirmDelete": "Delete team {name}? Its members keep their accounts.",
+  "admin.users.search": "Search users",
+  "admin.users.anyRole": "Any role",
+  "admin.users.anyTeam": "Any team",
+  "admin.users.shown": "{shown, plural, one {# user} other {# users}} of {count} shown",
+  "admin.users.noMatch": "No user matches.",
 };
 export default en;
 
