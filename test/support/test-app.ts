@@ -31,13 +31,14 @@ export interface TestClient {
 }
 
 export async function buildTestApp(
-  options: Partial<Omit<AppDeps, 'config' | 'db'>> & { config?: Partial<Config>; clock?: ManualClock } = {},
+  options: Partial<Omit<AppDeps, 'config' | 'db'>> & { config?: Partial<Config>; clock?: ManualClock; /** Parent of the data directory (default the system's temp directory). */ under?: string } = {},
 ): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'contactbox-test-'));
+  const { under, ...deps } = options;
+  const dataDir = mkdtempSync(join(under ?? tmpdir(), 'contactbox-test-'));
   const config = defaultConfig(dataDir, options.config ?? {});
   const db = openDatabase(join(dataDir, 'contactbox.sqlite'));
   const clock = options.clock ?? new ManualClock(new Date());
-  const app = await buildApp({ uiDir: null, ...options, config, db, clock });
+  const app = await buildApp({ uiDir: null, ...deps, config, db, clock });
   await app.ready();
   let counter = 0;
   return {
