@@ -7,7 +7,7 @@ import { launchChromium, startBrowserServer, uiSourceDir, type BrowserServer } f
 import { login } from '../support/test-app.js';
 
 const PASSWORD = 'correct horse battery staple';
-const PAGES = ['/admin/users', '/admin/teams', '/admin/mailboxes', '/admin/routing', '/admin/telephony', '/admin/retention', '/admin/licence', '/admin/system', '/admin/settings', '/admin/audit'];
+const PAGES = ['/admin/users', '/admin/teams', '/admin/mailboxes', '/admin/routing', '/admin/sites', '/admin/telephony', '/admin/retention', '/admin/licence', '/admin/system', '/admin/settings', '/admin/audit'];
 const OTHER_LANGUAGES: Language[] = ['uk', 'ru', 'fr', 'de', 'es', 'pt'];
 
 async function catalogues(): Promise<Record<Language, Catalogue>> {
@@ -60,6 +60,7 @@ describe('browser: every admin page in every language, with no raw codes and no 
     const trunk = await api.request('POST', '/api/v1/trunks', { kind: 'gsm', name: 'gsm1', host: '192.0.2.7', secret: 'line-secret-2026', channels: 2 });
     expect(trunk.statusCode, trunk.body).to.equal(201);
     expect((await api.request('POST', '/api/v1/teams', { name: 'Sales', memberIds: [other] })).statusCode).to.equal(201);
+    expect((await api.request('POST', '/api/v1/sites', { name: 'Shop', origins: ['https://shop.example.com'] })).statusCode).to.equal(201);
     for (const language of OTHER_LANGUAGES) await server.createUser('admin', `admin-${language}`, PASSWORD, { displayName: `Admin ${language.toUpperCase()}`, language });
     // The mailbox has failed at least once, so its error is on the page.
     const deadline = Date.now() + 30_000;
@@ -92,7 +93,7 @@ describe('browser: every admin page in every language, with no raw codes and no 
           const title = await page.title();
           if (!title.endsWith(' · contactbox') || title === 'contactbox') problems.push(`${path}: title "${title}"`);
           const text = await page.locator('body').innerText();
-          for (const m of text.matchAll(/\b(?:admin|common|nav|audit|trunks|users|teams|settings|error|shell|notFound|mail|routing)\.[a-z][A-Za-z]*(?:\.[a-z][A-Za-z0-9]*)*\b/g)) problems.push(`${path}: message key ${m[0]}`);
+          for (const m of text.matchAll(/\b(?:admin|common|nav|audit|trunks|users|teams|settings|error|shell|notFound|mail|routing|sites)\.[a-z][A-Za-z]*(?:\.[a-z][A-Za-z0-9]*)*\b/g)) problems.push(`${path}: message key ${m[0]}`);
           for (const m of text.matchAll(/\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b/g)) problems.push(`${path}: code ${m[0]}`);
           for (const piece of english) if (text.includes(piece)) problems.push(`${path}: English "${piece}"`);
         }
