@@ -15,6 +15,10 @@ export const MailConfigSchema = Type.Object(
     timeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 30 }),
     /** Accept self-signed IMAP/SMTP certificates (a lab server); off in production. */
     allowSelfSignedCertificates: Type.Boolean({ default: false }),
+    /** The largest file an operator may attach to a message they write. */
+    attachmentMaxBytes: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 10 * 1024 * 1024 }),
+    /** All attachments of one outgoing message together. */
+    attachmentsMaxTotalBytes: Type.Integer({ minimum: 1024, maximum: 200 * 1024 * 1024, default: 20 * 1024 * 1024 }),
   },
   { additionalProperties: false },
 );

@@ -169,4 +169,18 @@ export const mailMigrations: Migration[] = [
       CREATE INDEX mail_message_contacts_timeline ON mail_message_contacts(contact_id, received_at, message_id);
     `,
   },
+  {
+    // Reply templates an admin or supervisor keeps for everyone, with {{placeholders}}.
+    id: 'mail/004_templates',
+    up: `
+      CREATE TABLE mail_templates (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_by INTEGER,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -21,6 +21,9 @@ import { registerMailMessages } from './errors.js';
 import { mailboxRoutes } from './routes-mailboxes.js';
 import { messageRoutes } from './routes-messages.js';
 import { routingRoutes } from './routes-routing.js';
+import { composeRoutes } from './routes-compose.js';
+import { MailUploads, defaultUploadLimits } from './uploads.js';
+import { TemplateRepository } from './templates.js';
 import { timelineItem } from './view.js';
 import { readMailConfig } from './config.js';
 import type { Mailbox } from './types.js';
@@ -147,7 +150,13 @@ export const mailPlugin = fp(
     });
     const delegations = new DelegationService({ routing, messages, audit, clock, isActive, mailboxExists: (id) => mailboxes.get(id) !== null });
     const access = new MailAccess(mailboxes, messages, teams.teamsOf);
-    const send = new SendService({ mailboxes, messages, access, ingest, parser, smtp, contacts: contactsPort, isMasked: (v) => masking.forViewer(v).masked, audit, clock, onSent: (e) => bus.publish('mail.sent', e) });
+    const uploads = new MailUploads(dataDir, {
+      ...defaultUploadLimits,
+      maxBytes: settings.attachmentMaxBytes,
+      maxTotalBytes: settings.attachmentsMaxTotalBytes,
+    });
+    const templates = new TemplateRepository(db);
+    const send = new SendService({ mailboxes, messages, access, ingest, parser, smtp, contacts: contactsPort, isMasked: (v) => masking.forViewer(v).masked, audit, clock, uploads, onSent: (e) => bus.publish('mail.sent', e) });
 
     app.decorate('mail', {
       deleteMessages: (ids: readonly number[], reason: string) => service.deleteMessages(ids, reason),
@@ -204,6 +213,7 @@ export const mailPlugin = fp(
         messages, access, send, masking, dataDir,
         resolveContact: (id) => (app.hasDecorator('contacts') ? app.contacts.get(id)?.id ?? id : id),
       });
+      await composeRoutes(scope, { uploads, templates, messages, mailboxes, access, masking, audit, clock });
       await routingRoutes(scope, {
         routing,
         router,

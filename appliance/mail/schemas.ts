@@ -120,6 +120,7 @@ export const SendBody = Type.Object(
     subject: Type.Optional(Type.String({ maxLength: 998 })),
     text: Type.String({ maxLength: 512 * 1024 }),
     html: Type.Optional(Type.String({ maxLength: 1024 * 1024 })),
+    attachments: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9a-f-]{36}$' }), { maxItems: 20 })),
   },
   { additionalProperties: false },
 );

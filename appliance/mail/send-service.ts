@@ -12,6 +12,7 @@ import type { SmtpPort } from './smtp/sender.js';
 import { MailConnectError } from './failures.js';
 import { commitStaged } from './parse/durable-file.js';
 import type { Mailbox, MessageRow } from './types.js';
+import type { MailUploads } from './uploads.js';
 
 export interface SendInput {
   mailboxId?: number;
@@ -22,7 +23,11 @@ export interface SendInput {
   subject?: string;
   text: string;
   html?: string;
+  /** Files attached in the composer (`POST /api/v1/mail/uploads` ids), the sender's own. */
+  attachments?: string[];
 }
+
+type OutgoingFile = { filename: string; contentType: string; content: Buffer };
 
 /**
  * Writing and replying through the mailbox's SMTP server. Replies carry In-Reply-To and
@@ -44,6 +49,7 @@ export class SendService {
       clock: Clock;
       /** Told of each message sent, after it is stored (reports count response times from it). */
       onSent?: (e: { messageId: number; mailboxId: number; threadId: number; userId: number | null; at: string }) => void;
+      uploads: MailUploads;
     },
   ) {}
 
@@ -73,7 +79,13 @@ export class SendService {
       to = [emails[0]!];
     }
     if (to.length === 0) throw new AppError('MAIL_NO_RECIPIENT');
-    return this.deliver(mailbox, viewer, { to, cc, subject: input.subject ?? (parent ? `Re: ${parent.subject.replace(/^\s*re\s*:\s*/i, '')}` : ''), text: input.text, html: input.html }, parent);
+    const uploadIds = [...new Set(input.attachments ?? [])];
+    const files = (await deps.uploads.take(viewer.id, uploadIds)).map((u) => ({ filename: u.name, contentType: u.contentType, content: u.content }));
+    const subject = input.subject ?? (parent ? `Re: ${parent.subject.replace(/^\s*re\s*:\s*/i, '')}` : '');
+    const id = await this.deliver(mailbox, viewer, { to, cc, subject, text: input.text, html: input.html, attachments: files }, parent);
+    // The stored copy holds the files now (content-addressed, like incoming mail's).
+    await deps.uploads.remove(viewer.id, uploadIds).catch(() => undefined);
+    return id;
   }
 
   /**
@@ -97,7 +109,7 @@ export class SendService {
   private async deliver(
     mailbox: Mailbox,
     viewer: SessionUser | null,
-    m: { to: string[]; cc: string[]; subject: string; text: string; html?: string | undefined },
+    m: { to: string[]; cc: string[]; subject: string; text: string; html?: string | undefined; attachments?: OutgoingFile[] },
     parent: MessageRow | null,
   ): Promise<number> {
     const { deps } = this;
@@ -116,6 +128,7 @@ export class SendService {
       inReplyTo: parent?.messageId,
       references: parent ? [...parent.references, parent.messageId].slice(-50) : undefined,
       date: now,
+      attachments: m.attachments,
     });
     try {
       await deps.smtp.send(mailbox.smtp, { from: mailbox.address, to: [...to, ...cc] }, raw);
@@ -130,7 +143,7 @@ export class SendService {
       deps.ingest.insertNew(mailbox, parsed, at, deps.mailboxes.ownAddresses(), at, 'out', viewer?.id ?? null),
     );
     deps.onSent?.({ messageId: id, mailboxId: mailbox.id, threadId, userId: viewer?.id ?? null, at });
-    deps.audit.record({ actorId: viewer?.id ?? null, action: 'mail.send', targetType: 'mail_message', targetId: id, details: { mailboxId: mailbox.id, replyTo: parent?.id ?? null } });
+    deps.audit.record({ actorId: viewer?.id ?? null, action: 'mail.send', targetType: 'mail_message', targetId: id, details: { mailboxId: mailbox.id, replyTo: parent?.id ?? null, attachments: m.attachments?.length ?? 0 } });
     return id;
   }
 }

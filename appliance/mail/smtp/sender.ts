@@ -14,6 +14,7 @@ export interface OutgoingMail {
   inReplyTo?: string;
   references?: string[];
   date: Date;
+  attachments?: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 /** The only place that knows nodemailer: builds the raw message and hands it to the SMTP server. */
@@ -53,6 +54,7 @@ export function nodemailerSmtp(options: { allowUnauthorized?: boolean } = {}): S
         inReplyTo: mail.inReplyTo ? `<${mail.inReplyTo}>` : undefined,
         references: mail.references?.length ? mail.references.map((r) => `<${r}>`) : undefined,
         date: mail.date,
+        attachments: mail.attachments?.length ? mail.attachments : undefined,
       });
       return composer.compile().build();
     },

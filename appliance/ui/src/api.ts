@@ -45,7 +45,7 @@ export class Api {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body),
+      body: body === undefined ? undefined : body instanceof Blob ? body : contentType === 'application/json' ? JSON.stringify(body) : String(body),
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();
