@@ -30,9 +30,27 @@ export function ensureInclude(main: string | null, name: string, needsGeneral: b
   if (hasInclude(text, name)) return text;
   const lines: string[] = [];
   if (needsGeneral && !/^[ \t]*\[general\]/m.test(text)) lines.push('[general]');
-  lines.push(`; contactbox's settings (rewritten by contactbox; add your own outside that file)`, includeLine(name));
+  lines.push(OUR_COMMENT, includeLine(name));
   const sep = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return `${text}${sep}${lines.join('\n')}\n`;
+}
+
+const OUR_COMMENT = "; contactbox's settings (rewritten by contactbox; add your own outside that file)";
+
+/** The main file without our include line (and the comment we put above it); other lines untouched. */
+export function removeInclude(text: string, name: string): string {
+  const out: string[] = [];
+  let changed = false;
+  for (const line of text.split('\n')) {
+    if (hasInclude(line, name)) {
+      changed = true;
+      if (out.at(-1) === OUR_COMMENT) out.pop();
+      if (out.at(-1) === '' && out.length > 1) out.pop();
+      continue;
+    }
+    out.push(line);
+  }
+  return changed ? `${out.join('\n').replace(/\n*$/, '')}\n` : text;
 }
 
 export function planFiles(rendered: readonly RenderedFile[], etcDir: string, files: Pick<FilesPort, 'read'>): PlannedFile[] {

@@ -11,6 +11,9 @@ import { readTemplates, type Templates } from './templates.js';
 import { CONTEXTS } from './render-dialplan.js';
 import { operatorTransports } from './render-pjsip.js';
 import { OPERATORS_FILE_HEADER, renderOperatorPhones } from '../../appliance/softphone/asterisk-endpoints.js';
+import { describeConflicts, findConflicts } from './coexist.js';
+import { allQueues } from './render-services.js';
+import { operatorEndpoint } from './render-pjsip.js';
 
 /**
  * Writes contactbox's configuration into Asterisk, reloads what changed through AMI, checks
@@ -139,6 +142,12 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
     };
   }
 
+  // An administrator's configuration that would make Asterisk skip or ignore part of ours stops
+  // provisioning here, before anything is written, naming each collision.
+  const conflicts = findConflicts(model, rendered, ports.asteriskEtcDir, ports.files);
+  if (conflicts.length) {
+    throw new ProvisioningError(`the Asterisk configuration in ${ports.asteriskEtcDir} conflicts with contactbox's: ${describeConflicts(ports.asteriskEtcDir, conflicts)}; nothing was changed`, false, null);
+  }
   const plan = planFiles(rendered, ports.asteriskEtcDir, ports.files);
   const files = plan.map((p) => ({ path: p.path, action: p.action }));
   const toReload = modulesToReload(plan, rendered);
@@ -209,9 +218,21 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   if (listed instanceof Error) return fail(`cannot list pjsip endpoints: ${listed.message}`, session);
   const missing = endpoints.filter((e) => !listed.includes(e));
   if (missing.length) return fail(`Asterisk did not load the endpoints ${missing.join(', ')} after the reload`, session);
+  const unloaded = await verifyObjects(session, model, endpoints).catch((err: Error) => [`cannot check what Asterisk loaded: ${err.message}`]);
+  if (unloaded.length) return fail(`Asterisk did not load contactbox's configuration as written: ${unloaded.join('; ')}`, session);
   await session.close().catch(() => undefined);
-  log(`  Asterisk reloaded (${toReload.join(', ') || 'nothing changed'}); ${endpoints.length} endpoints verified`);
-  return { mode: 'local', files, backupDir, reloaded: toReload, verification: { status: 'verified', endpoints, detail: `${endpoints.length} endpoints listed by PJSIPShowEndpoints` }, amiCredentials, ariCredentials, dialplan };
+  const queues = allQueues(model).length;
+  log(`  Asterisk reloaded (${toReload.join(', ') || 'nothing changed'}); ${endpoints.length} endpoints with their transports and ${queues} queues verified`);
+  return {
+    mode: 'local',
+    files,
+    backupDir,
+    reloaded: toReload,
+    verification: { status: 'verified', endpoints, detail: `${endpoints.length} endpoints loaded with their transports and ${queues} queues with contactbox's settings and members` },
+    amiCredentials,
+    ariCredentials,
+    dialplan,
+  };
 }
 
 /** Logs in; a user just written to manager_contactbox.conf exists only after `manager reload`, done once via the CLI. */
@@ -243,4 +264,39 @@ export async function listEndpoints(session: AmiSession): Promise<string[]> {
     throw new Error(r.response.Message ?? 'PJSIPShowEndpoints failed');
   }
   return r.events.filter((e) => e.Event === 'EndpointList').map((e) => e.ObjectName ?? '').filter(Boolean);
+}
+
+/**
+ * What "verified" means: every endpoint is listed, the trunk endpoints and one phone of each
+ * kind have a transport (a transport that failed to bind leaves its endpoints without one), and
+ * every queue exists with our strategy and our static members (a queue defined before ours keeps
+ * its own). Returns what is wrong, [] when Asterisk took everything.
+ */
+export async function verifyObjects(session: AmiSession, model: ProvisioningModel, endpoints: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  const operatorNames = new Set(model.operators.map((o) => o.endpoint));
+  const probe = endpoints.filter((e) => !operatorNames.has(e));
+  for (const device of ['webrtc', 'sip'] as const) {
+    const one = model.operators.find((o) => (o.device ?? 'webrtc') === device);
+    if (one) probe.push(one.endpoint);
+  }
+  for (const endpoint of probe) {
+    const r = await session.action({ Action: 'PJSIPShowEndpoint', Endpoint: endpoint });
+    const transport = r.events.find((e) => e.Event === 'TransportDetail');
+    if (r.response.Response !== 'Success' || !transport) problems.push(`endpoint ${endpoint} has no transport`);
+  }
+  for (const queue of allQueues(model)) {
+    const r = await session.action({ Action: 'QueueStatus', Queue: queue.name });
+    const params = r.events.find((e) => e.Event === 'QueueParams' && e.Queue === queue.name);
+    if (!params) {
+      problems.push(`queue ${queue.name} is missing`);
+      continue;
+    }
+    if (params.Strategy && params.Strategy !== queue.strategy) problems.push(`queue ${queue.name} has strategy ${params.Strategy}, not contactbox's ${queue.strategy}`);
+    const members = new Set(r.events.filter((e) => e.Event === 'QueueMember').map((e) => e.StateInterface ?? e.Location ?? ''));
+    const ours = model.operators.filter((o) => o.queues.includes(queue.name)).map((o) => `PJSIP/${operatorEndpoint(o)}`);
+    const absent = ours.filter((m) => !members.has(m));
+    if (absent.length) problems.push(`queue ${queue.name} lacks contactbox's members ${absent.join(', ')}`);
+  }
+  return problems;
 }

@@ -15,6 +15,8 @@ export class FakeAsterisk {
   private sockets = new Set<Socket>();
   users = new Map<string, string>();
   endpoints: string[] = [];
+  /** Each loaded endpoint's transport, when that transport was loaded too. */
+  transportOf = new Map<string, string | null>();
   reloads: string[] = [];
   cliCommands: string[] = [];
   failReload = new Set<string>();
@@ -67,7 +69,27 @@ export class FakeAsterisk {
   private loadPjsip(): void {
     if (this.ignorePjsipChanges) return;
     const file = parseAsteriskIni(this.read('pjsip.conf'));
-    this.endpoints = file.sections.filter((s) => !s.template && typeOf(file, s) === 'endpoint').map((s) => s.name);
+    const endpoints = file.sections.filter((s) => !s.template && typeOf(file, s) === 'endpoint');
+    this.endpoints = endpoints.map((s) => s.name);
+    const transports = new Set(file.sections.filter((s) => typeOf(file, s) === 'transport').map((s) => s.name));
+    this.transportOf = new Map(
+      endpoints.map((s) => {
+        const t = s.options.find((o) => o.key === 'transport')?.value ?? null;
+        return [s.name, t && transports.has(t) ? t : null];
+      }),
+    );
+  }
+
+  /** Queues as app_queue reads them: the first definition of a name wins. */
+  private queues(): Map<string, { strategy: string; members: string[] }> {
+    const file = parseAsteriskIni(this.read('queues.conf'));
+    const out = new Map<string, { strategy: string; members: string[] }>();
+    for (const s of file.sections) {
+      if (s.name === 'general' || out.has(s.name)) continue;
+      const members = s.options.filter((o) => o.key === 'member').map((o) => o.value.split(',')[0]!.trim());
+      out.set(s.name, { strategy: s.options.find((o) => o.key === 'strategy')?.value ?? 'ringall', members });
+    }
+    return out;
   }
 
   private session(socket: Socket): void {
@@ -119,6 +141,25 @@ export class FakeAsterisk {
             reply(['Event: EndpointList', id, 'ObjectType: endpoint', `ObjectName: ${ep}`, 'Transport: cb-transport-udp', `Aor: ${ep}`, `DeviceState: ${this.deviceStates.get(ep) ?? 'Unavailable'}`, 'ActiveChannels: 0']);
           }
           reply(['Event: EndpointListComplete', id, 'EventList: Complete', `ListItems: ${this.endpoints.length}`]);
+        } else if (action === 'pjsipshowendpoint') {
+          const ep = msg.Endpoint ?? '';
+          if (!this.endpoints.includes(ep)) {
+            reply(['Response: Error', id, `Message: Unable to retrieve endpoint ${ep}`]);
+            continue;
+          }
+          reply(['Response: Success', id, 'EventList: start', 'Message: Following are Events for each object associated with the Endpoint']);
+          reply(['Event: EndpointDetail', id, 'ObjectType: endpoint', `ObjectName: ${ep}`]);
+          const transport = this.transportOf.get(ep);
+          if (transport) reply(['Event: TransportDetail', id, 'ObjectType: transport', `ObjectName: ${transport}`, `EndpointName: ${ep}`]);
+          reply(['Event: EndpointDetailComplete', id, 'EventList: Complete', 'ListItems: 2']);
+        } else if (action === 'queuestatus') {
+          const queues = [...this.queues()].filter(([name]) => !msg.Queue || name === msg.Queue);
+          reply(['Response: Success', id, 'EventList: start', 'Message: Queue status will follow']);
+          for (const [name, q] of queues) {
+            reply(['Event: QueueParams', id, `Queue: ${name}`, `Strategy: ${q.strategy}`, 'Calls: 0']);
+            for (const m of q.members) reply(['Event: QueueMember', id, `Queue: ${name}`, `Location: ${m}`, `StateInterface: ${m}`, 'Membership: static']);
+          }
+          reply(['Event: QueueStatusComplete', id, 'EventList: Complete', `ListItems: ${queues.length}`]);
         } else if (action === 'logoff') {
           reply(['Response: Goodbye', id, 'Message: Thanks for all the fish.']);
           socket.end();

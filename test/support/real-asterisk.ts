@@ -34,7 +34,7 @@ import { parseTrunk } from '../../appliance/trunks/validation.js';
 import { connectAmi } from '../../installer/ports/ami.js';
 import type { FilesPort } from '../../installer/ports/asterisk.js';
 import { defaultModel, type ProvisioningModel } from '../../installer/provisioning/model.js';
-import { provisionAsterisk, type AmiCredentials, type AriCredentials, type ProvisionResult } from '../../installer/provisioning/provision.js';
+import { provisionAsterisk, type AmiCredentials, type AriCredentials, type ProvisioningPorts, type ProvisionResult } from '../../installer/provisioning/provision.js';
 import { freePort, REPO_ROOT } from './cli.js';
 
 export const ASTERISK_VERSION = '22.10.1';
@@ -176,7 +176,9 @@ export interface RealAsteriskOptions {
   /** The provisioning model; default `defaultAsteriskModel`. */
   model?: (net: AsteriskNet, dir: string) => ProvisioningModel;
   /** Extra lines the administrator already has in a main file (`pjsip.conf` → text), written before provisioning. */
-  admin?: Record<string, string>;
+  admin?: Record<string, string> | ((net: AsteriskNet) => Record<string, string>);
+  /** false: Asterisk starts on the administrator's files alone; the test provisions (`provisionPorts`) itself. */
+  provision?: boolean;
 }
 
 export interface SippRun {
@@ -213,7 +215,10 @@ export interface RealAsterisk {
   tree: string;
   net: AsteriskNet;
   model: ProvisioningModel;
+  /** Provisioning's result (not to be read when started with `provision: false`). */
   provision: ProvisionResult;
+  /** What `contactbox install` hands provisioning for this instance (files, etc dir, AMI, CLI). */
+  provisionPorts: ProvisioningPorts;
   ami: AmiCredentials;
   ari: AriCredentials;
   etcDir: string;
@@ -396,18 +401,19 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
   const net = await allocateNet();
   const model = (options.model ?? defaultAsteriskModel)(net, dir);
   const files = localFiles();
+  const admin = typeof options.admin === 'function' ? options.admin(net) : options.admin;
   for (const [name, content] of Object.entries(baseFiles(dir, tree))) {
-    const extra = options.admin?.[name];
+    const extra = admin?.[name];
     writeFileSync(join(etcDir, name), extra ? `${content}${extra}\n` : content);
   }
-  for (const [name, content] of Object.entries(options.admin ?? {})) {
+  for (const [name, content] of Object.entries(admin ?? {})) {
     if (!existsSync(join(etcDir, name))) writeFileSync(join(etcDir, name), `${content}\n`);
   }
   const conf = join(etcDir, 'asterisk.conf');
   const bin = join(tree, 'sbin', 'asterisk');
   const rxRaw = (command: string) =>
     run(bin, ['-C', conf, '-rx', command], 30_000).done;
-  const provisionPorts = {
+  const provisionPorts: ProvisioningPorts = {
     files,
     asteriskEtcDir: etcDir,
     ami: connectAmi,
@@ -416,7 +422,7 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
     random: (n: number) => randomBytes(n),
   };
   // Asterisk is not running yet: the files are written and left for its start, as on a first install.
-  const provision = await provisionAsterisk(model, provisionPorts, { reload: 'if-running' });
+  const provision = options.provision === false ? null : await provisionAsterisk(model, provisionPorts, { reload: 'if-running' });
 
   const start = spawnSync(bin, ['-C', conf], { encoding: 'utf8', timeout: 30_000 });
   if (start.status !== 0) throw new Error(`asterisk did not start: ${start.stderr}${start.stdout}`);
@@ -429,9 +435,10 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
     tree,
     net,
     model,
-    provision,
-    ami: provision.amiCredentials,
-    ari: provision.ariCredentials,
+    provision: provision as ProvisionResult,
+    provisionPorts,
+    ami: provision?.amiCredentials ?? { host: net.host, port: model.ami.port, username: model.ami.username, secret: model.ami.secret ?? '' },
+    ari: provision?.ariCredentials ?? { url: `http://${net.host}:${net.http}`, username: model.ari.username, password: model.ari.password ?? '', app: model.ari.app },
     etcDir,
     logDir,
     recordingDir: model.recordingDir,
