@@ -14,7 +14,7 @@ import { openImapSession, type ImapSession } from './imap/session.js';
 import { nodemailerSmtp, type SmtpPort } from './smtp/sender.js';
 import { MailService } from './service.js';
 import { DelegationService } from './delegations.js';
-import { SendService, type SendInput } from './send-service.js';
+import { SendService, type SendInput, type SendToInput } from './send-service.js';
 import type { SessionUser } from '../core/auth/sessions.js';
 import { MailAccess } from './access.js';
 import { registerMailMessages } from './errors.js';
@@ -39,8 +39,10 @@ declare module 'fastify' {
       stopAll(): Promise<void>;
       send(viewer: SessionUser, input: SendInput): Promise<number>;
       /** Writes to an address the appliance chose (chat answers left messages and sends transcripts this way); see SendService.sendTo. */
-      sendTo(viewer: SessionUser | null, input: { mailboxId: number; to: string; subject: string; text: string }): Promise<number>;
+      sendTo(viewer: SessionUser | null, input: SendToInput): Promise<number>;
       canUseMailbox(viewer: SessionUser, mailboxId: number): boolean;
+      /** Whether a mailbox exists (reports check a schedule's sending mailbox). */
+      hasMailbox(mailboxId: number): boolean;
     };
   }
 }
@@ -164,8 +166,9 @@ export const mailPlugin = fp(
       start: (id: number) => service.start(id),
       stopAll: () => service.stopAll(),
       send: (viewer: SessionUser, input: SendInput) => send.send(viewer, input),
-      sendTo: (viewer: SessionUser | null, input: { mailboxId: number; to: string; subject: string; text: string }) => send.sendTo(viewer, input),
+      sendTo: (viewer: SessionUser | null, input: SendToInput) => send.sendTo(viewer, input),
       canUseMailbox: (viewer: SessionUser, mailboxId: number) => send.canUseMailbox(viewer, mailboxId),
+      hasMailbox: (mailboxId: number) => mailboxes.get(mailboxId) !== null,
     });
 
     bus.subscribe('user.deactivated', ({ userId }) => service.offboard(userId, (id) => delegations.revoke(id, null)));

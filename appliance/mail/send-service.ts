@@ -29,6 +29,15 @@ export interface SendInput {
 
 type OutgoingFile = { filename: string; contentType: string; content: Buffer };
 
+/** What another capability sends to addresses the appliance chose (a visitor's, a report's recipients). */
+export interface SendToInput {
+  mailboxId: number;
+  to: string | string[];
+  subject: string;
+  text: string;
+  attachments?: OutgoingFile[];
+}
+
 /**
  * Writing and replying through the mailbox's SMTP server. Replies carry In-Reply-To and
  * References; the sent message is parsed like any other and stored in the thread. Masked
@@ -94,11 +103,12 @@ export class SendService {
    * they may use, like any mail they write. `viewer` null is the appliance itself (a transcript a
    * visitor asked for): no user's rights are borrowed and the sent copy is assigned to no one.
    */
-  async sendTo(viewer: SessionUser | null, input: { mailboxId: number; to: string; subject: string; text: string }): Promise<number> {
+  async sendTo(viewer: SessionUser | null, input: SendToInput): Promise<number> {
     const mailbox = this.deps.mailboxes.get(input.mailboxId);
     if (!mailbox) throw new AppError('MAILBOX_NOT_FOUND', { id: input.mailboxId });
     if (viewer && !this.deps.access.canUseMailbox(viewer, mailbox.id)) throw new AppError('MAIL_NO_ACCESS');
-    return this.deliver(mailbox, viewer, { to: [input.to.trim().toLowerCase()], cc: [], subject: input.subject, text: input.text }, null);
+    const to = (Array.isArray(input.to) ? input.to : [input.to]).map((a) => a.trim().toLowerCase());
+    return this.deliver(mailbox, viewer, { to, cc: [], subject: input.subject, text: input.text, attachments: input.attachments }, null);
   }
 
   /** Whether a user may write from this mailbox. */

@@ -10,5 +10,6 @@ export const ReportsErrors = defineErrors({
   REPORT_TIMEZONE_UNKNOWN: { status: 400, message: '{tz} is not a time zone this server knows (e.g. Europe/Kyiv).' },
   REPORT_TOO_MANY_PERIODS: { status: 400, message: 'The chart would have more than {max} points; choose a coarser grouping or a shorter period.' },
   REPORT_STAFFING_UNREACHABLE: { status: 400, message: 'No number of agents up to 2000 reaches this service level; check the figures.' },
+  REPORT_BUSINESS_HOURS_INVALID: { status: 400, message: 'Business hours must end after they start ({start} – {end}).' },
   REPORT_MAIL_UNAVAILABLE: { status: 409, message: 'Reports cannot be mailed: {reason}' },
 });

@@ -232,4 +232,9 @@ export const reportsMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // A scheduled report's periods are cut in its own time zone.
+    id: 'reports/004_schedule_time_zone',
+    up: `ALTER TABLE report_schedules ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';`,
+  },
 ];

@@ -107,3 +107,29 @@ export function periodsOf(from: number, to: number, group: Group, tz: string): A
   }
   return out;
 }
+
+/**
+ * The last whole day, ISO week (Monday to Sunday) or month before `nowMs`, in the time zone:
+ * what a scheduled report sends. `key` names the period (its local start date).
+ */
+export function lastWholePeriod(period: 'daily' | 'weekly' | 'monthly', nowMs: number, tz: string): { from: Date; to: Date; key: string } {
+  checkTimeZone(tz);
+  const today = localDayStart(tz, nowMs);
+  let start: { y: number; m: number; d: number };
+  let end: { y: number; m: number; d: number };
+  if (period === 'daily') {
+    end = today;
+    start = { y: today.y, m: today.m, d: today.d - 1 };
+  } else if (period === 'weekly') {
+    end = { y: today.y, m: today.m, d: today.d - today.dow };
+    start = { y: end.y, m: end.m, d: end.d - 7 };
+  } else {
+    end = { y: today.y, m: today.m, d: 1 };
+    start = { y: today.y, m: today.m - 1, d: 1 };
+  }
+  const from = zoned(tz, start.y, start.m, start.d);
+  const to = zoned(tz, end.y, end.m, end.d);
+  const local = localDayStart(tz, from);
+  const key = `${local.y}-${String(local.m + 1).padStart(2, '0')}-${String(local.d).padStart(2, '0')}`;
+  return { from: new Date(from), to: new Date(to), key };
+}

@@ -13,10 +13,12 @@ import { reportRoutes } from './routes.js';
 import { registerReportMessages } from './locales/index.js';
 import { DEFAULT_SETTINGS, withLookups, type ReportSettings, type SettingsValues } from './settings.js';
 import { Wallboard } from './wallboard.js';
+import { ScheduleRunner } from './schedules.js';
+import { AppError } from '../core/errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    reports: { service: ReportsService; wallboard: Wallboard };
+    reports: { service: ReportsService; wallboard: Wallboard; schedules: ScheduleRunner };
   }
 }
 
@@ -103,12 +105,39 @@ export const reportsPlugin = fp(
     });
 
     app.addHook('onClose', async () => {
+      schedules.stop();
+      await schedules.idle().catch(() => undefined);
       wallboard.stop();
       await exporter.close();
       await reader?.close();
     });
 
+    const schedules = new ScheduleRunner({
+      repo,
+      service,
+      exporter,
+      mailer: () =>
+        app.hasDecorator('mail')
+          ? (input) => app.mail.sendTo(null, input)
+          : null,
+      now: () => app.deps.clock.now(),
+      log: (msg, err) => app.log.warn({ err }, msg),
+    });
+    app.addHook('onReady', async () => {
+      schedules.start();
+      void schedules.tick();
+    });
+
     reportRoutes(app, {
+      schedules: {
+        runner: schedules,
+        repo,
+        defaultTimeZone: () => currentSettings().businessHours?.timeZone ?? 'UTC',
+        mailboxRefusal: (viewer, mailboxId) => {
+          if (!app.hasDecorator('mail')) return new AppError('REPORT_MAIL_UNAVAILABLE', { reason: 'the mail module is not running' });
+          return app.mail.hasMailbox(mailboxId) && app.mail.canUseMailbox(viewer, mailboxId) ? null : new AppError('REPORT_MAILBOX_NOT_FOUND', { id: mailboxId });
+        },
+      },
       service,
       exporter,
       settings: currentSettings,
@@ -128,7 +157,7 @@ export const reportsPlugin = fp(
         userName,
       },
     });
-    app.decorate('reports', { service, wallboard });
+    app.decorate('reports', { service, wallboard, schedules });
   },
   { name: 'reports', dependencies: ['deps', 'realtime'] },
 );

@@ -16,6 +16,25 @@ export interface AgentTimeRow {
   seconds: number;
 }
 
+export interface ScheduleRow {
+  id: number;
+  name: string;
+  report: 'queues' | 'agents';
+  period: 'daily' | 'weekly' | 'monthly';
+  format: 'csv' | 'xlsx';
+  recipients: string[];
+  mailboxId: number;
+  language: string;
+  timeZone: string;
+  createdBy: number | null;
+  createdAt: string;
+  lastSentFor: string | null;
+  lastError: string | null;
+}
+const SCHEDULE_FIELDS = `id, name, report, period, format, recipients, mailbox_id AS mailboxId, language, time_zone AS timeZone, created_by AS createdBy,
+  created_at AS createdAt, last_sent_for AS lastSentFor, last_error AS lastError`;
+const parseSchedule = (r: Omit<ScheduleRow, 'recipients'> & { recipients: string }): ScheduleRow => ({ ...r, recipients: JSON.parse(r.recipients) as string[] });
+
 export type DialogKind = 'mail' | 'chat';
 export type DialogDim = 'all' | 'channel' | 'agent' | 'team' | 'site' | 'mailbox';
 
@@ -198,6 +217,38 @@ export class ReportsRepository {
 
   setSetting(key: string, value: string): void {
     this.putSetting.run(key, value);
+  }
+
+  // ---- scheduled reports ----
+
+  schedules(): ScheduleRow[] {
+    return (this.db.prepare(`SELECT ${SCHEDULE_FIELDS} FROM report_schedules ORDER BY id`).all() as Array<Omit<ScheduleRow, 'recipients'> & { recipients: string }>).map(parseSchedule);
+  }
+
+  schedule(id: number): ScheduleRow | null {
+    const row = this.db.prepare(`SELECT ${SCHEDULE_FIELDS} FROM report_schedules WHERE id = ?`).get(id) as (Omit<ScheduleRow, 'recipients'> & { recipients: string }) | undefined;
+    return row ? parseSchedule(row) : null;
+  }
+
+  insertSchedule(s: Omit<ScheduleRow, 'id' | 'lastError'>): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO report_schedules (name, report, period, format, recipients, mailbox_id, language, time_zone, created_by, created_at, last_sent_for)
+           VALUES (@name, @report, @period, @format, @recipients, @mailboxId, @language, @timeZone, @createdBy, @createdAt, @lastSentFor)`,
+        )
+        .run({ ...s, recipients: JSON.stringify(s.recipients) }).lastInsertRowid,
+    );
+  }
+
+  deleteSchedule(id: number): boolean {
+    return this.db.prepare('DELETE FROM report_schedules WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Records a sending: the period it covered, or the error that stopped it (the period is then due again). */
+  scheduleSent(id: number, result: { sentFor: string } | { error: string }): void {
+    if ('sentFor' in result) this.db.prepare('UPDATE report_schedules SET last_sent_for = ?, last_error = NULL WHERE id = ?').run(result.sentFor, id);
+    else this.db.prepare('UPDATE report_schedules SET last_error = ? WHERE id = ?').run(result.error.slice(0, 500), id);
   }
 
   // ---- mail threads and chats (first response, resolution) ----

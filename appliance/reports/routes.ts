@@ -1,19 +1,21 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Language } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { reportText as translate } from './locales/index.js';
 import type { SessionUser } from '../core/auth/sessions.js';
 import type { ReportsService } from './service.js';
-import type { Exporter, Sheet, Cell } from './export.js';
+import type { Exporter, Sheet } from './export.js';
 import { AGENT_COLUMNS, DIALOG_COLUMNS, DIALOG_DRILL_COLUMNS, DRILL_COLUMNS, QUEUE_COLUMNS, catalogue, columnLabel, type Column } from './kpis.js';
-import type { DialogDim } from './repository.js';
+import type { DialogDim, ReportsRepository } from './repository.js';
+import type { ScheduleRunner } from './schedules.js';
+import { agentsSheet, queuesSheet, sheetOf } from './sheets.js';
 import { checkTimeZone, periodsOf, type Group } from './periods.js';
 import { staffingFor } from './erlang.js';
 import type { Dimension } from './counting.js';
 import { SettingsBody, withLookups, type ReportSettings, type SettingsValues } from './settings.js';
 import {
-  AgentsReport, BreakdownQuery, BreakdownReport, DialogDrillQuery, DialogDrillReport, DialogsQuery, DialogsReport, DrillQuery, DrillReport, Errors, KpiList, KpiQuery, QueuesReport, RangeQuery, SeriesQuery, SeriesReport,
+  AgentsReport, BreakdownQuery, ScheduleBody, ScheduleItem, ScheduleList, ScheduleParams, ScheduleSent, BreakdownReport, DialogDrillQuery, DialogDrillReport, DialogsQuery, DialogsReport, DrillQuery, DrillReport, Errors, KpiList, KpiQuery, QueuesReport, RangeQuery, SeriesQuery, SeriesReport,
   StaffingQuery, StaffingReply, Wallboard as WallboardSchema,
 } from './schemas.js';
 
@@ -27,7 +29,16 @@ export interface DrillLookup {
   userName(id: number): string | null;
 }
 
+export interface ScheduleRouteDeps {
+  runner: ScheduleRunner;
+  repo: ReportsRepository;
+  /** Null when reports can be mailed from this mailbox by this user; else why not (an AppError). */
+  mailboxRefusal(viewer: SessionUser, mailboxId: number): AppError | null;
+  defaultTimeZone(): string;
+}
+
 export interface ReportRouteDeps {
+  schedules: ScheduleRouteDeps;
   service: ReportsService;
   exporter: Exporter;
   lookup: DrillLookup;
@@ -54,11 +65,6 @@ export function reportRoutes(app: FastifyInstance, deps: ReportRouteDeps): void 
       .header('cache-control', 'no-store')
       .send(data);
   };
-  const sheetOf = (language: Language, name: string, cols: Column[], rows: Array<Record<string, unknown>>): Sheet => ({
-    name,
-    header: cols.map((c) => columnLabel(language, c)),
-    rows: rows.map((r) => cols.map((c) => (r[c.field] ?? null) as Cell)),
-  });
   const stamp = (q: { from: string; to: string }) => `${q.from.slice(0, 10)}_${q.to.slice(0, 10)}`;
 
   app.get<{ Querystring: Static<typeof KpiQuery> }>(
@@ -92,11 +98,7 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       const range = service.range(request.query.from, request.query.to);
       const { items, total } = await service.queues(range);
       const format = request.query.format ?? 'json';
-      if (format !== 'json') {
-        const rows = items.map((r) => ({ ...r, staffingAgents: r.staffing?.agents ?? null }));
-        const totalRow = { ...total, queue: translate(request.language, 'reports.col.total'), ahtSec: null, wrapSec: null, staffingAgents: null };
-        return send(reply, format, `queues_${stamp(request.query)}`, [sheetOf(request.language, 'queues', QUEUE_COLUMNS, [...rows, totalRow])]);
-      }
+      if (format !== 'json') return send(reply, format, `queues_${stamp(request.query)}`, [queuesSheet(request.language, { items, total })]);
       return { from: request.query.from, to: request.query.to, items, total, columns: labels(request.language, QUEUE_COLUMNS) };
     },
   );
@@ -110,15 +112,7 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       let { items } = await service.agents(range);
       if (!(SUPERVISORS as readonly string[]).includes(viewer.role)) items = items.filter((r) => r.agentId === viewer.id);
       const format = request.query.format ?? 'json';
-      if (format !== 'json') {
-        const reasons = [...new Set(items.flatMap((r) => r.pauseByReason.map((p) => p.reason)))].sort();
-        const cols: Column[] = [...AGENT_COLUMNS];
-        const reasonCols = reasons.map((reason) => ({ field: `pause:${reason}`, kpi: 'pauseTime', text: translate(request.language, 'reports.col.pauseReason', { reason }) }));
-        const sheet = sheetOf(request.language, 'agents', cols, items as unknown as Array<Record<string, unknown>>);
-        sheet.header.push(...reasonCols.map((c) => c.text));
-        sheet.rows.forEach((row, i) => row.push(...reasons.map((reason) => items[i]!.pauseByReason.find((p) => p.reason === reason)?.sec ?? 0)));
-        return send(reply, format, `agents_${stamp(request.query)}`, [sheet]);
-      }
+      if (format !== 'json') return send(reply, format, `agents_${stamp(request.query)}`, [agentsSheet(request.language, items)]);
       return { from: request.query.from, to: request.query.to, items, columns: labels(request.language, AGENT_COLUMNS) };
     },
   );
@@ -241,12 +235,66 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       const bh = request.body.businessHours;
       if (bh) {
         checkTimeZone(bh.timeZone);
-        if (bh.end <= bh.start) throw new AppError('REPORT_SETTINGS_INVALID', { field: 'businessHours.end' });
+        if (bh.end <= bh.start) throw new AppError('REPORT_BUSINESS_HOURS_INVALID', { start: bh.start, end: bh.end });
       }
       deps.saveSettings(request.body);
       app.deps.audit.record({ actorId: request.user!.id, action: 'reports.settings', targetType: 'settings', targetId: 'reports', details: request.body as unknown as Record<string, unknown> });
       const { serviceLevelSecFor: _, ...values } = withLookups(request.body);
       return values;
+    },
+  );
+
+  // ---- reports mailed on a schedule ----
+  const schedules = deps.schedules;
+  app.get('/api/v1/reports/schedules', { config: { access: [...SUPERVISORS] }, schema: { response: { 200: ScheduleList, ...Errors } } }, async () => ({
+    items: schedules.repo.schedules(),
+  }));
+
+  app.post<{ Body: Static<typeof ScheduleBody> }>(
+    '/api/v1/reports/schedules',
+    { config: { access: [...SUPERVISORS] }, schema: { body: ScheduleBody, response: { 201: ScheduleItem, ...Errors } } },
+    async (request, reply) => {
+      const b = request.body;
+      const viewer = request.user!;
+      const timeZone = b.timeZone ?? schedules.defaultTimeZone();
+      checkTimeZone(timeZone);
+      const refusal = schedules.mailboxRefusal(viewer, b.mailboxId);
+      if (refusal) throw refusal;
+      const recipients = [...new Set(b.recipients.map((r) => r.trim().toLowerCase()))];
+      const id = schedules.repo.insertSchedule({
+        name: b.name.trim(), report: b.report, period: b.period, format: b.format, recipients, mailboxId: b.mailboxId,
+        language: b.language ?? request.language, timeZone, createdBy: viewer.id, createdAt: app.deps.clock.now().toISOString(),
+        // The first mail is for the next whole period (POST …/send mails the last one now).
+        lastSentFor: schedules.runner.currentKey(b.period, timeZone),
+      });
+      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.create', targetType: 'report_schedule', targetId: id, details: { name: b.name, report: b.report, period: b.period, recipients } });
+      return reply.code(201).send(schedules.repo.schedule(id)!);
+    },
+  );
+
+  app.delete<{ Params: Static<typeof ScheduleParams> }>(
+    '/api/v1/reports/schedules/:id',
+    { config: { access: [...SUPERVISORS] }, schema: { params: ScheduleParams, response: { 204: Type.Null(), ...Errors } } },
+    async (request, reply) => {
+      if (!schedules.repo.deleteSchedule(request.params.id)) throw new AppError('REPORT_SCHEDULE_NOT_FOUND', { id: request.params.id });
+      app.deps.audit.record({ actorId: request.user!.id, action: 'reports.schedule.delete', targetType: 'report_schedule', targetId: request.params.id });
+      return reply.code(204).send(null);
+    },
+  );
+
+  /** Sends a schedule's last whole period now (whether or not it went already). */
+  app.post<{ Params: Static<typeof ScheduleParams> }>(
+    '/api/v1/reports/schedules/:id/send',
+    { config: { access: [...SUPERVISORS], noBody: true }, schema: { params: ScheduleParams, response: { 200: ScheduleSent, ...Errors } } },
+    async (request) => {
+      const s = schedules.repo.schedule(request.params.id);
+      if (!s) throw new AppError('REPORT_SCHEDULE_NOT_FOUND', { id: request.params.id });
+      try {
+        return await schedules.runner.send(s);
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        throw new AppError('REPORT_MAIL_UNAVAILABLE', { reason: ((err as Error).message ?? '').slice(0, 300) });
+      }
     },
   );
 

@@ -214,3 +214,38 @@ export const DialogDrillReport = Type.Object({
   ),
   columns: Type.Array(ColumnDef),
 });
+
+const LANGS = ['uk', 'ru', 'en', 'fr', 'de', 'es', 'pt'];
+export const ScheduleBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    report: Type.Union([Type.Literal('queues'), Type.Literal('agents')]),
+    period: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
+    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+    recipients: Type.Array(Type.String({ format: 'email', maxLength: 254 }), { minItems: 1, maxItems: 20 }),
+    /** The company mailbox the report is sent from (its SMTP server). */
+    mailboxId: Type.Integer({ minimum: 1 }),
+    language: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))),
+    /** Days, weeks and months are cut in this time zone (default: the business hours' zone). */
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export const ScheduleItem = Type.Object({
+  id: I,
+  name: S,
+  report: S,
+  period: S,
+  format: S,
+  recipients: Type.Array(S),
+  mailboxId: I,
+  language: S,
+  timeZone: S,
+  createdBy: Type.Union([I, Type.Null()]),
+  createdAt: S,
+  lastSentFor: NS,
+  lastError: NS,
+});
+export const ScheduleList = Type.Object({ items: Type.Array(ScheduleItem) });
+export const ScheduleParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const ScheduleSent = Type.Object({ sentFor: S, from: S, to: S, messageId: I });

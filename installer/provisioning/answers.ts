@@ -41,7 +41,7 @@ export const TelephonyAnswersSchema = Type.Object(
             ringTimeoutSec: Type.Optional(Type.Integer({ minimum: 5, maximum: 300 })),
             maxWaitSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 7200 })),
             /** The internal number operators transfer callers to, to put them in this queue. */
-            extension: Type.Optional(Type.String({ pattern: '^[0-9]{2,8}$' })),
+            extension: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$' })),
             /** A recording played before callers join (an Asterisk sound name or absolute path without extension). */
             greeting: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_./-]{1,200}$' })),
           },

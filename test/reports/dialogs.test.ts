@@ -121,7 +121,7 @@ describe('reports: mail and chat first response and resolution (median, P90, bus
     expect(tz.statusCode).to.equal(400);
     expect(tz.json().error.code).to.equal('REPORT_TIMEZONE_UNKNOWN');
     const order = await admin.request('PUT', '/api/v1/reports/settings', { ...settings, businessHours: { ...settings.businessHours, start: '18:00', end: '09:00' } });
-    expect(order.json().error.code).to.equal('REPORT_SETTINGS_INVALID');
+    expect(order.json().error.code).to.equal('REPORT_BUSINESS_HOURS_INVALID');
     expect((await admin.request('GET', '/api/v1/reports/settings')).json().businessHours.timeZone).to.equal('Europe/Kyiv');
   });
 
