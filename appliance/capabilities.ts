@@ -12,6 +12,7 @@ import { mailCapability } from './mail/index.js';
 import { chatCapability } from './chat/index.js';
 import { agentsCapability } from './agents/index.js';
 import { reportsCapability } from './reports/index.js';
+import { systemCapability } from './system/index.js';
 
 /**
  * The capabilities of the appliance, in start order (a capability's migrations and plugin
@@ -31,4 +32,5 @@ export const capabilities: readonly Capability[] = [
   chatCapability,
   agentsCapability,
   reportsCapability,
+  systemCapability,
 ];

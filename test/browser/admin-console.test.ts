@@ -98,6 +98,27 @@ describe('browser: the admin console does daily administration without a termina
     expect(await row.textContent()).to.match(/In sync/);
   });
 
+  it('every role sees the evaluation licence’s end and a full disk above every page, not only admins', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      const op = await context.newPage();
+      await op.goto(`${server.url}/login`);
+      await op.getByLabel('Username').fill('marko');
+      await op.getByLabel('Password').fill(PASSWORD);
+      await op.getByRole('button', { name: 'Sign in' }).click();
+      await op.waitForURL(/\/workspace$/);
+      const banner = op.getByTestId('evaluation-banner');
+      await banner.getByText(/Evaluation licence: 30 days left \(until /).waitFor();
+      expect(await banner.getByRole('link').count(), 'no licence link for an operator').to.equal(0);
+      server.app.deps.storage.refusedWrite();
+      await op.reload();
+      await op.locator('[data-testid=storage-notice][data-level=full]').getByText(/disk is full/).waitFor();
+      server.app.deps.storage.wroteOk();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('writes a routing rule, previews it on recent mail, and explains where the real message goes and why', async () => {
     await open('/admin/routing', 'admin-routing');
     const form = page.getByTestId('rule-form');
@@ -184,6 +205,10 @@ describe('browser: the admin console does daily administration without a termina
 
     await open('/admin/system', 'admin-system');
     await page.locator('[data-testid=component-row][data-component=db]').getByText('Working').waitFor();
+    await page.locator('[data-testid=tls-state][data-state=none]').waitFor();
+    await page.getByTestId('backup-now').click();
+    await page.getByTestId('backups').getByTestId('outcome').getByText(/^Backup contactbox-\d{8}-\d{6} made\.$/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('backup-row').getByText('Database checked').waitFor();
 
     await page.goto(`${server.url}/admin/no-such-page`);
     await page.getByTestId('not-found').waitFor();

@@ -12,6 +12,7 @@ import { theme, isDark } from '../ui/theme.js';
 import { NotFound } from './not-found.js';
 import { ROLE_LABEL } from './roles.js';
 import { AgentStatus } from '../features/agents/status.js';
+import { SystemNotices } from '../features/admin/notices.js';
 
 
 /**
@@ -128,6 +129,7 @@ export function Shell({ router }: { router: Router }) {
             {s.notice.value}
           </p>
         )}
+        <SystemNotices />
         <main id="main" tabIndex={-1}>
           {match ? <PageHost match={match} /> : <NotFound home={router.home(me.role)} />}
         </main>

@@ -1,11 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { signal } from '@preact/signals';
-import { AlertTriangle } from 'lucide-preact';
+import { useState } from 'preact/hooks';
 import { session, useT } from '../../app/session.js';
 import type { MessageKey } from '../../i18n.js';
 import { describeError } from '../../ui/errors.js';
-import { api, daysUntil } from './util.js';
+import { refreshNotices } from './notices.js';
 import './admin.css';
 
 /** The admin console's pages, in the order of its tab bar. */
@@ -23,58 +21,15 @@ export const ADMIN_PAGES: ReadonlyArray<{ path: string; label: MessageKey }> = [
   { path: '/admin/audit', label: 'admin.audit' },
 ];
 
-interface LicenceBrief {
-  status: string;
-  evaluationEndsAt: string | null;
-  expires: string | null;
-}
+/** After a licence is activated the notices above every page are read again. */
+export const refreshLicenceBanner = refreshNotices;
 
-/** Read once per page load: every admin page shows the evaluation's days left. */
-const licence = signal<LicenceBrief | null>(null);
-export function refreshLicenceBanner(): void {
-  api()
-    .get<{ license?: LicenceBrief }>('/api/v1/license')
-    .then((r) => (licence.value = r.license ?? null))
-    .catch(() => {});
-}
-
-function LicenceBanner() {
-  const t = useT();
-  useEffect(() => {
-    if (licence.value === null) refreshLicenceBanner();
-  }, []);
-  const l = licence.value;
-  if (!l) return null;
-  const go = (e: Event) => {
-    e.preventDefault();
-    session().navigate('/admin/licence');
-  };
-  if (l.status === 'evaluation' && l.evaluationEndsAt) {
-    return (
-      <p class="notice admin-banner" role="status" data-testid="evaluation-banner">
-        <AlertTriangle size={16} aria-hidden="true" /> {t('admin.banner.evaluation', { days: Math.max(0, daysUntil(l.evaluationEndsAt)), date: new Date(l.evaluationEndsAt).toLocaleDateString(session().language.value) })}{' '}
-        <a href="/admin/licence" onClick={go}>{t('admin.banner.activate')}</a>
-      </p>
-    );
-  }
-  if (l.status === 'evaluation-ended' || l.status === 'invalid') {
-    return (
-      <p class="error admin-banner" role="alert" data-testid="evaluation-banner">
-        <AlertTriangle size={16} aria-hidden="true" /> {t(l.status === 'invalid' ? 'admin.banner.invalid' : 'admin.banner.ended')}{' '}
-        <a href="/admin/licence" onClick={go}>{t('admin.banner.activate')}</a>
-      </p>
-    );
-  }
-  return null;
-}
-
-/** Frame of every admin page: the licence banner, the console's tabs, then the page. */
+/** Frame of every admin page: the console's tabs, then the page (the licence and disk notices are the shell's, on every page). */
 export function AdminFrame({ testid, children }: { testid: string; children: ComponentChildren }) {
   const t = useT();
   const here = session().path;
   return (
     <section class="admin" data-testid={testid}>
-      <LicenceBanner />
       <nav class="admin-tabs" aria-label={t('admin.title')}>
         {ADMIN_PAGES.map((p) => (
           <a
