@@ -37,8 +37,8 @@ export class Api {
     private readonly onSessionLost: () => void,
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': this.language() };
+  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json', 'accept-language': this.language() };
     if (body !== undefined) headers['content-type'] = contentType;
     if (STATE_CHANGING.has(method) && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
     const response = await fetch(path, {
@@ -73,8 +73,8 @@ export class Api {
   }
 
   /** A text body (CSV import) instead of JSON. */
-  postText<T>(path: string, text: string, contentType: string): Promise<T> {
-    return this.request<T>('POST', path, text, contentType);
+  postText<T>(path: string, text: string, contentType: string, headers: Record<string, string> = {}): Promise<T> {
+    return this.request<T>('POST', path, text, contentType, headers);
   }
 
   patch<T>(path: string, body: unknown): Promise<T> {

@@ -69,6 +69,8 @@ export const de: Record<MessageKey, string> = {
   'import.file': 'CSV-Datei (Spalten: name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Importieren',
   'import.done': '{count, plural, one {# Kontakt importiert} other {# Kontakte importiert}}',
+  'import.progress': '{checked} von {rows} Zeilen geprüft…',
+  'import.storing': '{rows} Kontakte werden gespeichert…',
   'import.line': 'Zeile {line}: {message}',
   'timeline.title': 'Verlauf',
   'timeline.empty': 'Noch keine Anrufe, E-Mails, Chats oder Notizen.',

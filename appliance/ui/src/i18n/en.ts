@@ -67,6 +67,8 @@ export const en = {
   'import.file': 'CSV file (columns: name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Import',
   'import.done': '{count, plural, one {# contact imported} other {# contacts imported}}',
+  'import.progress': 'Checked {checked} of {rows} rows…',
+  'import.storing': 'Storing {rows} contacts…',
   'import.line': 'Line {line}: {message}',
   'timeline.title': 'History',
   'timeline.empty': 'No calls, e-mails, chats or notes yet.',

@@ -69,6 +69,8 @@ export const es: Record<MessageKey, string> = {
   'import.file': 'Archivo CSV (columnas: name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Importar',
   'import.done': '{count, plural, one {# contacto importado} other {# contactos importados}}',
+  'import.progress': '{checked} de {rows} filas comprobadas…',
+  'import.storing': 'Guardando {rows} contactos…',
   'import.line': 'Línea {line}: {message}',
   'timeline.title': 'Historial',
   'timeline.empty': 'Aún no hay llamadas, correos, chats ni notas.',

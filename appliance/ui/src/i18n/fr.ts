@@ -69,6 +69,8 @@ export const fr: Record<MessageKey, string> = {
   'import.file': 'Fichier CSV (colonnes : name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Importer',
   'import.done': '{count, plural, one {# contact importé} other {# contacts importés}}',
+  'import.progress': '{checked} lignes vérifiées sur {rows}…',
+  'import.storing': 'Enregistrement de {rows} contacts…',
   'import.line': 'Ligne {line} : {message}',
   'timeline.title': 'Historique',
   'timeline.empty': 'Pas encore d’appels, d’e-mails, de chats ni de notes.',

@@ -69,6 +69,8 @@ export const pt: Record<MessageKey, string> = {
   'import.file': 'Ficheiro CSV (colunas: name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Importar',
   'import.done': '{count, plural, one {# contacto importado} other {# contactos importados}}',
+  'import.progress': '{checked} de {rows} linhas verificadas…',
+  'import.storing': 'A guardar {rows} contactos…',
   'import.line': 'Linha {line}: {message}',
   'timeline.title': 'Histórico',
   'timeline.empty': 'Ainda não há chamadas, e-mails, chats nem notas.',

@@ -69,6 +69,8 @@ export const ru: Record<MessageKey, string> = {
   'import.file': 'Файл CSV (столбцы: name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Импортировать',
   'import.done': '{count, plural, one {Импортирован # контакт} few {Импортировано # контакта} many {Импортировано # контактов} other {Импортировано # контакта}}',
+  'import.progress': 'Проверено {checked} из {rows} строк…',
+  'import.storing': 'Сохраняем контакты: {rows}…',
   'import.line': 'Строка {line}: {message}',
   'timeline.title': 'История',
   'timeline.empty': 'Пока нет звонков, писем, чатов или заметок.',

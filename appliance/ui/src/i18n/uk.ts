@@ -69,6 +69,8 @@ export const uk: Record<MessageKey, string> = {
   'import.file': 'Файл CSV (стовпці: name, phones, emails, tags, status, owner, kind)',
   'import.submit': 'Імпортувати',
   'import.done': '{count, plural, one {Імпортовано # контакт} few {Імпортовано # контакти} many {Імпортовано # контактів} other {Імпортовано # контакту}}',
+  'import.progress': 'Перевірено {checked} з {rows} рядків…',
+  'import.storing': 'Зберігаємо контакти: {rows}…',
   'import.line': 'Рядок {line}: {message}',
   'timeline.title': 'Історія',
   'timeline.empty': 'Ще немає дзвінків, листів, чатів чи нотаток.',
