@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 export type Cell = string | number | null;
 export interface Sheet {
@@ -40,6 +41,37 @@ parentPort.on('message', async (m) => {
       parentPort.postMessage({ id: m.id, data: buf });
       return;
     }
+    if (m.format === 'pdf') {
+      // pdfmake with its bundled Roboto (Latin, Cyrillic and accents: the seven languages).
+      const pdfmake = require(workerData.pdfmake);
+      if (!pdfmake.__fontsSet) {
+        pdfmake.setFonts(require(workerData.pdfmakeFonts));
+        pdfmake.setLocalAccessPolicy((path) => path.startsWith(workerData.pdfmakeFontsDir));
+        pdfmake.urlAccessPolicy = () => false;
+        pdfmake.__fontsSet = true;
+      }
+      const sheet = m.sheets[0];
+      const doc = {
+        pageSize: 'A4',
+        pageOrientation: 'landscape',
+        info: { title: sheet.name, creator: 'contactbox' },
+        defaultStyle: { font: 'Roboto', fontSize: 8 },
+        content: [
+          { text: sheet.name, fontSize: 14, bold: true, margin: [0, 0, 0, 8] },
+          {
+            table: {
+              headerRows: 1,
+              widths: sheet.header.map((h, i) => (i === sheet.header.length - 2 ? '*' : 'auto')),
+              body: [sheet.header.map((h) => ({ text: String(h), bold: true })), ...sheet.rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))],
+            },
+            layout: 'lightHorizontalLines',
+          },
+        ],
+      };
+      const data = Buffer.from(await pdfmake.createPdf(doc).getBuffer());
+      parentPort.postMessage({ id: m.id, data });
+      return;
+    }
     const wb = new ExcelJS.Workbook();
     wb.creator = 'contactbox';
     for (const sheet of m.sheets) {
@@ -58,7 +90,8 @@ parentPort.on('message', async (m) => {
 `;
 
 export interface Exporter {
-  build(format: 'csv' | 'xlsx', sheets: Sheet[]): Promise<Buffer>;
+  /** `pdf`: the first sheet as a printed table (the KPI catalogue). */
+  build(format: 'csv' | 'xlsx' | 'pdf', sheets: Sheet[]): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -67,7 +100,12 @@ export function startExporter(): Exporter {
   let next = 0;
   const waiting = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
   const start = () => {
-    const w = new Worker(WORKER, { eval: true, workerData: { exceljs: createRequire(import.meta.url).resolve('exceljs') } });
+    const require = createRequire(import.meta.url);
+    const pdfmakeFonts = require.resolve('pdfmake/fonts/Roboto.js');
+    const w = new Worker(WORKER, {
+      eval: true,
+      workerData: { exceljs: require.resolve('exceljs'), pdfmake: require.resolve('pdfmake'), pdfmakeFonts, pdfmakeFontsDir: dirname(pdfmakeFonts) },
+    });
     w.on('message', (m: { id: number; data?: Uint8Array; error?: string }) => {
       const entry = waiting.get(m.id);
       if (!entry) return;

@@ -76,6 +76,12 @@ export function reportRoutes(app: FastifyInstance, deps: ReportRouteDeps): void 
       const format = request.query.format ?? 'json';
       if (format === 'json') return { items };
       const h = (k: string) => translate(language, `reports.col.${k}`);
+      if (format === 'pdf') {
+        const data = await exporter.build('pdf', [
+          { name: h('catalogueTitle'), header: ['id', h('name'), h('formula'), h('unit')], rows: items.map((k) => [k.id, k.name, k.formula, k.unitName]) },
+        ]);
+        return reply.header('content-type', 'application/pdf').header('content-disposition', 'attachment; filename="kpi-catalogue.pdf"').header('cache-control', 'no-store').send(data);
+      }
       if (format === 'csv') {
         return send(reply, 'csv', 'kpi-catalogue', [
           { name: h('catalogueTitle'), header: ['id', h('name'), h('formula'), h('unit')], rows: items.map((k) => [k.id, k.name, k.formula, k.unitName]) },

@@ -118,7 +118,7 @@ export const DrillItem = Type.Object({
 });
 export const DrillReport = Type.Object({ items: Type.Array(DrillItem), columns: Type.Array(ColumnDef) });
 
-export const KpiQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html')])) }, { additionalProperties: false });
+export const KpiQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html'), Type.Literal('pdf')])) }, { additionalProperties: false });
 export const KpiList = Type.Object({ items: Type.Array(Type.Object({ id: S, name: S, formula: S, unit: S, unitName: S })) });
 
 export const StaffingQuery = Type.Object(

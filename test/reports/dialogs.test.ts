@@ -137,6 +137,22 @@ describe('reports: mail and chat first response and resolution (median, P90, bus
     expect(chatRow[header.indexOf('Перша відповідь, медіана') + 1]).to.equal(50);
   });
 
+  it('the KPI catalogue downloads as a PDF (pdfmake, a font with Cyrillic glyphs)', async () => {
+    const en = await supervisor.request('GET', '/api/v1/reports/kpis?format=pdf');
+    expect(en.statusCode).to.equal(200);
+    expect(en.headers['content-type']).to.equal('application/pdf');
+    expect(en.headers['content-disposition']).to.match(/attachment; filename="kpi-catalogue.pdf"/);
+    const pdf = en.rawPayload.toString('latin1');
+    expect(pdf.startsWith('%PDF-')).to.equal(true);
+    expect(pdf).to.match(/\(KPI catalogue\)/);
+    expect(pdf).to.match(/Roboto/);
+    expect((pdf.match(/\/Type \/Page\b/g) ?? []).length, 'pages').to.be.at.least(2);
+    const uk = await supervisor.request('GET', '/api/v1/reports/kpis?format=pdf', undefined, { 'accept-language': 'uk' });
+    // The document title in UTF-16 (a PDF text string): the Ukrainian catalogue's own.
+    const title = Buffer.from('\ufeffКаталог', 'utf16le').swap16().toString('latin1');
+    expect(uk.rawPayload.toString('latin1')).to.include(title);
+  });
+
   it('the KPI catalogue defines the mail and chat KPIs in every language', async () => {
     for (const lang of ['en', 'uk', 'ru', 'fr', 'de', 'es', 'pt']) {
       const items = (await supervisor.request('GET', '/api/v1/reports/kpis', undefined, { 'accept-language': lang })).json().items;

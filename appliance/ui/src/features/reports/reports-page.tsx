@@ -215,6 +215,12 @@ export default function ReportsPage() {
         <a href="/api/v1/reports/kpis?format=html" target="_blank" rel="noopener">
           <BookOpen aria-hidden="true" size={14} /> {t('reports.catalogue')}
         </a>
+        <a href="/api/v1/reports/kpis?format=pdf" download data-testid="catalogue-pdf">
+          PDF
+        </a>
+        <a href="/api/v1/reports/kpis?format=csv" download data-testid="catalogue-csv">
+          CSV
+        </a>
       </form>
       <Chart query={`${range}&group=${applied.group}&tz=${encodeURIComponent(tz)}`} />
       <Async state={data}>
