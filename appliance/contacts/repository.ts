@@ -153,6 +153,16 @@ export class ContactsRepository {
     for (const t of tags) this.s.insertTag.run(id, t.tag, t.fold);
   }
 
+  /** Tags starting with a folded prefix (one index range), the most used first. */
+  tagsStartingWith(prefixFold: string, limit: number): { tag: string; count: number }[] {
+    return this.db
+      .prepare(
+        `SELECT MIN(t.tag) AS tag, COUNT(*) AS count FROM contact_tags t JOIN contacts c ON c.id = t.contact_id AND c.merged_into IS NULL
+         WHERE t.tag_fold >= ? AND t.tag_fold < ? GROUP BY t.tag_fold ORDER BY count DESC, t.tag_fold LIMIT ?`,
+      )
+      .all(prefixFold, `${prefixFold}\u{10FFFF}`, limit) as { tag: string; count: number }[];
+  }
+
   matchPhone(e164: string): number | null {
     return (this.s.matchPhone.get(e164) as { id: number } | undefined)?.id ?? null;
   }

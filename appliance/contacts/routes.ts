@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { currentUser } from '../core/auth/plugin.js';
 import { ErrorResponse } from '../core/route-policy.js';
 import type { ContactsService } from './service.js';
@@ -66,8 +67,12 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       const masker = masking.forViewer(user);
       const query = request.query as SearchQuery;
       const cursor = query.cursor !== undefined ? { cursor: query.cursor } : {};
+      const narrow = {
+        ...(query.owner !== undefined ? { owner: query.owner === 'me' ? user.id : query.owner } : {}),
+        ...(query.status !== undefined ? { status: query.status } : {}),
+      };
       if (!masker.masked) {
-        const found = await service.searchAsync({ q: query.q, tag: query.tag, limit: query.limit, offset: query.offset, masked: false, ...cursor });
+        const found = await service.searchAsync({ q: query.q, tag: query.tag, ...narrow, limit: query.limit, offset: query.offset, masked: false, ...cursor });
         return { items: found.items.map((c) => contactView(c, masker)), nextCursor: found.nextCursor };
       }
       // A masked viewer searches in the spelling the server reads (full-width digits folded), and
@@ -78,13 +83,31 @@ export async function contactRoutes(app: FastifyInstance, opts: { service: Conta
       let items: ReturnType<typeof contactView>[] = [];
       let nextCursor: string | null = null;
       try {
-        const found = await service.searchAsync({ q, tag: query.tag, limit: query.limit, offset: query.offset, masked: true, ...cursor });
+        const found = await service.searchAsync({ q, tag: query.tag, ...narrow, limit: query.limit, offset: query.offset, masked: true, ...cursor });
         nextCursor = found.nextCursor;
         items = found.items.map((c) => contactView(c, masker)).filter((view, i) => foundByWhatTheySee(found.items[i]!, view, q));
       } finally {
         lookup?.done(items.length);
       }
       return { items, nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/tags',
+    {
+      config: { access: ANY_USER },
+      schema: {
+        querystring: Type.Object({ prefix: Type.String({ minLength: 1, maxLength: 50 }), limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ tag: Type.String(), count: Type.Integer() })) }), ...errors },
+      },
+    },
+    async (request) => {
+      const masker = masking.forViewer(currentUser(request));
+      const q = request.query as { prefix: string; limit: number };
+      // A tag holding a number or an address is no suggestion for a masked viewer.
+      const items = service.tagSuggestions(q.prefix, q.limit).filter((t) => !masker.masked || maskText(t.tag, masker) === t.tag);
+      return { items };
     },
   );
 

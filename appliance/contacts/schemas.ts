@@ -50,6 +50,9 @@ export const SearchQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 200 })),
     tag: Type.Optional(Type.String({ maxLength: 50 })),
+    /** Only contacts this user owns (`me`: the caller). */
+    owner: Type.Optional(Type.Union([Type.Literal('me'), Type.Integer({ minimum: 1 })])),
+    status: Type.Optional(Type.Union([Type.Literal('lead'), Type.Literal('client')])),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
     /** `nextCursor` of the previous page: the next page of the same search. */

@@ -47,10 +47,20 @@ export const sources = {
     /[*?[\]]/.test(text) ? null : { from: 'contact_email_grams s WHERE s.address GLOB ?', col: 's.rowid', grouped: true, params: [`*${text}*`] },
 };
 
+/** Filters every page of a search: a tag the contact carries, its owner, its status. */
+export interface Narrowing {
+  tagFold?: string;
+  ownerId?: number;
+  status?: 'lead' | 'client';
+}
+
 export interface SearchPlan {
   tiers: Partial<Record<Tier, MatchSource[]>>;
   /** Narrows every tier to contacts carrying this tag. */
   requireTagFold?: string;
+  /** Narrows every tier to contacts of this owner and/or status. */
+  requireOwnerId?: number;
+  requireStatus?: 'lead' | 'client';
 }
 
 export interface SearchCursor {
@@ -79,15 +89,19 @@ export class ContactSearchRepository {
     return s;
   }
 
-  private tagFilter(src: MatchSource, tagFold: string | undefined): { sql: string; params: unknown[] } {
-    if (tagFold === undefined) return { sql: '', params: [] };
+  private tagFilter(src: MatchSource, narrow: Narrowing): { sql: string; params: unknown[] } {
     const id = src.grouped ? `(${src.col} / ${GROUP})` : src.col;
-    return { sql: ` AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = ${id} AND t.tag_fold = ?)`, params: [tagFold] };
+    let sql = '';
+    const params: unknown[] = [];
+    if (narrow.tagFold !== undefined) (sql += ` AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = ${id} AND t.tag_fold = ?)`), params.push(narrow.tagFold);
+    const own = narrowContact(narrow);
+    if (own.where.length) (sql += ` AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = ${id} AND ${own.where.map((w) => `c.${w}`).join(' AND ')})`), params.push(...own.params);
+    return { sql, params };
   }
 
   /** Up to `limit` rows' contact ids after `after`, ascending (ids repeat for grouped sources); and whether the source may hold more. */
-  private fetch(src: MatchSource, after: number, limit: number, tagFold: string | undefined): { ids: number[]; full: boolean } {
-    const tag = this.tagFilter(src, tagFold);
+  private fetch(src: MatchSource, after: number, limit: number, narrow: Narrowing): { ids: number[]; full: boolean } {
+    const tag = this.tagFilter(src, narrow);
     const id = src.grouped ? `${src.col} / ${GROUP}` : src.col;
     const sql = `SELECT ${id} AS cid FROM ${src.from} AND ${src.col} ${src.grouped ? '>=' : '>'} ?${tag.sql} ORDER BY ${src.col} LIMIT ?`;
     const bound = src.grouped ? (after + 1) * GROUP : after;
@@ -107,13 +121,13 @@ export class ContactSearchRepository {
   }
 
   /** The next ids of one tier after `after` (the union of its sources, each id once); `more` when the tier may hold others. */
-  private tierPage(list: readonly MatchSource[], after: number, want: number, tagFold: string | undefined): { ids: number[]; more: boolean } {
+  private tierPage(list: readonly MatchSource[], after: number, want: number, narrow: Narrowing): { ids: number[]; more: boolean } {
     let bound = Infinity;
     const all = new Set<number>();
     for (const src of list) {
       // A grouped source may return one contact several times; read a little more to fill the page.
       const limit = src.grouped ? want * 2 + 8 : want;
-      const { ids, full } = this.fetch(src, after, limit, tagFold);
+      const { ids, full } = this.fetch(src, after, limit, narrow);
       for (const id of ids) all.add(id);
       if (full) bound = Math.min(bound, ids[ids.length - 1]!);
     }
@@ -134,7 +148,8 @@ export class ContactSearchRepository {
         after = 0;
         continue;
       }
-      const { ids, more } = this.tierPage(list, after, limit - out.length, plan.requireTagFold);
+      const narrow = { tagFold: plan.requireTagFold, ownerId: plan.requireOwnerId, status: plan.requireStatus };
+      const { ids, more } = this.tierPage(list, after, limit - out.length, narrow);
       for (const id of ids) {
         const better = tiers.slice(0, tier).some((higher) => higher.some((src) => this.holds(src, id)));
         if (!better) out.push(id);
@@ -150,12 +165,24 @@ export class ContactSearchRepository {
   }
 
   /** Every live contact by name (no query): a page after (name_fold, id), in name order. */
-  byName(after: { name: string; id: number } | null, limit: number, tagFold: string | undefined): { id: number; name_fold: string }[] {
+  byName(after: { name: string; id: number } | null, limit: number, narrow: Narrowing): { id: number; name_fold: string }[] {
     const where = ['merged_into IS NULL'];
     const params: unknown[] = [];
     if (after) (where.push('(name_fold > ? OR (name_fold = ? AND id > ?))'), params.push(after.name, after.name, after.id));
-    if (tagFold !== undefined) (where.push('EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = contacts.id AND t.tag_fold = ?)'), params.push(tagFold));
+    if (narrow.tagFold !== undefined) (where.push('EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = contacts.id AND t.tag_fold = ?)'), params.push(narrow.tagFold));
+    const own = narrowContact(narrow);
+    where.push(...own.where);
+    params.push(...own.params);
     const sql = `SELECT id, name_fold FROM contacts INDEXED BY contacts_live_name WHERE ${where.join(' AND ')} ORDER BY name_fold, id LIMIT ?`;
     return this.stmt(sql).all(...params, limit) as { id: number; name_fold: string }[];
   }
+}
+
+/** The owner and status conditions on a contacts row (column names, parameters in order). */
+function narrowContact(narrow: Narrowing): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (narrow.ownerId !== undefined) (where.push('owner_id = ?'), params.push(narrow.ownerId));
+  if (narrow.status !== undefined) (where.push('status = ?'), params.push(narrow.status));
+  return { where, params };
 }

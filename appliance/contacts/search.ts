@@ -10,6 +10,9 @@ import { digitsOf, fold, normaliseEmail, toE164 } from './values.js';
 export interface SearchOptions {
   q?: string;
   tag?: string;
+  /** Only contacts this user owns. */
+  owner?: number;
+  status?: 'lead' | 'client';
   limit: number;
   offset: number;
   /** From the previous page's `nextCursor`. */
@@ -24,6 +27,8 @@ export interface SearchOptions {
 export interface SearchRequest {
   q: string;
   tagFold?: string;
+  ownerId?: number;
+  status?: 'lead' | 'client';
   limit: number;
   offset: number;
   masked: boolean;
@@ -39,7 +44,16 @@ export function searchRequest(options: SearchOptions): SearchRequest {
   const q = options.q?.trim() ?? '';
   const tag = options.tag?.trim();
   const after = options.cursor ? (q ? decodeCursor(options.cursor, 'tier') : decodeCursor(options.cursor, 'name')) : null;
-  return { q, ...(tag ? { tagFold: fold(tag) } : {}), limit: options.limit, offset: options.offset, masked: options.masked, after };
+  return {
+    q,
+    ...(tag ? { tagFold: fold(tag) } : {}),
+    ...(options.owner !== undefined ? { ownerId: options.owner } : {}),
+    ...(options.status !== undefined ? { status: options.status } : {}),
+    limit: options.limit,
+    offset: options.offset,
+    masked: options.masked,
+    after,
+  };
 }
 
 /**
@@ -58,18 +72,20 @@ export class ContactFinder {
 
   find(request: SearchRequest): SearchResult {
     const { q, tagFold } = request;
+    const narrow = { tagFold, ownerId: request.ownerId, status: request.status };
     const want = request.limit + request.offset;
     let ids: number[];
     let next: string | null;
     if (!q) {
       const after = request.after && 'name' in request.after ? request.after : null;
-      const rows = this.searchRepo.byName(after, want, tagFold);
+      const rows = this.searchRepo.byName(after, want, narrow);
       const last = rows[rows.length - 1];
       ids = rows.map((r) => r.id);
       next = rows.length === want && last ? encodeCursor({ name: last.name_fold, id: last.id }) : null;
     } else {
-      const plan = searchPlan(q, request.masked, tagFold);
-      if (!plan) return { items: [], nextCursor: null };
+      const found = searchPlan(q, request.masked, tagFold);
+      if (!found) return { items: [], nextCursor: null };
+      const plan = { ...found, ...(narrow.ownerId !== undefined ? { requireOwnerId: narrow.ownerId } : {}), ...(narrow.status ? { requireStatus: narrow.status } : {}) };
       const start = request.after && 'tier' in request.after ? request.after : { tier: 0, after: 0 };
       const page = this.searchRepo.page(plan, start, want);
       ids = page.ids;

@@ -185,6 +185,12 @@ export class ContactsService {
   }
 
   /** The same search on the search threads' read-only connections when there are any, so a long search never holds the event loop. */
+  /** Tag suggestions for a typed prefix, the most used first. */
+  tagSuggestions(prefix: string, limit: number): { tag: string; count: number }[] {
+    const folded = fold(prefix.trim());
+    return folded ? this.repo.tagsStartingWith(folded, limit) : [];
+  }
+
   searchAsync(options: SearchOptions): Promise<SearchResult> {
     const request = searchRequest(options);
     return this.pool ? this.pool.find(request) : Promise.resolve(this.finder.find(request));

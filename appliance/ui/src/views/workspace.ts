@@ -4,6 +4,7 @@ import { contactCard, type Contact } from './contact.js';
 import { callBoard } from './call-board.js';
 import { newContactForm } from './new-contact.js';
 import { importContacts } from './import-contacts.js';
+import { contactFilters } from './contact-filters.js';
 import { phonePanel } from '../softphone/panel.js';
 import { describeError } from '../ui/errors.js';
 import { listKeys } from '../ui/list.js';
@@ -30,6 +31,7 @@ export function workspacePage(ctx: Ctx): View {
   const center = h('section', { class: 'panel contact-pane', 'aria-live': 'polite', 'data-testid': 'contact-pane' }, h('p', { class: 'muted' }, t('contact.none')));
 
   results.addEventListener('keydown', listKeys);
+  const filters = contactFilters(ctx, () => form.requestSubmit());
   const showError = (where: HTMLElement, err: unknown) => {
     where.textContent = describeError(err, t);
     where.hidden = false;
@@ -60,7 +62,8 @@ export function workspacePage(ctx: Ctx): View {
     replace(results);
     count.textContent = t('common.loading');
     try {
-      const found = await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(q)}&limit=50`);
+      const narrow = filters.query();
+      const found = await api.get<{ items: Contact[] }>(`/api/v1/contacts?q=${encodeURIComponent(q)}&limit=50${narrow ? `&${narrow}` : ''}`);
       if (seq !== searchSeq) return;
       // In the user's alphabet: Ukrainian "Є", "І", "Ї", "Ґ" sort where a Ukrainian reader expects them.
       const collator = new Intl.Collator(ctx.i18n.language, { sensitivity: 'base', numeric: true });
@@ -81,7 +84,7 @@ export function workspacePage(ctx: Ctx): View {
           ),
         ),
       );
-      if (found.items.length === 1) void openContact(found.items[0]!.id);
+      if (found.items.length === 1 && q) void openContact(found.items[0]!.id);
     } catch (err) {
       if (seq !== searchSeq) return;
       count.textContent = '';
@@ -112,6 +115,7 @@ export function workspacePage(ctx: Ctx): View {
       'section',
       { class: 'panel search-pane' },
       form,
+      filters.element,
       searchError,
       count,
       results,
