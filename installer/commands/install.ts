@@ -121,26 +121,36 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   });
   let generatedPassword: string | null = null;
   let adminOutcome: StepOutcome | null = null;
+  // One writer: the database is written only while the appliance is stopped (the service step
+  // starts it again). A re-run with nothing to change finds that read-only and stops nothing.
+  let stoppedForWrites = false;
+  const beforeWrite = async () => {
+    if (stoppedForWrites || before.state !== 'running') return;
+    progress.info('stopping the running appliance: the database is written only while it is stopped');
+    await supervisor.stop();
+    stoppedForWrites = true;
+  };
   await step('database', async () => {
-    const r = await ensureDatabaseAndAdmin(paths, settings, clock);
+    const r = await ensureDatabaseAndAdmin(paths, settings, clock, beforeWrite);
     generatedPassword = r.generatedPassword;
     adminOutcome = r.admin;
     return r.database;
   });
   await step('administrator', () => adminOutcome!);
   await step('telephony', async () => {
-    const r = await ensureTelephony(deps, paths, answers, settings.telephony, settings.runAs);
+    const r = await ensureTelephony(deps, paths, answers, settings.telephony, settings.runAs, beforeWrite);
     settings.telephony = r.section;
     settings.softphone = r.softphone ? { ...settings.softphone, ...r.softphone } : settings.softphone ? withoutOperatorsFile(settings.softphone) : undefined;
     return r.outcome;
   });
   const config = await step('configuration', () => ensureConfig(host, paths, settings, tlsFiles!));
   await step('file ownership', () => ensureOwnership(host, paths, settings));
-  const needsRestart = [release, tls, config].some((o) => o.status === 'changed') || before.state !== 'running';
+  const needsRestart = [release, tls, config].some((o) => o.status === 'changed') || before.state !== 'running' || stoppedForWrites;
   await step(`service (${supervisorKind})`, async () => {
     if (!needsRestart) return { status: 'unchanged', detail: `running, pid ${before.pid}` };
     await supervisor.start();
-    return { status: 'changed', detail: before.state === 'running' ? 'restarted with the new code/configuration' : 'started' };
+    const detail = before.state !== 'running' ? 'started' : stoppedForWrites ? 'started again after the database was written (stopped meanwhile)' : 'restarted with the new code/configuration';
+    return { status: 'changed', detail };
   });
   const urls = operatorUrls(settings.hostnames, settings.port, settings.listen);
   const url = urls[0]!;

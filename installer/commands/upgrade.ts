@@ -30,8 +30,8 @@ async function restart(supervisor: Supervisor): Promise<void> {
 }
 
 /**
- * `contactbox upgrade`: puts this build beside the running one, backs up the database, applies
- * migrations, switches `current` and restarts. If the new release does not answer /healthz, the
+ * `contactbox upgrade`: puts this build beside the running one, backs up the database (online),
+ * stops the running release, applies migrations, switches `current` and starts. If the new release does not answer /healthz, the
  * previous release and the backed-up database are put back. `--rollback` switches back to the
  * previous release on demand.
  */
@@ -61,6 +61,11 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   progress.step(`release ${VERSION}`);
   const release = await installRelease(host, paths, VERSION);
   progress.done(release.dir);
+  // One writer: the running release is stopped before the migrations touch its database (and
+  // before the old code could meet a schema it does not know); the restart below starts the new one.
+  progress.step('stop the running release');
+  await supervisor.stop();
+  progress.done('stopped');
   progress.step('database migrations');
   const db = openDatabase(paths.databaseFile);
   let applied: string[];
@@ -77,6 +82,8 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
   const problem = await healthy(host, paths);
   if (problem) {
     progress.fail(problem);
+    // The new release is stopped before its database is put back: nothing writes the file while it is replaced.
+    await supervisor.stop();
     host.symlinkAtomic(previous, paths.currentLink);
     await host.run('cp', [join(backup.dir, 'contactbox.sqlite'), paths.databaseFile]);
     for (const ext of ['-wal', '-shm']) host.remove(`${paths.databaseFile}${ext}`);

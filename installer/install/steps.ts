@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { openDatabase } from '../../appliance/core/db.js';
 import { runMigrations } from '../../appliance/core/db.js';
 import { migrationsOf } from '../../appliance/app.js';
@@ -125,12 +126,20 @@ export function ensureConfig(host: HostPort, paths: InstallPaths, settings: Inst
   return { status: 'changed', detail: paths.configFile };
 }
 
-/** Creates or upgrades the database, then makes sure there is exactly one first administrator. */
+/**
+ * Creates or upgrades the database, then makes sure there is exactly one first administrator.
+ * What is already right is found read-only; `beforeWrite` runs before the database is opened for
+ * writing (the installer stops a running appliance there: the database has one writer).
+ */
 export async function ensureDatabaseAndAdmin(
   paths: InstallPaths,
   settings: InstallSettings,
   clock: Clock,
+  beforeWrite: () => Promise<void> = async () => {},
 ): Promise<{ database: StepOutcome; admin: StepOutcome; generatedPassword: string | null }> {
+  const current = databaseIsCurrent(paths.databaseFile, settings);
+  if (current) return { database: { status: 'unchanged', detail: 'schema is current' }, admin: current, generatedPassword: null };
+  await beforeWrite();
   const db = openDatabase(paths.databaseFile);
   try {
     const applied = runMigrations(db, migrationsOf(capabilities));
@@ -152,6 +161,25 @@ export async function ensureDatabaseAndAdmin(
       admin: { status: 'changed', detail: `created administrator ${settings.admin.username}` },
       generatedPassword: settings.admin.password ? null : password,
     };
+  } finally {
+    db.close();
+  }
+}
+
+/** The administrator step's outcome when the database needs no write (every migration applied, the administrator there), else null. */
+function databaseIsCurrent(file: string, settings: InstallSettings): StepOutcome | null {
+  if (!existsSync(file)) return null;
+  const db = openDatabase(file, { readonly: true });
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    if (!hasTable) return null;
+    const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
+    if (migrationsOf(capabilities).some((m) => !applied.has(m.id))) return null;
+    if (db.prepare('SELECT 1 FROM users WHERE username = ?').get(settings.admin.username)) {
+      return { status: 'unchanged', detail: `user ${settings.admin.username} exists (password unchanged)` };
+    }
+    const anyAdmin = db.prepare("SELECT username FROM users WHERE role = 'admin' LIMIT 1").get() as { username: string } | undefined;
+    return anyAdmin && !settings.admin.password ? { status: 'unchanged', detail: `administrator ${anyAdmin.username} exists` } : null;
   } finally {
     db.close();
   }

@@ -1,4 +1,6 @@
 import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { TrunkRepository } from '../../appliance/trunks/repository.js';
 import { openDatabase } from '../../appliance/core/db.js';
 import type { Deps } from '../ports/index.js';
 import { filesFromHost } from '../ports/asterisk.js';
@@ -23,6 +25,8 @@ export async function ensureTelephony(
   existing: Record<string, unknown>,
   /** The service's user (system install), which must be able to rewrite the operators' file. */
   runAs: string | null = null,
+  /** Runs before the database is opened for writing (the installer stops a running appliance there). */
+  beforeWrite: () => Promise<void> = async () => {},
 ): Promise<{ outcome: StepOutcome; section: Record<string, unknown>; softphone: Record<string, unknown> | null }> {
   const wanted = answers.telephony ?? (existing.mode === 'local' || existing.mode === 'remote' ? ({ mode: existing.mode } as TelephonyAnswers) : null);
   if (!wanted || wanted.mode === 'none') {
@@ -36,15 +40,20 @@ export async function ensureTelephony(
     if (err instanceof AsteriskSourceError) throw new CliError(err.message, err.exit === 2 ? 2 : 1, 'ASTERISK', err.hint);
     throw err;
   }
-  const db = openDatabase(paths.databaseFile);
+  // Read-only first: a re-run whose answers are already stored writes nothing.
+  const write = needsWrite(paths.databaseFile, wanted, answers.trunks ?? []);
+  if (write) await beforeWrite();
+  const db = openDatabase(paths.databaseFile, { readonly: !write });
   let model;
-  let trunks;
+  let trunks: { added: string[]; kept: string[] } = { added: [], kept: [] };
   try {
-    saveProvisioningBase(db, baseFromAnswers(wanted, loadProvisioningBase(db)), deps.clock.now());
-    try {
-      trunks = addTrunksFromAnswers(db, answers.trunks ?? [], deps.clock);
-    } catch (err) {
-      throw new CliError(`the answers file's trunks are not valid: ${(err as Error).message}`, 2, 'BAD_INPUT');
+    if (write) {
+      saveProvisioningBase(db, baseFromAnswers(wanted, loadProvisioningBase(db)), deps.clock.now());
+      try {
+        trunks = addTrunksFromAnswers(db, answers.trunks ?? [], deps.clock);
+      } catch (err) {
+        throw new CliError(`the answers file's trunks are not valid: ${(err as Error).message}`, 2, 'BAD_INPUT');
+      }
     }
     // Remote mode uses the credentials of the remote Asterisk's users exactly as given.
     const credentials = wanted.mode === 'remote' ? { mode: 'remote', ami: wanted.ami, ari: wanted.ari } : { ...existing, mode: wanted.mode };
@@ -90,6 +99,20 @@ export async function ensureTelephony(
       throw new CliError(`Asterisk refused the new configuration: ${err.message}${err.rolledBack ? ' (the previous files were put back)' : ''}`, 1, 'ASTERISK');
     }
     throw err;
+  }
+}
+
+/** Whether the answers change what the database holds: the provisioning base, or a trunk not yet there. */
+function needsWrite(file: string, wanted: TelephonyAnswers, trunkAnswers: readonly unknown[]): boolean {
+  if (!existsSync(file)) return true;
+  const db = openDatabase(file, { readonly: true });
+  try {
+    const base = loadProvisioningBase(db);
+    if (JSON.stringify(baseFromAnswers(wanted, base)) !== JSON.stringify(base)) return true;
+    const names = new Set(new TrunkRepository(db).list().map((t) => t.name));
+    return trunkAnswers.some((t) => !t || typeof t !== 'object' || !names.has((t as { name?: unknown }).name as string));
+  } finally {
+    db.close();
   }
 }
 
