@@ -165,7 +165,7 @@ export const mailMigrations: Migration[] = [
     id: 'mail/003_contact_timeline',
     up: `
       ALTER TABLE mail_message_contacts ADD COLUMN received_at TEXT NOT NULL DEFAULT '';
-      UPDATE mail_message_contacts SET received_at = (SELECT m.received_at FROM mail_messages m WHERE m.id = message_id);
+      UPDATE mail_message_contacts SET received_at = coalesce((SELECT m.received_at FROM mail_messages m WHERE m.id = mail_message_contacts.message_id), '');
       CREATE INDEX mail_message_contacts_timeline ON mail_message_contacts(contact_id, received_at, message_id);
     `,
   },
