@@ -13,7 +13,10 @@ import { ensureWidgetBuilt } from '../test/chat/widget-support.js';
  * first operator socket receiving that message's event (the appliance stores it, acks it and
  * fans it out, masked per viewer, to everyone who may answer the site). Nothing may be lost:
  * every message is acked and every operator receives every message's event exactly once.
- * Baseline, same run, same clients: a bare `ws` relay in its own process doing only the fan-out.
+ * Baselines, same run, same clients: a bare `ws` relay in its own process doing only the fan-out,
+ * and, as an experiment, the appliance with SQLite's WAL checkpoints in a worker thread instead
+ * of inside commits on the event loop (each fsyncing the WAL and the database: milliseconds to
+ * tens of milliseconds every thousand pages written, on a busy disk).
  * The appliance's RSS (peak) and CPU are read from /proc for its own process.
  */
 const VISITORS = Number(process.env.CHAT_BENCH_VISITORS ?? 1000);
@@ -26,9 +29,12 @@ interface Server {
   info: { url: string; key: string; origin: string; cookies: string[] };
 }
 
-async function startServer(mode: 'appliance' | 'relay'): Promise<Server> {
+async function startServer(mode: 'appliance' | 'appliance-background' | 'relay'): Promise<Server> {
   const file = fileURLToPath(new URL('./support/chat-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file, mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OPERATORS: String(OPERATORS) } });
+  // CHAT_BENCH_PROFILE=DIR: a V8 CPU profile of each server process into DIR, to see where its time goes.
+  const profile = process.env.CHAT_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CHAT_BENCH_PROFILE}`] : [];
+  const args = mode === 'appliance-background' ? ['appliance', 'background'] : [mode];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OPERATORS: String(OPERATORS) } });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
@@ -160,9 +166,14 @@ export default async function bench(): Promise<BenchFigure[]> {
   const base = await run(relay).finally(() => stopServer(relay));
   const app = await startServer('appliance');
   const ours = await run(app).finally(() => stopServer(app));
+  // An experiment beside it: the same appliance with WAL checkpoints in a worker thread.
+  const bgApp = await startServer('appliance-background');
+  const background = await run(bgApp).finally(() => stopServer(bgApp));
   process.stdout.write(`  (${VISITORS} visitors, ${OPERATORS} operators, ${ROUNDS} messages each, every ${PERIOD_MS / 1000} s: ${ours.sent} messages)\n`);
   return [
     { name: `chat delivery p99, visitor → operator (${VISITORS} visitors, ${OPERATORS} operators)`, value: ours.p99, unit: 'ms', baseline: { name: 'bare ws relay p99', value: base.p99 }, target: { max: 100 } },
+    { name: 'experiment: chat delivery p99 with WAL checkpoints in a worker thread (vs inside commits, as the appliance runs)', value: background.p99, unit: 'ms', baseline: { name: 'checkpoints inside commits p99', value: ours.p99 } },
+    { name: 'experiment: chat delivery max with checkpoints in a worker thread', value: background.max, unit: 'ms', baseline: { name: 'checkpoints inside commits max', value: ours.max } },
     { name: 'chat delivery p50', value: ours.p50, unit: 'ms', baseline: { name: 'bare ws relay p50', value: base.p50 } },
     { name: 'chat delivery max', value: ours.max, unit: 'ms', baseline: { name: 'bare ws relay max', value: base.max } },
     { name: `chat messages lost or not delivered to every operator (of ${ours.sent}; bare relay: ${base.lost} of ${base.sent})`, value: ours.lost, unit: 'messages', target: { max: 0 } },

@@ -64,15 +64,23 @@ export const defaultSiteSettings = (): SiteSettings => ({
   canned: [],
 });
 
+// Making an Intl.DateTimeFormat costs far more than using one; every visitor's hello asks.
+const clocks = new Map<string, Intl.DateTimeFormat>();
+function clockIn(timeZone: string): Intl.DateTimeFormat {
+  let f = clocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    if (clocks.size > 500) clocks.clear();
+    clocks.set(timeZone, f);
+  }
+  return f;
+}
+
 /** Whether the site is open at `now` (its timezone, weekly hours and holidays). */
 export function isOpen(settings: Pick<SiteSettings, 'timezone' | 'hours' | 'holidays'>, now: Date): boolean {
   let parts: Record<string, string>;
   try {
-    parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone: settings.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
-        .formatToParts(now)
-        .map((p) => [p.type, p.value]),
-    );
+    parts = Object.fromEntries(clockIn(settings.timezone).formatToParts(now).map((p) => [p.type, p.value]));
   } catch {
     parts = {};
   }

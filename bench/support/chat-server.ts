@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startChatAppliance } from '../../test/chat/support.js';
+import { startCheckpointer } from '../../appliance/retention/checkpointer.js';
 
 /**
  * The server side of the chat bench, in its own process so that its RSS and CPU are its own:
- * `appliance` — the appliance with chat, one site and OPERATORS logged-in operators;
+ * `appliance [background]` — the appliance with chat, one site and OPERATORS logged-in operators
+ * (`background`: an experiment, WAL checkpoints in a worker thread instead of inside commits);
  * `relay` — the baseline: a bare `ws` server that acks each visitor message and forwards it to
  * every operator socket, with no storage, no checks and no masking.
  * Prints one JSON line with what the client needs, then runs until SIGTERM.
@@ -19,8 +22,14 @@ async function appliance(): Promise<() => Promise<void>> {
   const site = (await admin.request('POST', '/api/v1/sites', { name: 'Bench', origins: [ORIGIN] })).json() as { publicKey: string };
   const cookies: string[] = [];
   for (let i = 0; i < OPERATORS; i++) cookies.push((await a.client('operator')).cookie);
+  // `background`: WAL checkpoints in a worker thread (the retention sweep's checkpointer) instead of
+  // SQLite's automatic checkpoint inside commits on the event loop, as the appliance runs today.
+  const checkpointer = process.argv[3] === 'background' ? startCheckpointer(a.db, 250) : null;
   process.stdout.write(`${JSON.stringify({ url: a.url, key: site.publicKey, origin: ORIGIN, cookies })}\n`);
-  return () => a.close();
+  return async () => {
+    await checkpointer?.stop();
+    await a.close();
+  };
 }
 
 async function relay(): Promise<() => Promise<void>> {
@@ -54,6 +63,23 @@ async function relay(): Promise<() => Promise<void>> {
 }
 
 const stop = await (process.argv[2] === 'relay' ? relay() : appliance());
+// Where the time goes, for the report: event-loop delay and garbage-collection pauses in this process.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const gc = { count: 0, totalMs: 0, maxMs: 0 };
+const observer = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+});
+observer.observe({ entryTypes: ['gc'] });
 process.on('SIGTERM', () => {
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  process.stderr.write(
+    `  [${process.argv.slice(2).join(' ')}] event-loop delay p50 ${ms(loop.percentile(50))} ms, p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms; GC ${gc.count} pauses, ${Math.round(gc.totalMs)} ms in all, longest ${Math.round(gc.maxMs)} ms\n`,
+  );
   void stop().finally(() => process.exit(0));
 });
