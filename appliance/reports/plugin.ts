@@ -41,8 +41,15 @@ export const reportsPlugin = fp(
       repo.setSetting('settings', JSON.stringify(values));
       settings = null;
     };
-    const userNameStmt = db.prepare('SELECT display_name FROM users WHERE id = ?');
-    const userName = (id: number) => (userNameStmt.get(id) as { display_name: string } | undefined)?.display_name ?? null;
+    // Names come from the users capability's service, never its table.
+    const userName = (id: number): string | null => {
+      if (!app.hasDecorator('users')) return null;
+      try {
+        return app.users.require(id).displayName;
+      } catch {
+        return null;
+      }
+    };
     const teamList = () => (app.hasDecorator('teams') ? app.teams.list() : []);
     const reader = startReader(db);
     const exporter = startExporter();
