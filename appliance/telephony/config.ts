@@ -40,6 +40,12 @@ export const TelephonyConfigSchema = Type.Object(
      * `contactbox trunk apply` as root.
      */
     asteriskEtcDir: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
+    /**
+     * Where the installer provisioned this Asterisk (local mode): its configuration folder and
+     * control socket, for `trunk apply` and `uninstall`. The appliance itself does not use them.
+     */
+    asteriskConfigDir: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
+    asteriskControlSocket: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
     /** Where MixMonitor's files are readable from this process (local mode). */
     recordingsSpool: Type.Optional(Type.String({ minLength: 1 })),
     dialPrefix: Type.Optional(Type.String({ pattern: '^[0-9*#]{0,4}$', description: 'up to 4 dial-pad characters' })),

@@ -9,7 +9,7 @@ import { TrunkNotFoundError, TrunkService, type TrunkView } from '../../applianc
 import { trunksMigrations } from '../../appliance/trunks/migrations.js';
 import { installPaths, type InstallPaths } from '../paths.js';
 import { connectAmi } from '../ports/ami.js';
-import { filesFromHost } from '../ports/asterisk.js';
+import { asteriskLocation, filesFromHost } from '../ports/asterisk.js';
 import type { Deps } from '../ports/index.js';
 import { loadProvisioningModel, telephonySection } from '../provisioning/from-install.js';
 import { listEndpointStates, type EndpointState } from '../provisioning/endpoint-states.js';
@@ -124,14 +124,17 @@ function fieldError(err: unknown): unknown {
 async function applyAsterisk(inst: Install, deps: Deps): Promise<ProvisionResult | null> {
   const telephony = telephonySection(inst.config);
   if (telephony.mode === 'none') return null;
+  // An existing Asterisk named at install: its configuration folder and control socket.
+  const named = inst.config.telephony as { asteriskConfigDir?: string; asteriskControlSocket?: string } | undefined;
+  const cli = deps.asterisk;
   return provisionAsterisk(
     loadProvisioningModel(inst.db, inst.config),
     {
       files: filesFromHost(deps.host),
-      asteriskEtcDir: inst.paths.asteriskEtcDir,
+      asteriskEtcDir: named?.asteriskConfigDir ?? inst.paths.asteriskEtcDir,
       bundleDir: join(inst.paths.etcDir, 'asterisk-remote'),
       ami: deps.ami ?? connectAmi,
-      ...(deps.asterisk ? { asterisk: deps.asterisk } : {}),
+      ...(cli ? { asterisk: { cli: (command: string) => cli.cli(command, asteriskLocation(named?.asteriskConfigDir, named?.asteriskControlSocket)) } } : {}),
       clock: deps.clock,
       random: deps.random ?? randomBytes,
     },

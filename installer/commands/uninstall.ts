@@ -3,6 +3,41 @@ import { installPaths } from '../paths.js';
 import { CliError, usageError, type Result } from '../result.js';
 import { makeSupervisor } from '../install/supervisor.js';
 import { COMMAND_WRAPPER, SERVICE_USER } from '../install/steps.js';
+import { parse as parseYaml } from 'yaml';
+import { asteriskLocation, filesFromHost } from '../ports/asterisk.js';
+import { connectAmi } from '../ports/ami.js';
+import { deprovisionAsterisk } from '../provisioning/deprovision.js';
+import type { InstallPaths } from '../paths.js';
+
+/**
+ * Our part of a local Asterisk goes with the service: files, include lines, and (after the
+ * reload) our AMI/ARI users and endpoints — an uninstalled contactbox leaves no way in.
+ */
+async function removeFromAsterisk(deps: Deps, paths: InstallPaths): Promise<{ removed: string[]; note: string | null }> {
+  type Installed = { telephony?: Record<string, unknown>; softphone?: { asteriskOperatorsFile?: string } };
+  let config: Installed | null = null;
+  try {
+    config = parseYaml(deps.host.readFile(paths.configFile) ?? '') as Installed | null;
+  } catch {
+    config = null;
+  }
+  const telephony = config?.telephony as
+    | { mode?: string; asteriskConfigDir?: string; asteriskControlSocket?: string; ami?: { host: string; port: number; username: string; secret: string } }
+    | undefined;
+  if (telephony?.mode !== 'local') return { removed: [], note: null };
+  const cli = deps.asterisk;
+  const r = await deprovisionAsterisk({
+    files: filesFromHost(deps.host),
+    asteriskEtcDir: telephony.asteriskConfigDir ?? paths.asteriskEtcDir,
+    operatorsFile: config?.softphone?.asteriskOperatorsFile ?? null,
+    ...(cli ? { asterisk: { cli: (command: string) => cli.cli(command, asteriskLocation(telephony.asteriskConfigDir, telephony.asteriskControlSocket)) } } : {}),
+    ami: deps.ami ?? connectAmi,
+    amiCredentials: telephony.ami ?? null,
+  });
+  const removed = [...r.removed, ...r.edited.map((f) => `contactbox's include line in ${f}`)];
+  if (r.reloaded.length) removed.push(`contactbox's AMI/ARI users, endpoints, queues and dialplan in the running Asterisk (reloaded ${r.reloaded.join(', ')})`);
+  return { removed, note: r.notReloaded };
+}
 
 /**
  * `contactbox uninstall`: stops and removes the service and the application code. Data and
@@ -30,6 +65,9 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
       removed.push(`service (${kind})`);
     }
   }
+  // After the service stopped (it rewrites the operators' file), before the configuration goes.
+  const asterisk = await removeFromAsterisk(deps, paths);
+  removed.push(...asterisk.removed);
   if (host.exists(paths.optDir)) {
     host.remove(paths.optDir);
     removed.push(paths.optDir);
@@ -53,8 +91,9 @@ export async function run(options: Record<string, unknown>, deps: Deps): Promise
       removed.push(`user ${SERVICE_USER}`);
     }
   }
-  const data = { status: purge ? 'purged' : 'uninstalled', removed, kept: purge ? [] : kept };
+  const data = { status: purge ? 'purged' : 'uninstalled', removed, kept: purge ? [] : kept, ...(asterisk.note ? { asterisk: asterisk.note } : {}) };
   const human = [
+    ...(asterisk.note ? [asterisk.note] : []),
     removed.length ? `Removed: ${removed.join(', ')}` : 'Nothing was installed.',
     purge ? 'All data and configuration were deleted.' : `Kept (a new install uses them again): ${kept.join(', ') || '-'}`,
   ].join('\n');

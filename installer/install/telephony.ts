@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { TrunkRepository } from '../../appliance/trunks/repository.js';
 import { openDatabase } from '../../appliance/core/db.js';
 import type { Deps } from '../ports/index.js';
-import { filesFromHost } from '../ports/asterisk.js';
+import { asteriskLocation, filesFromHost } from '../ports/asterisk.js';
 import type { InstallPaths } from '../paths.js';
 import { CliError } from '../result.js';
 import { AsteriskSourceError, ensureAsterisk } from '../provisioning/asterisk-source.js';
@@ -40,6 +40,11 @@ export async function ensureTelephony(
     if (err instanceof AsteriskSourceError) throw new CliError(err.message, err.exit === 2 ? 2 : 1, 'ASTERISK', err.hint);
     throw err;
   }
+  // An existing Asterisk may keep its configuration and control socket elsewhere; a re-run keeps what was named.
+  const configDir = (wanted.mode === 'local' ? (wanted.asteriskConfigDir ?? (existing.asteriskConfigDir as string | undefined)) : undefined) ?? paths.asteriskEtcDir;
+  const controlSocket = wanted.mode === 'local' ? (wanted.asteriskControlSocket ?? (existing.asteriskControlSocket as string | undefined) ?? null) : null;
+  const location = asteriskLocation(configDir === paths.asteriskEtcDir ? null : configDir, controlSocket);
+  const asterisk = { cli: (command: string) => deps.asterisk!.cli(command, location) };
   // Read-only first: a re-run whose answers are already stored writes nothing.
   const write = needsWrite(paths.databaseFile, wanted, answers.trunks ?? []);
   if (write) await beforeWrite();
@@ -56,10 +61,14 @@ export async function ensureTelephony(
       }
     }
     // Remote mode uses the credentials of the remote Asterisk's users exactly as given.
-    const credentials = wanted.mode === 'remote' ? { mode: 'remote', ami: wanted.ami, ari: wanted.ari } : { ...existing, mode: wanted.mode };
+    const existingAmi = existing.ami as Record<string, unknown> | undefined;
+    const credentials =
+      wanted.mode === 'remote'
+        ? { mode: 'remote', ami: wanted.ami, ari: wanted.ari }
+        : { ...existing, mode: wanted.mode, ...(wanted.amiPort ? { ami: { ...existingAmi, port: wanted.amiPort } } : {}) };
     // Local mode: operators' endpoints live in a file the appliance rewrites itself (live apply,
     // then a res_pjsip reload over AMI), so issuing or revoking a phone needs no root shell.
-    const operatorsFile = wanted.mode === 'local' ? operatorsFileIn(paths.asteriskEtcDir) : null;
+    const operatorsFile = wanted.mode === 'local' ? operatorsFileIn(configDir) : null;
     model = loadProvisioningModel(db, { telephony: credentials, ...(operatorsFile ? { softphone: { asteriskOperatorsFile: operatorsFile } } : {}) });
   } finally {
     db.close();
@@ -70,10 +79,10 @@ export async function ensureTelephony(
       model,
       {
         files: filesFromHost(deps.host),
-        asteriskEtcDir: paths.asteriskEtcDir,
+        asteriskEtcDir: configDir,
         bundleDir: join(paths.etcDir, 'asterisk-remote'),
         ami: deps.ami,
-        asterisk: deps.asterisk,
+        asterisk,
         clock: deps.clock,
         random: deps.random,
       },
@@ -87,11 +96,18 @@ export async function ensureTelephony(
       outboundContext: result.dialplan.outboundContext,
       dialPrefix: result.dialplan.dialPrefix,
       recordingsSpool: result.dialplan.recordingsSpool,
+      ...(wanted.mode === 'local' ? { asteriskConfigDir: configDir, ...(controlSocket ? { asteriskControlSocket: controlSocket } : {}) } : {}),
     };
     const softphone = model.operatorsFile
       ? { asteriskOperatorsFile: model.operatorsFile, asteriskWsUrl: `ws://127.0.0.1:${model.http.port}/ws` }
       : null;
-    const where = wanted.mode === 'remote' ? `bundle for the remote Asterisk in ${join(paths.etcDir, 'asterisk-remote')}` : `Asterisk ${found.version ?? ''} ${result.verification.detail}`;
+    // Says where everything is, so an administrator with an Asterisk of their own can check it.
+    const where =
+      wanted.mode === 'remote'
+        ? `bundle for the remote Asterisk in ${join(paths.etcDir, 'asterisk-remote')}`
+        : `Asterisk ${found.version ?? ''} (${found.source}): configuration ${configDir}, control socket ${controlSocket ?? "Asterisk's default"}, ` +
+          `AMI ${result.amiCredentials.host}:${result.amiCredentials.port}, HTTP ${model.http.bindAddress}:${model.http.port}, ` +
+          `SIP udp/tcp ${model.sip.bindAddress}:${model.sip.udpPort}, RTP ${model.rtp.start}-${model.rtp.end}; ${result.verification.status === 'verified' ? 'verified: ' : ''}${result.verification.detail}`;
     const added = trunks.added.length ? `; trunks added: ${trunks.added.join(', ')}` : '';
     return { outcome: { status: changed || trunks.added.length ? 'changed' : 'unchanged', detail: `${where}${added}` }, section, softphone };
   } catch (err) {

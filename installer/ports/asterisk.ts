@@ -24,6 +24,17 @@ export function filesFromHost(host: HostPort): FilesPort {
   };
 }
 
+/** Where an existing Asterisk keeps its master configuration file and control socket (null: Asterisk's defaults). */
+export interface AsteriskLocation {
+  configFile?: string | null;
+  socket?: string | null;
+}
+
+/** `-C`/`-s` for the CLI when the configuration folder or control socket is not Asterisk's default. */
+export function asteriskLocation(configDir: string | undefined | null, socket: string | undefined | null): AsteriskLocation {
+  return { configFile: configDir && configDir.replace(/\/+$/, '') !== '/etc/asterisk' ? `${configDir.replace(/\/+$/, '')}/asterisk.conf` : null, socket: socket ?? null };
+}
+
 /** The local Asterisk installation: what is installed, what apt offers, and its CLI. */
 export interface AsteriskHostPort {
   /** `asterisk -V` output ("Asterisk 22.10.1"), or null when there is no asterisk binary. */
@@ -34,8 +45,11 @@ export interface AsteriskHostPort {
   /** The .deb files in `dir` (full paths, sorted), or null when `dir` is not a readable folder. */
   listDebs(dir: string): Promise<string[] | null>;
   dpkgInstall(files: string[]): Promise<{ ok: boolean; output: string }>;
-  /** `asterisk -rx COMMAND` against the running Asterisk. */
-  cli(command: string): Promise<{ ok: boolean; output: string }>;
+  /**
+   * `asterisk -rx COMMAND` against the running Asterisk; for an existing Asterisk configured
+   * elsewhere, `-C <its asterisk.conf>` (which names its run folder) and `-s <control socket>`.
+   */
+  cli(command: string, where?: AsteriskLocation): Promise<{ ok: boolean; output: string }>;
 }
 
 export function realAsteriskHost(host: HostPort): AsteriskHostPort {
@@ -62,8 +76,9 @@ export function realAsteriskHost(host: HostPort): AsteriskHostPort {
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
       return out(await host.run('dpkg', ['-i', ...files], { env, timeoutMs: 900_000 }));
     },
-    async cli(command) {
-      const r = await host.run('asterisk', ['-rx', command], { timeoutMs: 30_000 }).catch((err: Error) => ({ code: 1, stdout: '', stderr: err.message }));
+    async cli(command, where) {
+      const args = [...(where?.configFile ? ['-C', where.configFile] : []), ...(where?.socket ? ['-s', where.socket] : []), '-rx', command];
+      const r = await host.run('asterisk', args, { timeoutMs: 30_000 }).catch((err: Error) => ({ code: 1, stdout: '', stderr: err.message }));
       return out(r);
     },
   };

@@ -31,6 +31,14 @@ export const TelephonyAnswersSchema = Type.Object(
     externalAddress: Type.Optional(Type.String({ minLength: 1 })),
     localNets: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9.]+/[0-9]{1,2}$' }))),
     sipPort: Type.Optional(Port),
+    /** Local mode: the address contactbox's SIP transports bind (default 0.0.0.0). */
+    sipBindAddress: Type.Optional(Type.String({ pattern: '^[0-9.]+$|^[0-9a-fA-F:]+$', description: 'an IP address' })),
+    /** Local mode: the AMI port of this Asterisk (manager.conf) and its HTTP port (ARI and the softphone's WebSocket). */
+    amiPort: Type.Optional(Port),
+    httpPort: Type.Optional(Port),
+    /** Local mode, an existing Asterisk: its configuration folder (default /etc/asterisk) and control socket (default Asterisk's own). */
+    asteriskConfigDir: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
+    asteriskControlSocket: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
     rtp: Type.Optional(Type.Object({ start: Port, end: Port }, { additionalProperties: false })),
     queues: Type.Optional(
       Type.Array(
@@ -98,11 +106,13 @@ export function baseFromAnswers(t: TelephonyAnswers, previous: ProvisioningBase 
     asteriskAddress: t.mode === 'remote' && t.ami ? t.ami.host : previous.asteriskAddress,
     sip: {
       ...previous.sip,
+      bindAddress: t.sipBindAddress ?? previous.sip.bindAddress,
       udpPort: t.sipPort ?? previous.sip.udpPort,
       tcpPort: t.sipPort ?? previous.sip.tcpPort,
       externalAddress: t.externalAddress ?? previous.sip.externalAddress,
       localNets: t.localNets ?? previous.sip.localNets,
     },
+    http: { ...previous.http, port: t.httpPort ?? previous.http.port },
     rtp: t.rtp ?? previous.rtp,
     queues: t.queues
       ? t.queues.map((q) => ({ ...defaultQueue(q.name), ...(q.strategy ? { strategy: q.strategy as never } : {}), ...(q.ringTimeoutSec ? { ringTimeoutSec: q.ringTimeoutSec } : {}), ...(q.maxWaitSec ? { maxWaitSec: q.maxWaitSec } : {}), ...(q.extension ? { extension: q.extension } : {}), ...(q.greeting ? { greeting: q.greeting } : {}) }))
