@@ -243,7 +243,7 @@ async function searchOverHttp(db: Db, names: string[], searchThreads: number): P
   const dataDir = join(dirname(db.name), 'http-run');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const app = await buildApp({ config: defaultConfig(dataDir), db, uiDir: null, overrides: { contacts: { searchThreads } } });
+  const app = await buildApp({ config: defaultConfig(dataDir), db, uiDir: null, overrides: { contacts: { searchThreads, searchThreadsFrom: 0 } } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const port = (app.server.address() as { port: number }).port;

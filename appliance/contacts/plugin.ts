@@ -24,10 +24,12 @@ export const contactsPlugin = fp(
   async function contacts(app: FastifyInstance) {
     const { db, clock, audit, bus, masking } = app.deps;
     registerContactMessages();
-    // Searches of a file database run on search threads (`overrides.contacts.searchThreads`: 0 keeps them on the event loop).
-    const threads = (app.deps.overrides.contacts as { searchThreads?: number } | undefined)?.searchThreads ?? defaultSearchThreads();
+    // Searches of a large file database run on search threads (`overrides.contacts`: `searchThreads`
+    // 0 keeps them on the event loop; `searchThreadsFrom` is the base size from which threads are used).
+    const tuning = (app.deps.overrides.contacts ?? {}) as { searchThreads?: number; searchThreadsFrom?: number };
+    const threads = tuning.searchThreads ?? defaultSearchThreads();
     const pool = db.memory || threads < 1 ? null : new SearchPool(db.name, threads);
-    const service = new ContactsService(db, clock, audit, bus, pool);
+    const service = new ContactsService(db, clock, audit, bus, pool, tuning.searchThreadsFrom);
     const timeline = new TimelineRegistry();
     app.decorate('contacts', service);
     app.decorate('timeline', timeline);

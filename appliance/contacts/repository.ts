@@ -45,6 +45,7 @@ export class ContactsRepository {
   constructor(private readonly db: Db) {
     this.s = {
       byId: db.prepare('SELECT * FROM contacts WHERE id = ?'),
+      topId: db.prepare('SELECT coalesce(max(id), 0) AS n FROM contacts'),
       phones: db.prepare('SELECT e164 FROM contact_phones WHERE contact_id = ? ORDER BY position, id'),
       emails: db.prepare('SELECT address FROM contact_emails WHERE contact_id = ? ORDER BY position, id'),
       tags: db.prepare('SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag_fold'),
@@ -86,6 +87,11 @@ export class ContactsRepository {
       handOver: db.prepare('UPDATE contacts SET owner_id = ?, updated_at = ? WHERE owner_id = ? AND merged_into IS NULL'),
       countOwned: db.prepare('SELECT count(*) AS n FROM contacts WHERE owner_id = ? AND merged_into IS NULL'),
     };
+  }
+
+  /** The highest contact id (an index lookup): how large the base has grown. */
+  topId(): number {
+    return (this.s.topId.get() as { n: number }).n;
   }
 
   row(id: number): ContactRow | undefined {

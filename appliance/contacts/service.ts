@@ -34,6 +34,9 @@ export interface ContactInput {
 
 export type ContactPatch = Partial<ContactInput>;
 
+/** Below this many contacts a search takes a few milliseconds and runs on the event loop. */
+export const SEARCH_THREADS_FROM = 20_000;
+
 /** A contact checked and normalised, ready to store. */
 export interface PreparedContact {
   row: { kind: ContactKind; name: string; nameFold: string; status: ContactStatus; ownerId: number | null };
@@ -58,6 +61,8 @@ export class ContactsService {
     private readonly bus: EventBus,
     /** Search threads (a file database); without them searches run on this thread. */
     private readonly pool: SearchPool | null = null,
+    /** From how many contacts (the highest id) searches go to the threads. */
+    private readonly threadsFrom = SEARCH_THREADS_FROM,
   ) {
     this.repo = new ContactsRepository(db);
     this.finder = new ContactFinder(db);
@@ -193,7 +198,9 @@ export class ContactsService {
 
   searchAsync(options: SearchOptions): Promise<SearchResult> {
     const request = searchRequest(options);
-    return this.pool ? this.pool.find(request) : Promise.resolve(this.finder.find(request));
+    // A small base is searched here in a few milliseconds: no thread is started for it.
+    const large = this.pool !== null && this.repo.topId() >= this.threadsFrom;
+    return large ? this.pool!.find(request) : Promise.resolve(this.finder.find(request));
   }
 
   /** Search threads running now (0 when searches run on this thread). */
