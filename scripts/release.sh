@@ -100,14 +100,38 @@ cp -a dist package.json package-lock.json README.md LICENSE.txt asterisk-templat
 for mod in $(node --input-type=module -e "import('$repo/dist/installer/ports/package.js').then((m) => console.log(m.runtimeModules('$repo').join('\n')))"); do
   [ -e "$mod" ] || continue # an optional dependency for another platform (fsevents)
   mkdir -p "$stage/$(dirname "$mod")"
-  # Hard links: nothing below writes into node_modules (better-sqlite3's build folder is replaced).
-  cp -al "$mod" "$stage/$mod" 2>/dev/null || cp -a "$mod" "$stage/$mod"
+  # Copies, not hard links: the staged files are pruned and their modes set below.
+  cp -a "$mod" "$stage/$mod"
 done
 # The SQLite driver: the module built above, without its sources and the host's build.
 rm -rf "$stage/node_modules/better-sqlite3/"{build,deps,src}
 mkdir -p "$stage/node_modules/better-sqlite3/build/Release"
 cp "$native" "$stage/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
 cp "$node_bin" "$stage/runtime/bin/node"
+# Only what runs ships: the modules' tests, examples, docs, editor and VCS files go, modes are
+# what the files are (scripts 755, everything else 644), and the binaries lose their symbols.
+find "$stage/node_modules" -depth -type d -regextype posix-extended \
+  -regex '.*/node_modules/(@[^/]+/)?[^/]+/(test|tests|__tests__|example|examples|benchmark|benchmarks|integration|docs|\.github|coverage)' \
+  -exec rm -rf {} +
+find "$stage/node_modules" -type d -path '*/pm2/lib/templates/sample-apps' -prune -exec rm -rf {} +
+find "$stage/node_modules" -type f \( -name '.eslintrc*' -o -name 'eslint.config.*' -o -name '.npmignore' -o -name '.git*' \
+  -o -name '.editorconfig' -o -name '.travis.yml' -o -name '.prettierrc*' -o -name '*.md' -o -name '*.markdown' -o -name '*.html' \
+  -o -name 'bun.lockb' -o -name 'yarn.lock' -o -name '*.coffee' -o -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \) \
+  ! -name '*.d.ts' -delete
+find "$stage/node_modules" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete
+find "$stage/node_modules" -depth -type d -empty -delete
+node -e '
+  const fs = require("node:fs"), path = require("node:path");
+  const walk = (dir) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p);
+    else if (e.isFile()) {
+      const fd = fs.openSync(p, "r"), head = Buffer.alloc(2), n = fs.readSync(fd, head, 0, 2, 0); fs.closeSync(fd);
+      fs.chmodSync(p, n === 2 && head.toString() === "#!" ? 0o755 : 0o644);
+    } } };
+  for (const dir of process.argv.slice(1)) walk(dir);' "$stage/node_modules" "$stage/dist"
+strip --strip-unneeded "$stage/runtime/bin/node" "$stage/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+"$stage/runtime/bin/node" --version >/dev/null || { echo "release: the stripped runtime does not start" >&2; exit 1; }
 for f in LICENSE copyright; do
   [ -f "/usr/share/doc/nodejs/$f" ] && cp "/usr/share/doc/nodejs/$f" "$stage/runtime/NODE-$f"
 done
@@ -150,6 +174,9 @@ exec /usr/lib/contactbox/runtime/bin/node /usr/lib/contactbox/dist/installer/mai
 SH
 chmod 755 "$pkg/usr/bin/contactbox"
 cp debian/copyright "$pkg/usr/share/doc/contactbox/copyright"
+mkdir -p "$pkg/usr/share/lintian/overrides" "$pkg/usr/share/man/man1"
+install -m 644 debian/lintian-overrides "$pkg/usr/share/lintian/overrides/contactbox"
+gzip -9n <debian/contactbox.1 >"$pkg/usr/share/man/man1/contactbox.1.gz"
 gzip -9n <debian/changelog >"$pkg/usr/share/doc/contactbox/changelog.Debian.gz"
 for script in postinst prerm postrm; do
   install -m 755 "debian/$script" "$pkg/DEBIAN/$script"
