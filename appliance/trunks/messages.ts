@@ -12,6 +12,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Unknown trunk kind "{kind}". Known kinds: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'A trunk named {name} already exists.',
     'errors.TRUNK_NOT_FOUND': 'There is no trunk {id}.',
+    'errors.QUEUE_NOT_FOUND': "There is no queue {name}.",
+    'errors.QUEUE_EXISTS': "A queue named {name} already exists.",
+    'errors.QUEUE_IN_USE': "Queue {name} still receives calls for {dids}: send those numbers elsewhere first.",
     'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk refused the change, so it was undone: {detail}',
   },
   uk: {
@@ -20,6 +23,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Невідомий тип транку «{kind}». Відомі типи: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Транк з назвою {name} уже існує.',
     'errors.TRUNK_NOT_FOUND': 'Транку {id} немає.',
+    'errors.QUEUE_NOT_FOUND': "Черги {name} немає.",
+    'errors.QUEUE_EXISTS': "Черга з назвою {name} уже існує.",
+    'errors.QUEUE_IN_USE': "Черга {name} досі приймає дзвінки на {dids}: спершу спрямуйте ці номери деінде.",
     'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk не прийняв зміну, тому її скасовано: {detail}',
   },
   ru: {
@@ -28,6 +34,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Неизвестный тип транка «{kind}». Известные типы: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Транк с именем {name} уже существует.',
     'errors.TRUNK_NOT_FOUND': 'Транка {id} нет.',
+    'errors.QUEUE_NOT_FOUND': "Очереди {name} нет.",
+    'errors.QUEUE_EXISTS': "Очередь с именем {name} уже существует.",
+    'errors.QUEUE_IN_USE': "Очередь {name} всё ещё принимает звонки на {dids}: сначала направьте эти номера в другое место.",
     'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk не принял изменение, поэтому оно отменено: {detail}',
   },
   fr: {
@@ -36,6 +45,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Type de trunk inconnu « {kind} ». Types connus : {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Un trunk nommé {name} existe déjà.',
     'errors.TRUNK_NOT_FOUND': "Le trunk {id} n'existe pas.",
+    'errors.QUEUE_NOT_FOUND': "La file {name} n'existe pas.",
+    'errors.QUEUE_EXISTS': "Une file nommée {name} existe déjà.",
+    'errors.QUEUE_IN_USE': "La file {name} reçoit encore les appels de {dids} : envoyez d'abord ces numéros ailleurs.",
     'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk a refusé la modification, elle a donc été annulée : {detail}',
   },
   de: {
@@ -44,6 +56,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Unbekannte Trunk-Art „{kind}“. Bekannte Arten: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Ein Trunk namens {name} existiert bereits.',
     'errors.TRUNK_NOT_FOUND': 'Es gibt keinen Trunk {id}.',
+    'errors.QUEUE_NOT_FOUND': "Es gibt keine Warteschlange {name}.",
+    'errors.QUEUE_EXISTS': "Eine Warteschlange namens {name} existiert bereits.",
+    'errors.QUEUE_IN_USE': "Warteschlange {name} erhält noch Anrufe für {dids}: Leiten Sie diese Nummern zuerst anders.",
     'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk hat die Änderung abgelehnt, daher wurde sie rückgängig gemacht: {detail}',
   },
   es: {
@@ -52,6 +67,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Tipo de troncal desconocido «{kind}». Tipos conocidos: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Ya existe una troncal llamada {name}.',
     'errors.TRUNK_NOT_FOUND': 'No existe la troncal {id}.',
+    'errors.QUEUE_NOT_FOUND': "No existe la cola {name}.",
+    'errors.QUEUE_EXISTS': "Ya existe una cola llamada {name}.",
+    'errors.QUEUE_IN_USE': "La cola {name} aún recibe las llamadas de {dids}: envíe antes esos números a otro destino.",
     'errors.TRUNK_ASTERISK_REFUSED': 'Asterisk rechazó el cambio, así que se ha deshecho: {detail}',
   },
   pt: {
@@ -60,6 +78,9 @@ const catalogues: Record<Language, Record<string, string>> = {
     'errors.TRUNK_UNKNOWN_KIND': 'Tipo de tronco desconhecido «{kind}». Tipos conhecidos: {known}.',
     'errors.TRUNK_NAME_TAKEN': 'Já existe um tronco chamado {name}.',
     'errors.TRUNK_NOT_FOUND': 'Não existe o tronco {id}.',
+    'errors.QUEUE_NOT_FOUND': "Não existe a fila {name}.",
+    'errors.QUEUE_EXISTS': "Já existe uma fila chamada {name}.",
+    'errors.QUEUE_IN_USE': "A fila {name} ainda recebe chamadas de {dids}: envie primeiro esses números para outro destino.",
     'errors.TRUNK_ASTERISK_REFUSED': 'O Asterisk recusou a alteração, por isso foi desfeita: {detail}',
   },
 };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { trunkKinds } from './kinds/index.js';
 import { registerTrunkMessages } from './messages.js';
 import { TrunkRepository } from './repository.js';
+import { QueueSettings } from './queues.js';
 import { trunkRoutes, type AsteriskApplier } from './routes.js';
 import { TrunkNotFoundError, TrunkService } from './service.js';
 import { TrunkFieldError, type StoredTrunk } from './model.js';
@@ -47,5 +48,5 @@ export async function trunksPlugin(app: FastifyInstance) {
   const repo = new TrunkRepository(app.deps.db);
   const service = new TrunkService(repo, trunkKinds, app.deps.clock);
   registerTrunkOperations(app.deps.adminChannel, service, repo, app.deps.clock);
-  await app.register(trunkRoutes, { service, kinds: trunkKinds, applier });
+  await app.register(trunkRoutes, { service, kinds: trunkKinds, applier, queues: new QueueSettings(app.deps.db) });
 }

@@ -5,8 +5,10 @@ import { AppError } from '../core/errors.js';
 import { ErrorResponse } from '../core/route-policy.js';
 import { TrunkFieldError } from './model.js';
 import { TrunkNotFoundError, type TrunkService } from './service.js';
-import { AsteriskState, AsteriskStateResponse, TrunkBody, TrunkCreated, TrunkIdParams, TrunkList, TrunkSelector, TrunkUpdateBody, TrunkViewSchema } from './schemas.js';
+import { QueueChanged, QueueCreateBody, QueueList, QueueNameParams, QueueUpdateBody, AsteriskState, AsteriskStateResponse, TrunkBody, TrunkCreated, TrunkIdParams, TrunkList, TrunkSelector, TrunkUpdateBody, TrunkViewSchema } from './schemas.js';
 import type { StoredTrunk } from './model.js';
+import type { QueueSettings, QueueState } from './queues.js';
+import { defaultQueue } from '../../installer/provisioning/model.js';
 import type { TrunkKind } from './model.js';
 import './errors.js';
 
@@ -38,8 +40,8 @@ function toAppError(err: unknown, kinds: readonly TrunkKind[]): unknown {
   return new AppError(err.code, { field, detail: err.detail });
 }
 
-export async function trunkRoutes(app: FastifyInstance, opts: { service: TrunkService; kinds: readonly TrunkKind[]; applier: AsteriskApplier }) {
-  const { service, kinds, applier } = opts;
+export async function trunkRoutes(app: FastifyInstance, opts: { service: TrunkService; kinds: readonly TrunkKind[]; applier: AsteriskApplier; queues: QueueSettings }) {
+  const { service, kinds, applier, queues } = opts;
   const guard = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -79,6 +81,62 @@ export async function trunkRoutes(app: FastifyInstance, opts: { service: TrunkSe
       const asterisk = await apply();
       app.deps.audit.record({ actorId: currentUser(request).id, action: 'trunk.apply', targetType: 'asterisk', details: { status: asterisk.status } });
       return { ...asterisk, at: last!.at };
+    },
+  );
+
+  // Queues: strategy, timeouts and who is a member; applied to Asterisk like a trunk change.
+  type QueueBody = { strategy?: string; ringTimeoutSec?: number; retrySec?: number; wrapupSec?: number; maxWaitSec?: number; everyOperator?: boolean };
+  const changeQueues = async (request: FastifyRequest, name: string, action: string, change: (s: QueueState) => QueueState) => {
+    const before = queues.read();
+    queues.write(change(before), app.deps.clock.now());
+    const asterisk = await applyOrUndo(() => queues.write(before, app.deps.clock.now()));
+    app.deps.audit.record({ actorId: currentUser(request).id, action, targetType: 'queue', targetId: name, details: { name } });
+    return asterisk;
+  };
+  const settle = (state: QueueState, name: string, body: QueueBody): QueueState => {
+    const { everyOperator, ...fields } = body;
+    return {
+      queues: state.queues.map((q) => (q.name === name ? ({ ...q, ...fields } as typeof q) : q)),
+      operatorQueues: everyOperator === undefined ? state.operatorQueues : everyOperator ? [...new Set([...state.operatorQueues, name])] : state.operatorQueues.filter((n) => n !== name),
+    };
+  };
+  const viewOf = (name: string) => queues.views().find((q) => q.name === name)!;
+
+  app.get('/api/v1/queues', { config: { access: ADMIN }, schema: { response: { 200: QueueList, ...errors } } }, async () => ({ items: queues.views() }));
+
+  app.post(
+    '/api/v1/queues',
+    { config: { access: ADMIN }, schema: { body: QueueCreateBody, response: { 201: QueueChanged, ...errors } } },
+    async (request, reply) => {
+      const { name, ...fields } = request.body as QueueBody & { name: string };
+      if (queues.read().queues.some((q) => q.name === name)) throw new AppError('QUEUE_EXISTS', { field: 'body.name', name });
+      const asterisk = await changeQueues(request, name, 'queue.create', (s) => settle({ ...s, queues: [...s.queues, defaultQueue(name)] }, name, fields));
+      return reply.code(201).send({ queue: viewOf(name), asterisk });
+    },
+  );
+
+  app.put(
+    '/api/v1/queues/:name',
+    { config: { access: ADMIN }, schema: { params: QueueNameParams, body: QueueUpdateBody, response: { 200: QueueChanged, ...errors } } },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      if (!queues.read().queues.some((q) => q.name === name)) throw new AppError('QUEUE_NOT_FOUND', { name });
+      const asterisk = await changeQueues(request, name, 'queue.update', (s) => settle(s, name, request.body as QueueBody));
+      return { queue: viewOf(name), asterisk };
+    },
+  );
+
+  app.delete(
+    '/api/v1/queues/:name',
+    { config: { access: ADMIN }, schema: { params: QueueNameParams, response: { 200: QueueChanged, ...errors } } },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      const queue = queues.views().find((q) => q.name === name);
+      if (!queue) throw new AppError('QUEUE_NOT_FOUND', { name });
+      const dids = service.list().flatMap((t) => t.dids).filter((d) => d.target.type === 'queue' && d.target.name === name).map((d) => d.did);
+      if (dids.length) throw new AppError('QUEUE_IN_USE', { name, dids: dids.join(', ') });
+      const asterisk = await changeQueues(request, name, 'queue.delete', (s) => ({ queues: s.queues.filter((q) => q.name !== name), operatorQueues: s.operatorQueues.filter((n) => n !== name) }));
+      return { queue, asterisk };
     },
   );
 

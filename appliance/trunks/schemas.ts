@@ -75,3 +75,33 @@ export const AsteriskStateResponse = Type.Object({
   live: Type.Boolean(),
   last: Type.Union([AsteriskState, Type.Null()]),
 });
+
+const Strategy = Type.Union(['ringall', 'leastrecent', 'fewestcalls', 'rrmemory', 'linear', 'random'].map((v) => Type.Literal(v)));
+/** What an admin sets on a queue; ranges follow what Asterisk accepts and what callers bear. */
+const QueueFields = {
+  strategy: Strategy,
+  ringTimeoutSec: Type.Integer({ minimum: 5, maximum: 300 }),
+  retrySec: Type.Integer({ minimum: 0, maximum: 60 }),
+  wrapupSec: Type.Integer({ minimum: 0, maximum: 600 }),
+  maxWaitSec: Type.Integer({ minimum: 10, maximum: 3600 }),
+  everyOperator: Type.Boolean(),
+};
+export const QueueUpdateBody = Type.Partial(Type.Object(QueueFields), { additionalProperties: false, minProperties: 1 });
+export const QueueCreateBody = Type.Object(
+  { name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$', description: 'lower-case letters, digits, - and _' }), ...Object.fromEntries(Object.entries(QueueFields).map(([k, v]) => [k, Type.Optional(v)])) },
+  { additionalProperties: false },
+);
+export const QueueNameParams = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' }) });
+export const QueueViewSchema = Type.Object({
+  name: Type.String(),
+  strategy: Type.String(),
+  ringTimeoutSec: Type.Integer(),
+  retrySec: Type.Integer(),
+  wrapupSec: Type.Integer(),
+  maxWaitSec: Type.Integer(),
+  extension: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  greeting: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  everyOperator: Type.Boolean(),
+});
+export const QueueList = Type.Object({ items: Type.Array(QueueViewSchema) });
+export const QueueChanged = Type.Object({ queue: QueueViewSchema, asterisk: Type.Object({ status: Type.String(), detail: Type.String() }) });

@@ -117,4 +117,19 @@ describe('real Asterisk + browser: the console adds, edits and applies a GSM gat
     expect(JSON.stringify(audit)).to.include('trunk.update').and.include('trunk.add');
     expect(ast.errors()).to.deep.equal([]);
   });
+
+  it('changes a queue’s strategy and ring time in the console; Asterisk runs the queue that way', async () => {
+    const row = page.locator('[data-testid=queue-row][data-name=support]');
+    await row.getByLabel('Who rings · support').selectOption('rrmemory');
+    await row.getByLabel('Rings each for (s) · support').fill('2');
+    await row.getByRole('button', { name: 'Save queue support' }).click();
+    await page.getByTestId('queues').getByTestId('outcome').getByText(/ringTimeoutSec/).waitFor();
+    expect(await page.getByTestId('queues').getByTestId('outcome').getAttribute('data-field')).to.equal('ringTimeoutSec');
+    await page.locator('[data-testid=queue-row][data-name=support]').getByLabel('Rings each for (s) · support').fill('20');
+    await page.locator('[data-testid=queue-row][data-name=support]').getByRole('button', { name: 'Save queue support' }).click();
+    await page.getByTestId('queues').getByTestId('outcome').getByText('Queue support saved.').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=asterisk-state][data-status=applied]').waitFor();
+    await waitFor(async () => /rrmemory/.test(await ast.rx('queue show support')), 'Asterisk to run support as rrmemory');
+    expect(ast.errors()).to.deep.equal([]);
+  });
 });

@@ -82,6 +82,38 @@ describe('trunks: edit, apply state, and the undo of a change Asterisk refuses',
     expect(now.json()).to.include({ status: 'applied', detail: 'again' });
   });
 
+  it('queues: listed, changed within Asterisk’s ranges naming a bad field, added and removed (not while a number still rings it); a refused apply is undone', async () => {
+    const list = (await admin.request('GET', '/api/v1/queues')).json().items;
+    expect(list).to.deep.equal([{ name: 'support', strategy: 'ringall', ringTimeoutSec: 15, retrySec: 2, wrapupSec: 0, maxWaitSec: 300, everyOperator: true }]);
+    const bad = await admin.request('PUT', '/api/v1/queues/support', { strategy: 'rrmemory', ringTimeoutSec: 2 });
+    expect(bad.statusCode).to.equal(400);
+    expect(bad.json().error).to.include({ code: 'VALIDATION_FAILED', field: 'body.ringTimeoutSec' });
+    const ok = await admin.request('PUT', '/api/v1/queues/support', { strategy: 'rrmemory', ringTimeoutSec: 20, everyOperator: false });
+    expect(ok.statusCode, ok.body).to.equal(200);
+    expect(ok.json().queue).to.include({ strategy: 'rrmemory', ringTimeoutSec: 20, retrySec: 2, everyOperator: false });
+    expect(ok.json().asterisk.status).to.equal('applied');
+    const added = await admin.request('POST', '/api/v1/queues', { name: 'sales', strategy: 'leastrecent', everyOperator: true });
+    expect(added.statusCode, added.body).to.equal(201);
+    expect(added.json().queue).to.include({ name: 'sales', strategy: 'leastrecent', maxWaitSec: 300, everyOperator: true });
+    expect((await admin.request('POST', '/api/v1/queues', { name: 'sales' })).json().error.code).to.equal('QUEUE_EXISTS');
+    expect((await admin.request('POST', '/api/v1/queues', { name: 'Bad Name' })).json().error.field).to.equal('body.name');
+    // Every trunk's DIDs go to queue:support by default.
+    const inUse = await admin.request('DELETE', '/api/v1/queues/support');
+    expect(inUse.statusCode).to.equal(409);
+    expect(inUse.json().error.code).to.equal('QUEUE_IN_USE');
+    expect(inUse.json().error.message).to.include('380441234567');
+    expect((await admin.request('PUT', '/api/v1/queues/nope', { strategy: 'linear' })).statusCode).to.equal(404);
+
+    verdict = { status: 'refused', detail: 'app_queue did not reload' };
+    const refused = await admin.request('PUT', '/api/v1/queues/sales', { strategy: 'linear' });
+    expect(refused.json().error.code).to.equal('TRUNK_ASTERISK_REFUSED');
+    expect((await admin.request('GET', '/api/v1/queues')).json().items.find((q: { name: string }) => q.name === 'sales').strategy).to.equal('leastrecent');
+    verdict = { status: 'applied', detail: 'ok' };
+    expect((await admin.request('DELETE', '/api/v1/queues/sales')).statusCode).to.equal(200);
+    expect((await admin.request('GET', '/api/v1/queues')).json().items.map((q: { name: string }) => q.name)).to.deep.equal(['support']);
+    expect(t.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'queue.%' ORDER BY id").all().map((r) => (r as { action: string }).action)).to.deep.equal(['queue.update', 'queue.create', 'queue.delete']);
+  });
+
   it('the live applier reports refused and leaves the Asterisk folder as it was when Asterisk cannot be reached', async () => {
     const etc = mkdtempSync(join(tmpdir(), 'contactbox-etc-'));
     try {

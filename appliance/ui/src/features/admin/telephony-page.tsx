@@ -317,6 +317,143 @@ function Routes({ trunks }: { trunks: Trunk[] }) {
   );
 }
 
+interface Queue {
+  name: string;
+  strategy: string;
+  ringTimeoutSec: number;
+  retrySec: number;
+  wrapupSec: number;
+  maxWaitSec: number;
+  everyOperator: boolean;
+}
+const STRATEGIES = ['ringall', 'leastrecent', 'fewestcalls', 'rrmemory', 'linear', 'random'] as const;
+const STRATEGY_LABEL = {
+  ringall: 'admin.q.strategy.ringall',
+  leastrecent: 'admin.q.strategy.leastrecent',
+  fewestcalls: 'admin.q.strategy.fewestcalls',
+  rrmemory: 'admin.q.strategy.rrmemory',
+  linear: 'admin.q.strategy.linear',
+  random: 'admin.q.strategy.random',
+} as const;
+const NUMBERS = [
+  ['ringTimeoutSec', 'admin.q.ring'],
+  ['retrySec', 'admin.q.retry'],
+  ['wrapupSec', 'admin.q.wrapup'],
+  ['maxWaitSec', 'admin.q.maxWait'],
+] as const;
+
+function QueueRow({ queue, onDone }: { queue: Queue; onDone: (a: Applied | null, message: string | null, err?: unknown) => void }) {
+  const t = useT();
+  const [q, setQ] = useState(queue);
+  const [bad, setBad] = useState<string | null>(null);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setBad(null);
+    const body: Record<string, unknown> = { strategy: q.strategy, everyOperator: q.everyOperator };
+    for (const [k] of NUMBERS) body[k] = /^\d+$/.test(String(q[k]).trim()) ? Number(q[k]) : q[k];
+    try {
+      const r = await api().request<{ asterisk: Applied }>('PUT', `/api/v1/queues/${encodeURIComponent(queue.name)}`, body);
+      onDone(r.asterisk, t('admin.q.saved', { name: queue.name }));
+    } catch (err) {
+      setBad(errorField(err));
+      onDone(null, null, err);
+    }
+  };
+  const remove = async () => {
+    try {
+      const r = await del<{ asterisk: Applied }>(`/api/v1/queues/${encodeURIComponent(queue.name)}`);
+      onDone(r.asterisk, t('admin.q.removed', { name: queue.name }));
+    } catch (err) {
+      onDone(null, null, err);
+    }
+  };
+  return (
+    <tr data-testid="queue-row" data-name={queue.name}>
+      <th scope="row">{queue.name}</th>
+      <td class={bad === 'strategy' ? 'invalid' : undefined}>
+        <select aria-label={`${t('admin.q.strategy')} · ${queue.name}`} value={q.strategy} onChange={(e) => setQ({ ...q, strategy: e.currentTarget.value })}>
+          {STRATEGIES.map((v) => <option value={v}>{t(STRATEGY_LABEL[v])}</option>)}
+        </select>
+      </td>
+      {NUMBERS.map(([k, label]) => (
+        <td class={bad === k ? 'invalid' : undefined}>
+          <input aria-label={`${t(label)} · ${queue.name}`} inputMode="numeric" size={5} value={String(q[k])} onInput={(e) => setQ({ ...q, [k]: e.currentTarget.value as unknown as number })} />
+        </td>
+      ))}
+      <td>
+        <input type="checkbox" aria-label={`${t('admin.q.everyOperator')} · ${queue.name}`} checked={q.everyOperator} onChange={(e) => setQ({ ...q, everyOperator: e.currentTarget.checked })} />
+      </td>
+      <td>
+        <form onSubmit={save} class="toolbar">
+          <button type="submit" aria-label={t('admin.q.save', { name: queue.name })}>{t('common.save')}</button>
+          <button type="button" class="icon-button" aria-label={t('admin.q.remove', { name: queue.name })} title={t('admin.q.remove', { name: queue.name })} onClick={remove}>
+            <Trash2 size={16} aria-hidden="true" />
+          </button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+/** Queues: who rings and how long, and whether every operator is a member; applied to Asterisk on save. */
+function Queues({ onApplied }: { onApplied: (a: Applied) => void }) {
+  const t = useT();
+  const outcome = useOutcome();
+  const state = useAsync(() => api().get<{ items: Queue[] }>('/api/v1/queues'), []);
+  const [name, setName] = useState('');
+  const done = (a: Applied | null, message: string | null, err?: unknown) => {
+    if (err) {
+      outcome.fail(err, errorField(err));
+      if (err instanceof ApiError && err.code === 'TRUNK_ASTERISK_REFUSED') onApplied({ status: 'refused', detail: describeError(err, t) });
+      return;
+    }
+    if (message) outcome.ok(message);
+    if (a) onApplied(a);
+    state.reload();
+  };
+  const add = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const r = await api().post<{ asterisk: Applied }>('/api/v1/queues', { name: name.trim() });
+      setName('');
+      done(r.asterisk, t('admin.q.saved', { name: name.trim() }));
+    } catch (err) {
+      done(null, null, err);
+    }
+  };
+  return (
+    <section class="panel" data-testid="queues">
+      <h3>{t('admin.q.title')}</h3>
+      <p class="muted">{t('admin.q.membersHint')}</p>
+      <Outcome state={outcome.state} />
+      <Async state={state} onRetry={state.reload}>
+        {(data) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.q.name')}</th>
+                <th scope="col">{t('admin.q.strategy')}</th>
+                {NUMBERS.map(([, label]) => <th scope="col">{t(label)}</th>)}
+                <th scope="col">{t('admin.q.everyOperator')}</th>
+                <th scope="col" />
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((q) => <QueueRow key={`${q.name}-${q.strategy}-${q.ringTimeoutSec}-${q.retrySec}-${q.wrapupSec}-${q.maxWaitSec}-${q.everyOperator}`} queue={q} onDone={done} />)}
+            </tbody>
+          </table>
+        )}
+      </Async>
+      <form class="inline-form" onSubmit={add}>
+        <Field id="queue-new" label={t('admin.q.newName')} invalid={outcome.state?.field === 'name'}>
+          <input id="queue-new" required pattern="[a-z0-9][a-z0-9_\-]{0,39}" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <button type="submit">{t('admin.q.add')}</button>
+      </form>
+    </section>
+  );
+}
+
 export default function TelephonyPage() {
   const t = useT();
   const outcome = useOutcome();
@@ -428,6 +565,12 @@ export default function TelephonyPage() {
           </>
         )}
       </Async>
+      <Queues
+        onApplied={(a) => {
+          setApplied(a);
+          asterisk.reload();
+        }}
+      />
     </AdminFrame>
   );
 }
