@@ -44,6 +44,13 @@ const table: Row[] = [
     prepare: () => ({ url: '/api/v1/contacts/import', body: 'name,phones\nImported,0501112233\n', headers: { 'content-type': 'text/csv' } }),
     expect: { admin: 201, supervisor: 201, operator: 403, intern: 403 },
   },
+  {
+    // Nobody started an import with this key: found or not, only importers may ask.
+    method: 'GET', route: '/api/v1/contacts/import/progress',
+    prepare: () => ({ url: '/api/v1/contacts/import/progress?key=never-started' }),
+    expect: { admin: 404, supervisor: 404, operator: 403, intern: 403 },
+  },
+  { method: 'GET', route: '/api/v1/contacts/tags', prepare: () => ({ url: '/api/v1/contacts/tags?prefix=v' }), expect: ALL(200) },
   { method: 'GET', route: '/api/v1/contacts/export.csv', prepare: () => ({ url: '/api/v1/contacts/export.csv' }), expect: ALL(200) },
   { method: 'GET', route: '/api/v1/users', prepare: () => ({ url: '/api/v1/users' }), expect: ALL(200) },
   { method: 'GET', route: '/api/v1/users/:id', prepare: () => ({ url: '/api/v1/users/1' }), expect: ALL(200) },
