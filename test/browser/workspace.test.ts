@@ -211,7 +211,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByLabel('Username', { exact: true }).fill('petro');
     await page.getByLabel('Full name').fill('Petro Newcomer');
     await page.getByLabel('Initial password').fill('Vesna-2026-kvitka!');
-    await page.getByLabel('Role').selectOption('operator');
+    await page.locator('#new-role').selectOption('operator'); // the list's role filter has the same label
     await page.getByRole('button', { name: 'Add user' }).click();
     await page.getByTestId('admin-message').getByText('User Petro Newcomer added.').waitFor();
     const row = page.locator('tr[data-username=petro]');

@@ -37,7 +37,7 @@ function portOpen(port: number): Promise<boolean> {
 }
 
 describe('installer: install, status, re-install, uninstall into a prefix', function () {
-  this.timeout(240_000);
+  this.timeout(900_000);
   let prefix: string;
   let port: number;
   let answers: string;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort, runCli } from '../support/cli.js';
 
 describe('installer: backup, restore and upgrade of a running installation', function () {
-  this.timeout(240_000);
+  this.timeout(900_000);
   let prefix: string;
   let dbFile: string;
   const count = () => {

@@ -21,7 +21,7 @@ export function runNode(args: string[], options: { timeoutMs?: number; env?: Nod
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
