@@ -26,6 +26,7 @@ interface Row {
   id: number; message_id: string; thread_id: number; mailbox_id: number | null; direction: 'in' | 'out'; subject: string;
   from_json: string; to_json: string; cc_json: string; in_reply_to: string | null; references_json: string;
   date: string | null; received_at: string; body_text: string; assignee_id: number | null; original_assignee_id: number | null;
+  routed_by_rule_id?: number | null;
 }
 
 /** All SQL on stored messages, their sightings, attachments, contact links, threads and tombstones. */
@@ -302,6 +303,7 @@ export class MessageRepository {
       bodyText: r.body_text,
       assigneeId: r.assignee_id,
       originalAssigneeId: r.original_assignee_id,
+      routedByRuleId: r.routed_by_rule_id ?? null,
       contactIds: [...new Set(contacts.filter((c) => c.message_id === r.id).map((c) => c.contact_id))],
       attachments: atts.filter((a) => a.message_id === r.id).map((a) => ({ name: a.name, bytes: a.bytes, contentType: a.content_type })),
     }));

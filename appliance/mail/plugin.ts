@@ -215,6 +215,7 @@ export const mailPlugin = fp(
       await messageRoutes(scope, {
         messages, access, send, masking, dataDir,
         resolveContact: (id) => (app.hasDecorator('contacts') ? app.contacts.get(id)?.id ?? id : id),
+        ruleName: (ruleId) => routing.rules().find((r) => r.id === ruleId)?.name ?? null,
       });
       await composeRoutes(scope, { uploads, templates, messages, mailboxes, access, masking, audit, clock });
       await routingRoutes(scope, {

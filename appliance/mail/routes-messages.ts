@@ -21,6 +21,8 @@ export interface MessageRouteDeps {
   dataDir: string;
   /** A merged-away contact id answers for the contact it was merged into (links are moved on merge). */
   resolveContact: (id: number) => number;
+  /** A routing rule's name, for "why did this reach me". */
+  ruleName: (ruleId: number) => string | null;
 }
 
 /** Reading and writing mail; every address leaves through the viewer's masker. */
@@ -38,7 +40,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps
       const filter = { mailboxId: q.mailboxId, visibleTo: deps.access.filter(viewer), limit: q.limit, offset: q.offset };
       const contactId = q.contactId === undefined ? undefined : deps.resolveContact(q.contactId);
       const result = deps.messages.list({ ...filter, contactId });
-      return { total: result.total, items: result.items.map((m) => messageItem(m, masker)) };
+      return { total: result.total, items: result.items.map((m) => messageItem(m, masker, deps.ruleName)) };
     },
   );
 
@@ -48,7 +50,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps
     async (request) => {
       const m = deps.messages.get(request.params.id);
       if (!m || !deps.access.canSee(request.user!, m)) throw new AppError('MESSAGE_NOT_FOUND', { id: request.params.id });
-      return messageDetail(m, deps.masking.forViewer(request.user!));
+      return messageDetail(m, deps.masking.forViewer(request.user!), deps.ruleName);
     },
   );
 
@@ -107,7 +109,7 @@ export async function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps
     { config: { access: 'user' }, schema: { body: SendBody, response: { 201: MessageItem, ...Errors } } },
     async (request, reply) => {
       const id = await deps.send.send(request.user!, request.body);
-      return reply.code(201).send(messageItem(deps.messages.get(id)!, deps.masking.forViewer(request.user!)));
+      return reply.code(201).send(messageItem(deps.messages.get(id)!, deps.masking.forViewer(request.user!), deps.ruleName));
     },
   );
 }

@@ -96,6 +96,7 @@ export const MessageItem = Type.Object({
   originalAssigneeId: Type.Union([Type.Integer(), Type.Null()]),
   contactIds: Type.Array(Type.Integer()),
   attachments: Type.Array(Type.Object({ name: Type.String(), bytes: Type.Integer(), contentType: Type.String() })),
+  routing: Type.Optional(Type.Object({ rule: Type.Union([Type.String(), Type.Null()]), delegated: Type.Boolean() })),
 });
 
 export const MessageDetail = Type.Intersect([MessageItem, Type.Object({ text: Type.String() })]);

@@ -55,6 +55,8 @@ export interface MessageFields {
 
 export interface MessageRow extends MessageFields {
   id: number;
+  /** The routing rule that chose the assignee of an inbound message (null: the mailbox's owner, or nobody). */
+  routedByRuleId?: number | null;
   contactIds: number[];
   attachments: Pick<StoredAttachment, 'name' | 'bytes' | 'contentType'>[];
 }

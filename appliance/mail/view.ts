@@ -5,7 +5,10 @@ function address(a: MailAddress, masker: Masker) {
   return { name: masker.masked ? maskText(a.name, masker) : a.name, address: masker.email(a.address) };
 }
 
-export function messageItem(m: MessageRow, masker: Masker) {
+/** Names a routing rule (null when it was deleted since). */
+export type RuleNamer = (ruleId: number) => string | null;
+
+export function messageItem(m: MessageRow, masker: Masker, ruleName: RuleNamer = () => null) {
   return {
     id: m.id,
     messageId: masker.masked ? maskText(m.messageId, masker) : m.messageId,
@@ -22,11 +25,13 @@ export function messageItem(m: MessageRow, masker: Masker) {
     originalAssigneeId: m.originalAssigneeId,
     contactIds: m.contactIds,
     attachments: m.attachments.map((a) => ({ name: maskText(a.name, masker), bytes: a.bytes, contentType: a.contentType })),
+    // Why it reached its assignee: the rule that chose them, and whether a delegation passed it on.
+    routing: { rule: m.routedByRuleId ? ruleName(m.routedByRuleId) : null, delegated: m.originalAssigneeId !== null },
   };
 }
 
-export function messageDetail(m: MessageRow, masker: Masker) {
-  return { ...messageItem(m, masker), text: maskText(m.bodyText, masker) };
+export function messageDetail(m: MessageRow, masker: Masker, ruleName?: RuleNamer) {
+  return { ...messageItem(m, masker, ruleName), text: maskText(m.bodyText, masker) };
 }
 
 /** A timeline entry: the contacts capability merges these with calls, chats and notes. */

@@ -13,7 +13,7 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
  * the results; a filter change never takes the focus away from where the user is typing.
  */
 describe('browser: contact filters (owner, status, tag chips) and keyboard in the list', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let server: BrowserServer;
   let browser: Browser;
   let page: Page;

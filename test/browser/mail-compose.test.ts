@@ -30,7 +30,7 @@ async function axe(page: Page, name: string): Promise<void> {
  * file and the thread shows it. An attachment the server refuses is explained in the user's words.
  */
 describe('browser: reply templates and attachments in the mail composer', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let dovecot: Dovecot;
   let smtp: SmtpReceiver;
   let server: BrowserServer;

@@ -28,7 +28,7 @@ async function axe(page: Page, name: string): Promise<void> {
  * reach a telephony port fed with Asterisk 22's own AMI events.
  */
 describe('browser: agent states live — pause and resume from the workspace, the supervisors’ live view', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let server: BrowserServer;
   let browser: Browser;
   let op: Page;

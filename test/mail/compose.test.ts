@@ -157,4 +157,17 @@ describe('mail composer: attachments on replies and shared reply templates (real
     const audit = m.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'mail.template.%' ORDER BY id").all() as Array<{ action: string }>;
     expect(audit.map((a) => a.action)).to.deep.equal(['mail.template.create', 'mail.template.update', 'mail.template.delete']);
   });
+  it('"why did this reach me": a message names the routing rule that chose its assignee; the owner’s mail names none', async () => {
+    const own = await operator.request('GET', `/api/v1/messages/${inboundId}`);
+    expect(own.json().routing).to.deep.equal({ rule: null, delegated: false });
+    const rule = await admin.request('POST', '/api/v1/routing-rules', { name: 'Contracts to Olga', conditions: { keywords: ['contract'] }, action: { type: 'user', userId: operator.userId } });
+    expect(rule.statusCode, rule.body).to.equal(201);
+    await dovecot.append('INBOX', [
+      Buffer.from(['From: carol@acme.test', 'To: sales@corp.test', 'Subject: The contract', `Message-ID: <c3-${Date.now()}@acme.test>`, `Date: ${new Date().toUTCString()}`].join(CRLF) + CRLF + CRLF + 'About the contract.' + CRLF),
+    ]);
+    await m.app.mail.syncNow(mailboxId);
+    const list = (await operator.request('GET', '/api/v1/messages?limit=20')).json().items as Array<{ subject: string; routing: unknown }>;
+    // The intern stands in for Olga (the delegation above): the rule chose her, the delegation passed it on.
+    expect(list.find((i) => i.subject === 'The contract')!.routing).to.deep.equal({ rule: 'Contracts to Olga', delegated: true });
+  });
 });
