@@ -173,25 +173,6 @@ describe('real Asterisk: calls', function () {
     expect(cdr.map((c) => c.disposition)).to.include('BUSY');
   });
 
-  it('hold and resume from the desk phone, then a blind transfer to a colleague (REFER to 202)', async () => {
-    const before = lastId();
-    const refer = readFileSync(join(SIPP_DIR, 'refer-fragment.xml'), 'utf8');
-    const phone = await ast.sippBackground({ scenario: 'phone-hold-transfer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300', hold: '1500', refer, transfer: '202' } });
-    // The colleague is paused in the queue (so the queue does not ring them), yet takes transfers.
-    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', true, 'transfer test');
-    const colleague = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[1]!, server: true, vars: { ring: '500' } });
-    const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380503334455' }, vars: { talk: '9000' } });
-    expect(gw.code, gw.stderr).to.equal(0);
-    const row = await ended(before);
-    phone.kill();
-    expect((await colleague.done).code, 'the colleague answered the transferred caller').to.equal(0);
-    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', false);
-    const cdr = await cdrFor(row.linked_id);
-    expect(cdr.some((c) => c.dstchannel.startsWith('PJSIP/phone2') && c.disposition === 'ANSWERED'), JSON.stringify(cdr)).to.equal(true);
-    expect(row).to.include({ direction: 'inbound', disposition: 'answered', operator_id: phone1User, held: 1, transferred: 1 });
-    const transfer = queueEvents(row.linked_id).find((l) => l.event === 'BLINDTRANSFER');
-    expect(transfer?.data.slice(0, 2), 'Asterisk transferred through the operators\' context').to.deep.equal(['202', 'cb-operators']);
-  });
   it("an intern's phone: a REFER to raw digits is refused by the interns' context (NOTIFY 404) and the call goes on; a REFER to a colleague is taken", async () => {
     const errorsBefore = ast.errors().length;
     const intern = await ast.sippBackground({ scenario: 'phone-refer-intern.xml', port: ast.net.phonePorts[2]!, server: true, vars: { ring: '300', outside: '380501234999', transfer: '202' } });
@@ -212,6 +193,25 @@ describe('real Asterisk: calls', function () {
     expect(ast.errors().slice(errorsBefore).join('\n')).to.match(/blind transfer to '380501234999@cb-interns'.*does not exist/);
   });
 
+  it('hold and resume from the desk phone, then a blind transfer to a colleague (REFER to 202)', async () => {
+    const before = lastId();
+    const refer = readFileSync(join(SIPP_DIR, 'refer-fragment.xml'), 'utf8');
+    const phone = await ast.sippBackground({ scenario: 'phone-hold-transfer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300', hold: '1500', refer, transfer: '202' } });
+    // The colleague is paused in the queue (so the queue does not ring them), yet takes transfers.
+    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', true, 'transfer test');
+    const colleague = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[1]!, server: true, vars: { ring: '500' } });
+    const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380503334455' }, vars: { talk: '9000' } });
+    expect(gw.code, gw.stderr).to.equal(0);
+    const row = await ended(before);
+    phone.kill();
+    expect((await colleague.done).code, 'the colleague answered the transferred caller').to.equal(0);
+    await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', false);
+    const cdr = await cdrFor(row.linked_id);
+    expect(cdr.some((c) => c.dstchannel.startsWith('PJSIP/phone2') && c.disposition === 'ANSWERED'), JSON.stringify(cdr)).to.equal(true);
+    expect(row).to.include({ direction: 'inbound', disposition: 'answered', operator_id: phone1User, held: 1, transferred: 1 });
+    const transfer = queueEvents(row.linked_id).find((l) => l.event === 'BLINDTRANSFER');
+    expect(transfer?.data.slice(0, 2), 'Asterisk transferred through the operators\' context').to.deep.equal(['202', 'cb-operators']);
+  });
   it("deactivating the operator hangs up the call they are on at once (Asterisk ends both legs)", async () => {
     const before = lastId();
     // Both sides would talk for a minute: only the offboarding hangup can end the call sooner.

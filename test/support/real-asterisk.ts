@@ -167,6 +167,8 @@ export function defaultAsteriskModel(net: AsteriskNet, dir: string): Provisionin
       { endpoint: 'cb-op-8', extension: '1008', name: 'Petro Shevchenko', secret: 'Op8-Browser-Pass-2', queues: ['support'] },
       { endpoint: 'phone1', extension: '201', name: 'Desk Phone One', secret: 'Phone1-Pass-3', queues: ['support'], device: 'sip', contact: `sip:phone1@${net.host}:${net.phonePorts[0]}` },
       { endpoint: 'phone2', extension: '202', name: 'Desk Phone Two', secret: 'Phone2-Pass-4', queues: ['support'], device: 'sip', contact: `sip:phone2@${net.host}:${net.phonePorts[1]}` },
+      // An intern's desk phone, in no queue: calls and transfers through the interns' context.
+      { endpoint: 'phone3', extension: '203', name: 'Desk Phone Three', secret: 'Phone3-Pass-5', queues: [], device: 'sip', contact: `sip:phone3@${net.host}:${net.phonePorts[2]}`, intern: true },
     ],
     trunks: defaultTrunks(net),
   });
