@@ -37,6 +37,20 @@ describe('appliance: sessions, login, CSRF and the error envelope', function () 
     expect(Buffer.from(cookie.value, 'base64url').length).to.be.at.least(16);
   });
 
+  it('a user with no saved language keeps the one the login page was in; a saved one wins', async () => {
+    const admin = await t.userClient('admin', 'boss');
+    const login = (lang: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'accept-language': lang }, payload: { username: 'boss', password: admin.password } });
+    const uk = await login('uk');
+    expect(uk.statusCode).to.equal(200);
+    expect(uk.json().language).to.equal('uk');
+    const cookie = uk.cookies.find((c) => c.name === 'cb_session')!;
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'accept-language': 'de' }, cookies: { cb_session: cookie.value } });
+    expect(me.json().language).to.equal('de');
+    t.db.prepare("UPDATE users SET language = 'pt' WHERE username = 'boss'").run();
+    expect((await login('uk')).json().language).to.equal('pt');
+  });
+
   it('refuses a wrong password with a coded error and no cookie', async () => {
     await t.userClient('operator', 'op');
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'op', password: 'nope' } });

@@ -144,7 +144,7 @@ export const authPlugin = fp(
         reply.setCookie(SESSION_COOKIE, created.id, cookieOptions(config.session.absoluteHours * 3600));
         audit.record({ actorId: row.id, action: 'auth.login', targetType: 'user', targetId: row.id, details: { ip: address } });
         const session = sessions.resolve(created.id)!;
-        return meOf(session, config.language);
+        return meOf(session, request.language);
       },
     );
 
@@ -166,7 +166,7 @@ export const authPlugin = fp(
     app.get(
       '/api/v1/me',
       { config: { access: 'user' }, schema: { response: { 200: MeResponse, '4xx': ErrorResponse } } },
-      async (request) => meOf(request.session!, config.language),
+      async (request) => meOf(request.session!, request.language),
     );
   },
   { name: 'auth', dependencies: ['deps'] },
