@@ -48,6 +48,7 @@ export function startReader(db: Db): Reader | null {
   const waiting = new Map<number, { resolve: (row: unknown) => void; reject: (err: Error) => void }>();
   let next = 0;
   let failed: Error | null = null;
+  let closed = false;
   const start = (): Worker => {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     const w = new Worker(WORKER, { eval: true, workerData: { module, file: db.name } });
@@ -68,6 +69,9 @@ export function startReader(db: Db): Reader | null {
   };
   const ask = <T>(query: SqlQuery, all: boolean): Promise<T> => {
     if (failed) return Promise.reject(failed);
+    // A background task still running at shutdown must not open a connection after the last
+    // one closed: that would keep the WAL file behind the stopped appliance.
+    if (closed) return Promise.reject(new Error('the reader thread is stopped'));
     worker ??= start();
     const id = next++;
     const target = worker;
@@ -80,6 +84,7 @@ export function startReader(db: Db): Reader | null {
     get: <T>(query: SqlQuery) => ask<T>(query, false),
     all: <T>(query: SqlQuery) => ask<T[]>(query, true),
     async close() {
+      closed = true;
       if (!worker || failed) return;
       const w = worker;
       worker = null;
