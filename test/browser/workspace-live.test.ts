@@ -106,7 +106,8 @@ describe('browser: agent states live — pause and resume from the workspace, th
     await op.getByTestId('agent-status-button').focus();
     await op.keyboard.press('Enter');
     await op.getByTestId('agent-available').waitFor();
-    expect(await op.evaluate(() => document.activeElement?.getAttribute('data-testid'))).to.equal('agent-available');
+    // The menu moves the focus to its first choice once it has opened.
+    await op.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'agent-available', undefined, { timeout: 30_000 });
     await op.keyboard.press('Enter');
     await op.getByTestId('agent-status').and(op.locator('[data-state=available]')).waitFor();
     expect(port.actions.at(-1)).to.equal('QueuePause * PJSIP/op101 false');
