@@ -5,7 +5,7 @@ import type { SessionUser } from '../../appliance/core/auth/sessions.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { ScaledClock } from '../support/asterisk-standin/index.js';
 import { CALL_CAPABILITIES, callRows, insertOperator, type Row } from '../calls/helpers.js';
-import { DIDS, SIPP_DIR, startRealAsterisk, waitFor, type CdrLine, type QueueLogLine, type RealAsterisk } from '../support/real-asterisk.js';
+import { DIDS, SIPP_DIR, settleSipp, startRealAsterisk, waitFor, type CdrLine, type QueueLogLine, type RealAsterisk } from '../support/real-asterisk.js';
 
 /**
  * Real SIP calls through the product's own rendered configuration on a real Asterisk 22:
@@ -42,6 +42,11 @@ describe('real Asterisk: calls', function () {
     t.app.calls.repo.setEndpoint(phone1User, 'PJSIP/phone1');
     t.app.calls.refreshEndpoints();
     await waitFor(() => t.app.telephony.port!.status() === 'connected', 'AMI login', 30_000);
+  });
+  // Each case starts from a quiet Asterisk: no phone of an earlier case still talking or bound.
+  afterEach(async () => {
+    await settleSipp();
+    await waitFor(async () => /^0 active channels/m.test(await ast.rx('core show channels')), 'Asterisk to end every channel', 30_000);
   });
   after(async () => {
     await t?.close();

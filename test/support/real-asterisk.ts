@@ -342,6 +342,18 @@ function localFiles(): FilesPort {
 
 export const SIPP_DIR = join(REPO_ROOT, 'test', 'asterisk', 'sipp');
 
+const running = new Set<{ done: Promise<SippRun>; kill(): void }>();
+
+/**
+ * Ends every sipp still running (a case's phone or callee left talking) and waits for them to
+ * exit, so the next case finds its SIP ports free and no leftover phone answering for it.
+ */
+export async function settleSipp(): Promise<void> {
+  const left = [...running];
+  for (const r of left) r.kill();
+  await Promise.all(left.map((r) => r.done));
+}
+
 function run(cmd: string, args: string[], timeoutMs: number, cwd?: string): { done: Promise<SippRun>; kill(): void } {
   const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -356,7 +368,10 @@ function run(cmd: string, args: string[], timeoutMs: number, cwd?: string): { do
       res({ code: code ?? -1, stdout, stderr });
     });
   });
-  return { done, kill: () => child.kill('SIGKILL') };
+  const handle = { done, kill: () => child.kill('SIGKILL') };
+  running.add(handle);
+  void done.then(() => running.delete(handle));
+  return handle;
 }
 
 /** Waits until `fn` returns a truthy value (polling), or throws with `what` after `timeoutMs`. */
