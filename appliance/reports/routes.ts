@@ -166,8 +166,7 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
     { config: { access: [...STAFF] }, schema: { querystring: DialogDrillQuery, response: { 200: DialogDrillReport, ...Errors } } },
     async (request, reply) => {
       const q = request.query;
-      const viewer = request.user!;
-      if (!(SUPERVISORS as readonly string[]).includes(viewer.role) && (q.dim !== 'agent' || q.key !== String(viewer.id))) throw new AppError('FORBIDDEN');
+      refuseOthersFigures(request.user!, q);
       const range = service.range(q.from, q.to);
       const format = q.format ?? 'json';
       const limit = format === 'json' ? (q.limit ?? 200) : MAX_EXPORT_ROWS + 1;
@@ -197,9 +196,7 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
     { config: { access: [...STAFF] }, schema: { querystring: DrillQuery, response: { 200: DrillReport, ...Errors } } },
     async (request, reply) => {
       const q = request.query;
-      const viewer = request.user!;
-      // Operators and interns may list the calls behind their own agent figures only.
-      if (!(SUPERVISORS as readonly string[]).includes(viewer.role) && (q.dim !== 'agent' || q.key !== String(viewer.id))) throw new AppError('FORBIDDEN');
+      refuseOthersFigures(request.user!, q);
       const range = service.range(q.from, q.to);
       const format = q.format ?? 'json';
       const limit = format === 'json' ? (q.limit ?? 200) : MAX_EXPORT_ROWS + 1;
@@ -305,4 +302,9 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
   );
 
   app.get('/api/v1/reports/wallboard', { config: { access: [...SUPERVISORS] }, schema: { response: { 200: WallboardSchema, ...Errors } } }, async () => deps.wallboard());
+}
+
+/** Operators and interns may list what is behind their own agent figures only. */
+function refuseOthersFigures(viewer: { id: number; role: string }, q: { dim: string; key: string }): void {
+  if (!(SUPERVISORS as readonly string[]).includes(viewer.role) && (q.dim !== 'agent' || q.key !== String(viewer.id))) throw new AppError('FORBIDDEN');
 }
