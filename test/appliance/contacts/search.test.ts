@@ -166,7 +166,9 @@ describe('contacts: search over HTTP', () => {
     expect(t.app.contacts.searchThreads).to.equal(0);
   });
 
-  it('runs searches on a search thread that sees every committed write and answers as the main thread would', async () => {
+  it('runs searches on a search thread that sees every committed write and answers as the main thread would', async function () {
+    // A thread compiles its modules when it starts: slow on a loaded machine, not wrong.
+    this.timeout(90_000);
     await t.close();
     // Threads from the first contact (by default only a large base uses them).
     t = await buildTestApp({ overrides: { contacts: { searchThreadsFrom: 0 } } });
