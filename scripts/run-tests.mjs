@@ -19,13 +19,6 @@ const out = join(root, 'test-output');
 mkdirSync(out, { recursive: true });
 const mochaBin = join(root, 'node_modules/mocha/bin/mocha.js');
 
-if (process.argv.length > 2) {
-  const child = spawn(process.execPath, [mochaBin, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await runAll();
-}
-
 function testFiles(dir) {
   const found = [];
   for (const name of readdirSync(dir).sort()) {
@@ -103,4 +96,11 @@ async function runAll() {
   if (failedItems.length) emit(`\nFailures in: ${failedItems.map((r) => r.item.name).join(', ')}\n`);
   emit(`\n${sum('passed')} passed, ${sum('failed')} failed\n`);
   process.exit(sum('failed') === 0 ? 0 : 1);
+}
+
+if (process.argv.length > 2) {
+  const child = spawn(process.execPath, [mochaBin, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await runAll();
 }
