@@ -63,12 +63,15 @@ export const callsPlugin = fp(
       syncPhones();
       app.phones.onChange(syncPhones);
     }
-    const publishCall = (callId: number) => {
+    // `ringingOperatorIds`: whose phone rings for this call right now (a queue ringing members, a
+    // transfer to a colleague). A desk-phone operator's workspace opens the caller's card from it,
+    // as a softphone's does from the SIP INVITE.
+    const publishCall = (callId: number, ringingOperatorIds: number[]) => {
       const record = repo.get(callId);
       if (!record) return;
       app.realtime.publish({
         type: 'call.updated',
-        render: (viewer) => (canSee(viewer, record) ? toItem(record, app.deps.masking.forViewer(viewer)) : undefined),
+        render: (viewer) => (canSee(viewer, record) ? { ...toItem(record, app.deps.masking.forViewer(viewer)), ringingOperatorIds } : undefined),
       });
     };
 
@@ -83,7 +86,10 @@ export const callsPlugin = fp(
       {
         changed: (callId, call, summary) => {
           app.deps.bus.publish('call.updated', { callId, fact: { callId, linkedId: call.linkedId, contactId: null, summary, stints: call.stints } });
-          publishCall(callId);
+          publishCall(
+            callId,
+            call.legs.filter((l) => l.role === 'operator' && l.operatorId !== null && !l.upAt && !l.endedAt).map((l) => l.operatorId!),
+          );
         },
         dialogOpened: (dialogId, operatorId, at) => app.deps.bus.publish('dialog.opened', { dialogId, kind: 'call', operatorId, at }),
         dialogClosed: (dialogId, at) => app.deps.bus.publish('dialog.closed', { dialogId, at }),

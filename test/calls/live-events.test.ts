@@ -59,6 +59,13 @@ describe('calls: live events and dialog events', function () {
     // The intern only sees the call once their phone is part of it, and never the raw number.
     expect(int.length).to.be.at.least(1);
     for (const m of int) expect(String(m.data.from)).to.equal('+7916 *** ** 67');
+    // While the intern's phone rings (before anyone answers) the events name them as rung: their
+    // workspace opens the caller's card from it, as a softphone does from the SIP INVITE.
+    const ringing = int.filter((m) => !m.data.answeredAt && !m.data.endedAt);
+    expect(ringing.length, 'events while ringing').to.be.at.least(1);
+    for (const m of ringing) expect(m.data.ringingOperatorIds).to.include(internClient.userId);
+    const answered = int.filter((m) => m.data.answeredAt);
+    for (const m of answered) expect(m.data.ringingOperatorIds).to.deep.equal([]);
     expect(outsider.messages.filter((m) => m.type === 'call.updated')).to.deep.equal([]);
     expect(dialogs).to.deep.equal([`opened call-1795599145.23 ${internClient.userId}`, 'closed call-1795599145.23']);
     for (const l of [supervisor, intern, outsider]) l.close();

@@ -13,6 +13,8 @@ interface LiveCall {
   from?: string | null;
   queue?: string | null;
   operatorId?: number | null;
+  /** Operators whose phone rings for this call now. */
+  ringingOperatorIds?: number[];
   contactId?: number | null;
   contactName?: string | null;
   answeredAt?: string | null;
@@ -101,7 +103,8 @@ export function callBoard(ctx: Ctx, deps: { openContact: (id: number) => void; p
     calls.set(key, call);
     if (call.endedAt) setTimeout(() => calls.delete(key), 0);
     renderStatus();
-    const forMe = call.operatorId === me.id;
+    // Mine: my phone rings for it (a desk phone too: no INVITE reaches the browser), or I have it.
+    const forMe = call.operatorId === me.id || (Array.isArray(call.ringingOperatorIds) && call.ringingOperatorIds.includes(me.id));
     if (forMe && call.direction === 'inbound' && !call.answeredAt && !call.endedAt) {
       if (shownKey === key) return;
       showIncoming(key, call.contactName ?? call.from ?? t('incoming.unknown'), call.contactId ?? null, call.from ?? null);
