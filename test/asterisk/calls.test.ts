@@ -5,7 +5,7 @@ import type { SessionUser } from '../../appliance/core/auth/sessions.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { ScaledClock } from '../support/asterisk-standin/index.js';
 import { CALL_CAPABILITIES, callRows, insertOperator, type Row } from '../calls/helpers.js';
-import { DIDS, SIPP_DIR, settleSipp, startRealAsterisk, waitFor, type CdrLine, type QueueLogLine, type RealAsterisk } from '../support/real-asterisk.js';
+import { DIDS, SIPP_DIR, settleSipp, sippOk, startRealAsterisk, waitFor, type CdrLine, type QueueLogLine, type RealAsterisk } from '../support/real-asterisk.js';
 
 /**
  * Real SIP calls through the product's own rendered configuration on a real Asterisk 22:
@@ -83,7 +83,7 @@ describe('real Asterisk: calls', function () {
     const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '1000' } });
     const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380501234567' }, vars: { talk: '4000' } });
     expect(gw.code, gw.stderr).to.equal(0);
-    expect((await phone.done).code).to.equal(0);
+    sippOk(await phone.done, 'phone');
     const row = await ended(before);
     expect(row).to.include({ direction: 'inbound', disposition: 'answered', did: DIDS.gsm1, from_number: '380501234567', trunk: 'goip-ch1', queue: 'support', operator_id: phone1User });
     const q = queueEvents(row.linked_id);
@@ -106,7 +106,7 @@ describe('real Asterisk: calls', function () {
     const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[1]!, server: true, vars: { ring: '500', talk: '3000' } });
     const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380501112233' }, vars: { talk: '30000' } });
     expect(gw.code, gw.stderr).to.equal(0);
-    expect((await phone.done).code).to.equal(0);
+    sippOk(await phone.done, 'phone');
     const row = await ended(before);
     expect(row).to.include({ direction: 'inbound', disposition: 'answered', queue: 'support', operator_id: null });
     const q = queueEvents(row.linked_id);
@@ -152,8 +152,8 @@ describe('real Asterisk: calls', function () {
     const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
     const callee = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.gsmPort, server: true, vars: { ring: '1000', talk: '3000' } });
     await clickToCall(phone1User, '+380501234567');
-    expect((await callee.done).code).to.equal(0);
-    expect((await phone.done).code).to.equal(0);
+    sippOk(await callee.done, 'callee');
+    sippOk(await phone.done, 'phone');
     const row = await ended(before);
     expect(row).to.include({ direction: 'outbound', disposition: 'answered', to_number: '380501234567', trunk: 'goip-ch1', operator_id: phone1User });
     const cdr = await cdrFor(row.linked_id);
@@ -170,7 +170,7 @@ describe('real Asterisk: calls', function () {
     const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
     const callee = await ast.sippBackground({ scenario: 'phone-busy.xml', port: ast.net.gsmPort, server: true });
     await clickToCall(phone1User, '+380501234568');
-    expect((await callee.done).code).to.equal(0);
+    sippOk(await callee.done, 'callee');
     const row = await ended(before);
     phone.kill();
     expect(row).to.include({ direction: 'outbound', disposition: 'busy', to_number: '380501234568', operator_id: phone1User, talk_sec: 0 });
@@ -190,7 +190,7 @@ describe('real Asterisk: calls', function () {
       const i = await intern.done;
       expect(i.code, `the intern's phone: transfer to raw digits refused (NOTIFY 404), then accepted for the colleague\n${i.stderr}`).to.equal(0);
       expect((await colleague.done).code, 'the colleague answered the transferred callee').to.equal(0);
-      expect((await callee.done).code).to.equal(0);
+      sippOk(await callee.done, 'callee');
     } finally {
       await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', false);
     }

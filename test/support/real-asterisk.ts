@@ -344,6 +344,11 @@ export const SIPP_DIR = join(REPO_ROOT, 'test', 'asterisk', 'sipp');
 
 const running = new Set<{ done: Promise<SippRun>; kill(): void }>();
 
+/** A sipp run that must have succeeded; otherwise the error says what sipp said. */
+export function sippOk(run: SippRun, who: string): void {
+  if (run.code !== 0) throw new Error(`${who}: sipp exited with ${run.code}\n${run.stderr.slice(-2000)}\n${run.stdout.slice(-1000)}`);
+}
+
 /**
  * Ends every sipp still running (a case's phone or callee left talking) and waits for them to
  * exit, so the next case finds its SIP ports free and no leftover phone answering for it.
