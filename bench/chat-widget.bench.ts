@@ -17,7 +17,7 @@ import { ensureWidgetBuilt } from '../test/chat/widget-support.js';
  * Baseline, same run, same clients, same frames: a bare `ws` relay in its own process that sends
  * what the appliance sends (the message and its ack to the visitor, one event to every operator)
  * with no storage, no checks and no masking, each frame its own write as `ws` does (the appliance
- * writes a socket's frames of one event-loop turn together). The appliance runs as its server
+ * writes a socket's frames sent while handling one event together). The appliance runs as its server
  * does, WAL checkpoints in a worker thread.
  * Each server's RSS (and peak) and CPU time (every thread) are read from /proc for its own
  * process; CPU per message leaves out what the server spends idle with the same sockets open.

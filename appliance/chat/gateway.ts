@@ -45,7 +45,7 @@ export const defaultGatewayLimits: GatewayLimits = {
 
 interface VisitorConnection {
   socket: WebSocket;
-  /** The connection under the WebSocket: frames sent in one event-loop turn leave in one write. */
+  /** The connection under the WebSocket: frames sent while one event is handled leave in one write. */
   stream: Writable;
   site: Site;
   visitor: Visitor | null;

@@ -20,7 +20,7 @@ export interface LiveEvent {
 
 interface Connection {
   socket: WebSocket;
-  /** The connection under the WebSocket: its writes are held to the end of the event-loop turn. */
+  /** The connection under the WebSocket: frames sent while one event is handled leave in one write. */
   stream?: Writable;
   user: SessionUser;
   sessionHash: string;
