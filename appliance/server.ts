@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { buildApp } from './app.js';
 import { databaseFile, loadConfigFile, type Config } from './config.js';
 import { openDatabase } from './core/db.js';
+import { startCheckpointer } from './core/checkpointer.js';
 import { liveApplyIn } from '../installer/provisioning/live.js';
 import { adminSocketPath } from './core/admin-channel.js';
 import { applianceLogger } from './core/logging.js';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     ? { key: readFileSync(config.server.tls.key), cert: readFileSync(config.server.tls.cert) }
     : null;
   const db = openDatabase(databaseFile(config));
+  // WAL checkpoints (and their fsyncs) in a worker thread, never inside a commit on the event loop.
+  const checkpointer = startCheckpointer(db, 200);
   // Console changes to trunks reach Asterisk directly when the configuration names a folder we may write.
   const telephony = (config as { telephony?: { mode?: string; asteriskEtcDir?: string } }).telephony;
   const overrides =
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
       await app.deps.adminChannel.close();
       await app.close();
     } finally {
+      await checkpointer?.stop();
       db.close();
       clearTimeout(force);
     }

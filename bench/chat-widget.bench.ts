@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -11,29 +12,34 @@ import { ensureWidgetBuilt } from '../test/chat/widget-support.js';
  * Website chat under load: VISITORS visitor sockets, each sending a message every 6 s, with
  * OPERATORS operators' live-event sockets connected. Delivery = from a visitor's send to the
  * first operator socket receiving that message's event (the appliance stores it, acks it and
- * fans it out, masked per viewer, to everyone who may answer the site). Nothing may be lost:
- * every message is acked and every operator receives every message's event exactly once.
- * Baselines, same run, same clients: a bare `ws` relay in its own process doing only the fan-out,
- * and, as an experiment, the appliance with SQLite's WAL checkpoints in a worker thread instead
- * of inside commits on the event loop (each fsyncing the WAL and the database: milliseconds to
- * tens of milliseconds every thousand pages written, on a busy disk).
- * The appliance's RSS (peak) and CPU are read from /proc for its own process.
+ * fans it out to everyone who may answer the site). Nothing may be lost: every message is acked
+ * and every operator receives every message's event exactly once.
+ * Baseline, same run, same clients, same frames: a bare `ws` relay in its own process that sends
+ * what the appliance sends (the message and its ack to the visitor, one event to every operator)
+ * with no storage, no checks and no masking, each frame its own write as `ws` does (the appliance
+ * writes a socket's frames sent while handling one event together). The appliance runs as its server
+ * does, WAL checkpoints in a worker thread.
+ * Each server's RSS (and peak) and CPU time (every thread) are read from /proc for its own
+ * process; CPU per message leaves out what the server spends idle with the same sockets open.
+ * Latency depends on what else the machine runs: the load average is printed with the figures.
+ * CHAT_BENCH_VISITORS, CHAT_BENCH_ROUNDS and CHAT_BENCH_PERIOD_MS shrink or speed up a run.
  */
 const VISITORS = Number(process.env.CHAT_BENCH_VISITORS ?? 1000);
 const OPERATORS = 20;
-const PERIOD_MS = 6000;
+const PERIOD_MS = Number(process.env.CHAT_BENCH_PERIOD_MS ?? 6000);
 const ROUNDS = Number(process.env.CHAT_BENCH_ROUNDS ?? 6);
+const IDLE_MS = 3000;
 
 interface Server {
   child: ChildProcess;
   info: { url: string; key: string; origin: string; cookies: string[] };
 }
 
-async function startServer(mode: 'appliance' | 'appliance-background' | 'relay'): Promise<Server> {
+export async function startServer(mode: 'appliance' | 'appliance-inline' | 'relay'): Promise<Server> {
   const file = fileURLToPath(new URL('./support/chat-server.ts', import.meta.url));
   // CHAT_BENCH_PROFILE=DIR: a V8 CPU profile of each server process into DIR, to see where its time goes.
   const profile = process.env.CHAT_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CHAT_BENCH_PROFILE}`] : [];
-  const args = mode === 'appliance-background' ? ['appliance', 'background'] : [mode];
+  const args = mode === 'appliance-inline' ? ['appliance', 'inline'] : [mode];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OPERATORS: String(OPERATORS) } });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
@@ -43,12 +49,19 @@ async function startServer(mode: 'appliance' | 'appliance-background' | 'relay')
   return { child, info: JSON.parse(line) as Server['info'] };
 }
 
-function procStats(pid: number): { cpuTicks: number; rssKb: number; peakKb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+/** CPU time of every thread of the process (ns, from each thread's schedstat), its RSS and peak RSS. */
+function procStats(pid: number): { cpuNs: number; rssKb: number; peakKb: number } {
+  let cpuNs = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      cpuNs += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { cpuTicks: Number(fields[11]) + Number(fields[12]), rssKb: kb('VmRSS'), peakKb: kb('VmHWM') };
+  return { cpuNs, rssKb: kb('VmRSS'), peakKb: kb('VmHWM') };
 }
 
 const open = (ws: WebSocket) => new Promise<void>((resolve, reject) => {
@@ -56,7 +69,27 @@ const open = (ws: WebSocket) => new Promise<void>((resolve, reject) => {
   ws.once('error', reject);
 });
 
-async function run(server: Server): Promise<{ p50: number; p99: number; max: number; sent: number; lost: number; cpuPercent: number; rssMb: number; peakMb: number }> {
+interface Result {
+  p50: number;
+  p99: number;
+  max: number;
+  sent: number;
+  lost: number;
+  cpuPercent: number;
+  /**
+   * CPU time of the server process (every thread) per message sent, in µs, less what it spends
+   * idle with the same sockets open: unlike latency, hardly moved by other load on the machine.
+   */
+  cpuPerMessageUs: number;
+  /** The server's CPU with every socket open and no message sent, % of one core. */
+  idlePercent: number;
+  rssMb: number;
+  peakMb: number;
+  /** The machine's 1-minute load average at the end of the run. */
+  load: number;
+}
+
+export async function run(server: Server): Promise<Result> {
   const { url, key, origin, cookies } = server.info;
   const ws = url.replace(/^http/, 'ws');
   const sentAt = new Map<string, number>();
@@ -67,10 +100,10 @@ async function run(server: Server): Promise<{ p50: number; p99: number; max: num
   for (let i = 0; i < OPERATORS; i++) {
     const o = new WebSocket(`${ws}/api/v1/events`, { headers: { cookie: cookies[i]!, origin: url } });
     o.on('message', (raw) => {
-      const e = JSON.parse(String(raw)) as { type: string; data: { conversationId?: number; seq: number; cid?: string } };
+      const e = JSON.parse(String(raw)) as { type: string; data: { conversationId: number; seq: number } };
       if (e.type !== 'chat.message') return;
       perOperator[i]!++;
-      const id = e.data.cid ?? `${e.data.conversationId}:${e.data.seq}`;
+      const id = `${e.data.conversationId}:${e.data.seq}`;
       if (seen.has(id)) return;
       seen.add(id);
       const t0 = sentAt.get(id);
@@ -103,7 +136,11 @@ async function run(server: Server): Promise<{ p50: number; p99: number; max: num
     await started;
     visitors.push(state);
   }
-  // Events carry (conversation, seq) for the appliance, the visitor's cid for the relay.
+  // What the server spends with every socket connected and nothing said, to tell it from what messages cost.
+  const idleStart = procStats(server.child.pid!).cpuNs;
+  const idleT0 = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idleNsPerMs = (procStats(server.child.pid!).cpuNs - idleStart) / (performance.now() - idleT0);
   const before = procStats(server.child.pid!);
   const t0 = performance.now();
   let sent = 0;
@@ -115,8 +152,7 @@ async function run(server: Server): Promise<{ p50: number; p99: number; max: num
       const fire = () => {
         const seq = ++v.seq;
         const cid = `v${i}-${seq}`;
-        const id = server.info.key === 'relay-key-0' ? cid : `${v.conversationId}:${seq}`;
-        sentAt.set(id, performance.now());
+        sentAt.set(`${v.conversationId}:${seq}`, performance.now());
         v.ws.send(JSON.stringify({ t: 'msg', cid, text: `message ${seq} from visitor ${i}` }));
         sent++;
         if (++round === ROUNDS) {
@@ -145,13 +181,16 @@ async function run(server: Server): Promise<{ p50: number; p99: number; max: num
     max: latencies[latencies.length - 1] ?? NaN,
     sent,
     lost,
-    cpuPercent: ((after.cpuTicks - before.cpuTicks) / 100 / seconds) * 100,
+    cpuPercent: ((after.cpuNs - before.cpuNs) / 1e9 / seconds) * 100,
+    cpuPerMessageUs: Math.max(0, after.cpuNs - before.cpuNs - idleNsPerMs * seconds * 1000) / 1000 / Math.max(1, sent),
+    idlePercent: idleNsPerMs / 1e4,
     rssMb: after.rssKb / 1024,
     peakMb: after.peakKb / 1024,
+    load: loadavg()[0]!,
   };
 }
 
-async function stopServer(s: Server): Promise<void> {
+export async function stopServer(s: Server): Promise<void> {
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   await exited;
@@ -166,17 +205,14 @@ export default async function bench(): Promise<BenchFigure[]> {
   const base = await run(relay).finally(() => stopServer(relay));
   const app = await startServer('appliance');
   const ours = await run(app).finally(() => stopServer(app));
-  // An experiment beside it: the same appliance with WAL checkpoints in a worker thread.
-  const bgApp = await startServer('appliance-background');
-  const background = await run(bgApp).finally(() => stopServer(bgApp));
-  process.stdout.write(`  (${VISITORS} visitors, ${OPERATORS} operators, ${ROUNDS} messages each, every ${PERIOD_MS / 1000} s: ${ours.sent} messages)\n`);
+  const load = (r: Result) => r.load.toFixed(1);
+  process.stdout.write(`  (${VISITORS} visitors, ${OPERATORS} operators, ${ROUNDS} messages each, every ${PERIOD_MS / 1000} s: ${ours.sent} messages; load average at the end: relay run ${load(base)}, appliance run ${load(ours)} on ${availableParallelism()} cores)\n`);
   return [
     { name: `chat delivery p99, visitor → operator (${VISITORS} visitors, ${OPERATORS} operators)`, value: ours.p99, unit: 'ms', baseline: { name: 'bare ws relay p99', value: base.p99 }, target: { max: 100 } },
-    { name: 'experiment: chat delivery p99 with WAL checkpoints in a worker thread (vs inside commits, as the appliance runs)', value: background.p99, unit: 'ms', baseline: { name: 'checkpoints inside commits p99', value: ours.p99 } },
-    { name: 'experiment: chat delivery max with checkpoints in a worker thread', value: background.max, unit: 'ms', baseline: { name: 'checkpoints inside commits max', value: ours.max } },
     { name: 'chat delivery p50', value: ours.p50, unit: 'ms', baseline: { name: 'bare ws relay p50', value: base.p50 } },
     { name: 'chat delivery max', value: ours.max, unit: 'ms', baseline: { name: 'bare ws relay max', value: base.max } },
     { name: `chat messages lost or not delivered to every operator (of ${ours.sent}; bare relay: ${base.lost} of ${base.sent})`, value: ours.lost, unit: 'messages', target: { max: 0 } },
+    { name: 'appliance CPU per message (stored, acked, sent to the visitor and every operator)', value: ours.cpuPerMessageUs, unit: 'µs', baseline: { name: 'bare ws relay', value: base.cpuPerMessageUs } },
     { name: 'appliance CPU during the load', value: ours.cpuPercent, unit: '% of one core', baseline: { name: 'bare ws relay', value: base.cpuPercent } },
     { name: 'appliance RSS at the end (peak in the next line)', value: ours.rssMb, unit: 'MB', baseline: { name: 'bare ws relay', value: base.rssMb } },
     { name: 'appliance peak RSS', value: ours.peakMb, unit: 'MB', baseline: { name: 'bare ws relay peak', value: base.peakMb } },

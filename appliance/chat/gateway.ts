@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '../core/errors.js';
+import { holdWrites } from '../core/write-batch.js';
 import { translate } from '../core/i18n.js';
 import type { Language } from '../config.js';
 import { checkIdentity } from './identity.js';
@@ -43,6 +45,8 @@ export const defaultGatewayLimits: GatewayLimits = {
 
 interface VisitorConnection {
   socket: WebSocket;
+  /** The connection under the WebSocket: frames sent while one event is handled leave in one write. */
+  stream: Writable;
   site: Site;
   visitor: Visitor | null;
   conversationId: number | null;
@@ -101,7 +105,11 @@ export class VisitorGateway {
     const conns = this.byConversation.get(conversationId);
     if (!conns) return;
     const data = JSON.stringify(frame);
-    for (const c of conns) if (c.socket.readyState === c.socket.OPEN) c.socket.send(data);
+    for (const c of conns) {
+      if (c.socket.readyState !== c.socket.OPEN) continue;
+      holdWrites(c.stream);
+      c.socket.send(data);
+    }
   }
 
   get connections(): number {
@@ -133,7 +141,7 @@ export class VisitorGateway {
   }
 
   attach(socket: WebSocket, request: FastifyRequest, site: Site, origin: string, registrableDomain: string): void {
-    const conn: VisitorConnection = { socket, site, visitor: null, conversationId: null, ip: request.ip, origin, registrableDomain, language: site.settings.defaultLanguage };
+    const conn: VisitorConnection = { socket, stream: request.raw.socket, site, visitor: null, conversationId: null, ip: request.ip, origin, registrableDomain, language: site.settings.defaultLanguage };
     let queue = Promise.resolve();
     socket.on('message', (raw, isBinary) => {
       // Frames are handled one after another per socket, so a message is acked in the order it came.
@@ -184,10 +192,11 @@ export class VisitorGateway {
         return this.reply(conn, this.d.chat.visitorState(c));
       }
       case 'msg': {
-        const c = this.current(conn);
+        // Not read again per message: storing refuses a conversation closed meanwhile.
+        const conversationId = conn.conversationId ?? this.current(conn).id;
         this.limit('ipMessages', conn.ip);
         this.limit('siteMessages', String(site.id));
-        const { message } = this.d.chat.visitorMessage(site, c, { clientId: f.cid, text: f.text });
+        const { message } = this.d.chat.visitorMessage(site, conversationId, { clientId: f.cid, text: f.text });
         // Sent after the message is stored (and to this socket even when it was a repeat).
         return this.reply(conn, { t: 'ack', cid: f.cid, seq: message.seq, at: message.at });
       }
@@ -276,7 +285,7 @@ export class VisitorGateway {
     const stored = await storeFile(this.d.dataDir, body);
     this.d.chat.repo.insertFile(stored.sha256, stored.path, stored.bytes, this.d.clock.now().toISOString());
     const name = q.name.replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 200) || 'file';
-    const { message } = this.d.chat.visitorMessage(site, conversation, { clientId: q.cid, text: '', file: { sha256: stored.sha256, name, type, bytes: stored.bytes } });
+    const { message } = this.d.chat.visitorMessage(site, conversation.id, { clientId: q.cid, text: '', file: { sha256: stored.sha256, name, type, bytes: stored.bytes } });
     return { seq: message.seq, at: message.at, file: { id: stored.sha256, name: message.file!.name, type: message.file!.type, bytes: message.file!.bytes } };
   }
 
@@ -319,7 +328,9 @@ export class VisitorGateway {
   }
 
   private reply(conn: VisitorConnection, frame: ServerFrame): void {
-    if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify(frame));
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    holdWrites(conn.stream);
+    conn.socket.send(JSON.stringify(frame));
   }
 
   private tr(conn: VisitorConnection, code: string, params: Record<string, string | number>): string {

@@ -126,8 +126,10 @@ export interface NewMessage {
 /** All SQL on visitors, conversations, messages and files. */
 export class ChatRepository {
   private readonly s;
+  /** One transaction function, made once: storing a message is the hot path. */
+  private readonly appendTx;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.s = {
       visitorByHash: db.prepare('SELECT * FROM chat_visitors WHERE token_hash = ?'),
       visitor: db.prepare('SELECT * FROM chat_visitors WHERE id = ?'),
@@ -157,6 +159,7 @@ export class ChatRepository {
       close: db.prepare("UPDATE chat_conversations SET state = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND state != 'closed'"),
       transfer: db.prepare('UPDATE chat_conversations SET operator_id = ?, team_id = ?, state = ?, accepted_at = CASE WHEN ? IS NULL THEN NULL ELSE accepted_at END WHERE id = ?'),
       bumpSeq: db.prepare('UPDATE chat_conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+      bumpSeqOpen: db.prepare("UPDATE chat_conversations SET last_seq = last_seq + 1 WHERE id = ? AND state != 'closed' RETURNING last_seq"),
       firstResponse: db.prepare('UPDATE chat_conversations SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL'),
       readVisitor: db.prepare('UPDATE chat_conversations SET visitor_read_seq = max(visitor_read_seq, min(?, last_seq)) WHERE id = ?'),
       readOperator: db.prepare('UPDATE chat_conversations SET operator_read_seq = max(operator_read_seq, min(?, last_seq)) WHERE id = ?'),
@@ -175,6 +178,22 @@ export class ChatRepository {
       file: db.prepare('SELECT sha256, path, bytes FROM chat_files WHERE sha256 = ?'),
       insertFile: db.prepare('INSERT OR IGNORE INTO chat_files (sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)'),
     };
+    this.appendTx = db.transaction((conversationId: number, m: NewMessage, at: string, evenClosed: boolean): { message: Message; duplicate: boolean } | null => {
+      if (m.clientId) {
+        const existing = this.s.byClient.get(conversationId, m.author, m.clientId) as Record<string, unknown> | undefined;
+        if (existing) return { message: mapMessage(existing), duplicate: true };
+      }
+      const bumped = (evenClosed ? this.s.bumpSeq : this.s.bumpSeqOpen).get(conversationId) as { last_seq: number } | undefined;
+      if (!bumped) return null;
+      const seq = bumped.last_seq;
+      const f = m.file ?? null;
+      this.s.insertMessage.run(conversationId, seq, m.author, m.operatorId ?? null, m.clientId ?? null, m.text, f?.sha256 ?? null, f?.name ?? null, f?.type ?? null, f?.bytes ?? null, at);
+      if (m.author === 'operator') this.s.firstResponse.run(at, conversationId);
+      return {
+        message: { conversationId, seq, author: m.author, operatorId: m.operatorId ?? null, clientId: m.clientId ?? null, text: m.text, file: f, at },
+        duplicate: false,
+      };
+    });
   }
 
   visitorByTokenHash(hash: string): Visitor | null {
@@ -301,23 +320,12 @@ export class ChatRepository {
   /**
    * Stores a message with the conversation's next sequence number, in one transaction. A message
    * re-sent with the same client id (after a cut connection) returns the stored one instead.
+   * Null when the conversation is gone, or closed unless `evenClosed`: nothing is stored then.
    */
-  append(conversationId: number, m: NewMessage, at: string): { message: Message; duplicate: boolean } {
-    return this.db.transaction(() => {
-      if (m.clientId) {
-        const existing = this.s.byClient.get(conversationId, m.author, m.clientId) as Record<string, unknown> | undefined;
-        if (existing) return { message: mapMessage(existing), duplicate: true };
-      }
-      const { last_seq: seq } = this.s.bumpSeq.get(conversationId) as { last_seq: number };
-      const f = m.file ?? null;
-      this.s.insertMessage.run(conversationId, seq, m.author, m.operatorId ?? null, m.clientId ?? null, m.text, f?.sha256 ?? null, f?.name ?? null, f?.type ?? null, f?.bytes ?? null, at);
-      if (m.author === 'operator') this.s.firstResponse.run(at, conversationId);
-      return {
-        message: { conversationId, seq, author: m.author, operatorId: m.operatorId ?? null, clientId: m.clientId ?? null, text: m.text, file: f, at },
-        duplicate: false,
-      };
-    })();
+  append(conversationId: number, m: NewMessage, at: string, options: { evenClosed?: boolean } = {}): { message: Message; duplicate: boolean } | null {
+    return this.appendTx(conversationId, m, at, options.evenClosed === true);
   }
+
 
   messagesAfter(conversationId: number, afterSeq: number, limit = 500): Message[] {
     return (this.s.after.all(conversationId, afterSeq, limit) as Record<string, unknown>[]).map(mapMessage);

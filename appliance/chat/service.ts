@@ -127,11 +127,15 @@ export class ChatService {
     return conversation;
   }
 
-  visitorMessage(site: Site, conversation: Conversation, input: { clientId: string; text: string; file?: NewMessage['file'] }): { message: Message; duplicate: boolean } {
-    if (conversation.state === 'closed') throw new AppError('CHAT_CLOSED', { id: conversation.id });
+  /**
+   * A visitor's message: stored (or recognised as a re-send) and then delivered. The hot path of
+   * chat, so the conversation is not read first: storing refuses a closed one in its transaction.
+   */
+  visitorMessage(site: Site, conversationId: number, input: { clientId: string; text: string; file?: NewMessage['file'] }): { message: Message; duplicate: boolean } {
     const text = this.checkText(input.text, Boolean(input.file));
-    const result = this.d.repo.append(conversation.id, { author: 'visitor', clientId: input.clientId, text, file: input.file ?? null }, this.d.clock.now().toISOString());
-    if (!result.duplicate) this.delivered(site, conversation, result.message);
+    const result = this.d.repo.append(conversationId, { author: 'visitor', clientId: input.clientId, text, file: input.file ?? null }, this.d.clock.now().toISOString());
+    if (!result) throw new AppError('CHAT_CLOSED', { id: conversationId });
+    if (!result.duplicate) this.delivered(site, conversationId, result.message);
     return result;
   }
 
@@ -142,7 +146,8 @@ export class ChatService {
     const text = this.checkText(input.text, Boolean(input.file));
     const author = input.note ? 'note' : 'operator';
     const result = this.d.repo.append(conversationId, { author, operatorId: user.id, clientId: input.clientId ?? null, text, file: input.file ?? null }, this.d.clock.now().toISOString());
-    if (!result.duplicate) this.delivered(site, conversation, result.message);
+    if (!result) throw new AppError('CHAT_CLOSED', { id: conversationId });
+    if (!result.duplicate) this.delivered(site, conversationId, result.message);
     return result;
   }
 
@@ -301,7 +306,8 @@ export class ChatService {
   typing(site: Site, conversation: Conversation, from: 'visitor' | SessionUser, on: boolean): void {
     if (conversation.state === 'closed') return;
     if (from === 'visitor') {
-      this.d.operators.publish('chat.typing', site, () => ({ conversationId: conversation.id, from: 'visitor', on }));
+      const event = { conversationId: conversation.id, from: 'visitor', on };
+      this.d.operators.publish('chat.typing', site, () => event);
     } else {
       this.d.visitors.send(conversation.id, { t: 'typing', on, name: from.displayName });
       this.d.operators.publish('chat.typing', site, (viewer) => (viewer.id === from.id ? undefined : { conversationId: conversation.id, from: from.id, on }));
@@ -311,7 +317,8 @@ export class ChatService {
   read(site: Site, conversation: Conversation, who: 'visitor' | 'operator', seq: number): void {
     this.d.repo.setRead(conversation.id, who, seq);
     const c = this.d.repo.conversation(conversation.id)!;
-    if (who === 'visitor') this.d.operators.publish('chat.read', site, () => ({ conversationId: c.id, visitorReadSeq: c.visitorReadSeq }));
+    const event = { conversationId: c.id, visitorReadSeq: c.visitorReadSeq };
+    if (who === 'visitor') this.d.operators.publish('chat.read', site, () => event);
     else this.d.visitors.send(c.id, { t: 'read', seq: c.operatorReadSeq });
   }
 
@@ -350,8 +357,11 @@ export class ChatService {
     if (!mail.canUseMailbox(user, site.settings.mailboxId)) throw new AppError('CHAT_MAILBOX_NO_ACCESS');
     const body = this.checkText(text, false);
     await mail.send({ mailboxId: site.settings.mailboxId, to, subject: `${site.name}`, text: body, actor: user });
-    const { message } = this.d.repo.append(conversationId, { author: 'operator', operatorId: user.id, text: body }, this.d.clock.now().toISOString());
-    this.delivered(site, conversation, message);
+    // The mail has gone: its text is kept even if the chat was closed meanwhile.
+    const stored = this.d.repo.append(conversationId, { author: 'operator', operatorId: user.id, text: body }, this.d.clock.now().toISOString(), { evenClosed: true });
+    if (!stored) throw new AppError('CHAT_NOT_FOUND', { id: conversationId });
+    const { message } = stored;
+    this.delivered(site, conversationId, message);
     this.close({ user }, conversationId);
     return message;
   }
@@ -403,10 +413,12 @@ export class ChatService {
     return visitorMessageFrame(m, m.operatorId ? this.d.userName(m.operatorId) : null);
   }
 
-  private delivered(site: Site, conversation: Conversation, message: Message): void {
-    this.d.bus.publish('chat.message', { conversationId: conversation.id, siteId: site.id, seq: message.seq, author: message.author, operatorId: message.operatorId, at: message.at });
-    if (message.author !== 'note') this.d.visitors.send(conversation.id, this.messageFrame(message));
-    this.d.operators.publish('chat.message', site, () => ({ conversationId: conversation.id, seq: message.seq }), undefined);
+  private delivered(site: Site, conversationId: number, message: Message): void {
+    this.d.bus.publish('chat.message', { conversationId, siteId: site.id, seq: message.seq, author: message.author, operatorId: message.operatorId, at: message.at });
+    if (message.author !== 'note') this.d.visitors.send(conversationId, this.messageFrame(message));
+    // The same payload for every operator: the live events serialize it once for all of them.
+    const event = { conversationId, seq: message.seq };
+    this.d.operators.publish('chat.message', site, () => event);
   }
 
   private stateChanged(site: Site, conversation: Conversation): void {

@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { SessionUser } from './auth/sessions.js';
+import { holdWrites } from './write-batch.js';
 
 /**
  * Live events to browsers over one WebSocket per tab (`/api/v1/events`). Publishers give a
@@ -18,6 +20,8 @@ export interface LiveEvent {
 
 interface Connection {
   socket: WebSocket;
+  /** The connection under the WebSocket: frames sent while one event is handled leave in one write. */
+  stream?: Writable;
   user: SessionUser;
   sessionHash: string;
 }
@@ -30,13 +34,25 @@ export class RealtimeHub {
     connection.socket.on('close', () => this.connections.delete(connection));
   }
 
+  /**
+   * Renders the event for each connection; a render returning the very same object for several
+   * viewers (nothing masked in it) is serialized once for all of them.
+   */
   publish(event: LiveEvent): void {
     const at = new Date().toISOString();
+    let last: unknown;
+    let frame = '';
     for (const c of this.connections) {
       if (event.userIds && !event.userIds.includes(c.user.id)) continue;
+      if (c.socket.readyState !== c.socket.OPEN) continue;
       const data = event.render(c.user);
       if (data === undefined) continue;
-      if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify({ type: event.type, at, data }));
+      if (data !== last || !frame) {
+        last = data;
+        frame = JSON.stringify({ type: event.type, at, data });
+      }
+      holdWrites(c.stream);
+      c.socket.send(frame);
     }
   }
 
@@ -77,7 +93,7 @@ export const realtimePlugin = fp(
     app.addHook('onClose', async () => hub.closeAll());
 
     app.get('/api/v1/events', { websocket: true, config: { access: 'user' } }, (socket, request) => {
-      hub.add({ socket, user: request.user!, sessionHash: request.session!.idHash });
+      hub.add({ socket, stream: request.raw.socket, user: request.user!, sessionHash: request.session!.idHash });
       socket.send(JSON.stringify({ type: 'hello', at: new Date().toISOString(), data: { userId: request.user!.id } }));
       // The browser only listens; anything it sends is ignored except a ping.
       socket.on('message', (raw) => {

@@ -10,7 +10,7 @@ import { DEFAULT_POLICY_DAYS, cutoffFor, formatDays, isPolicyClass, policyConfli
 import './errors.js';
 import { LegalHolds } from './holds.js';
 import type { Reader } from './reader.js';
-import { startCheckpointer } from './checkpointer.js';
+import { startCheckpointer } from '../core/checkpointer.js';
 import { WRITE_CHUNK, yieldToLoop } from './classes/shared.js';
 
 /** Classes are swept in this order: recordings before their calls, the audit log last. */

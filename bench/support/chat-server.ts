@@ -2,14 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startChatAppliance } from '../../test/chat/support.js';
-import { startCheckpointer } from '../../appliance/retention/checkpointer.js';
+import { startCheckpointer } from '../../appliance/core/checkpointer.js';
 
 /**
  * The server side of the chat bench, in its own process so that its RSS and CPU are its own:
- * `appliance [background]` — the appliance with chat, one site and OPERATORS logged-in operators
- * (`background`: an experiment, WAL checkpoints in a worker thread instead of inside commits);
- * `relay` — the baseline: a bare `ws` server that acks each visitor message and forwards it to
- * every operator socket, with no storage, no checks and no masking.
+ * `appliance [inline]` — the appliance with chat, one site and OPERATORS logged-in operators, WAL
+ * checkpoints in a worker thread as its server runs them (`inline`: inside commits instead);
+ * `relay` — the baseline: a bare `ws` server sending the appliance's frames (the message and its
+ * ack to the visitor, one event to every operator socket), with no storage, no checks and no masking.
  * Prints one JSON line with what the client needs, then runs until SIGTERM.
  */
 const OPERATORS = Number(process.env.OPERATORS ?? 20);
@@ -22,9 +22,9 @@ async function appliance(): Promise<() => Promise<void>> {
   const site = (await admin.request('POST', '/api/v1/sites', { name: 'Bench', origins: [ORIGIN] })).json() as { publicKey: string };
   const cookies: string[] = [];
   for (let i = 0; i < OPERATORS; i++) cookies.push((await a.client('operator')).cookie);
-  // `background`: WAL checkpoints in a worker thread (the retention sweep's checkpointer) instead of
-  // SQLite's automatic checkpoint inside commits on the event loop, as the appliance runs today.
-  const checkpointer = process.argv[3] === 'background' ? startCheckpointer(a.db, 250) : null;
+  // WAL checkpoints in a worker thread, as the appliance's server starts them (`inline`: SQLite's
+  // automatic checkpoint inside commits on the event loop instead, for comparison).
+  const checkpointer = process.argv[3] === 'inline' ? null : startCheckpointer(a.db, 200);
   process.stdout.write(`${JSON.stringify({ url: a.url, key: site.publicKey, origin: ORIGIN, cookies })}\n`);
   return async () => {
     await checkpointer?.stop();
@@ -36,21 +36,29 @@ async function relay(): Promise<() => Promise<void>> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
   const operators = new Set<WebSocket>();
-  let seq = 0;
+  let conversations = 0;
   wss.on('connection', (socket, request) => {
     if (request.url?.startsWith('/api/v1/events')) {
       operators.add(socket);
       socket.on('close', () => operators.delete(socket));
       return;
     }
+    // The same frames as the appliance sends, of the same shapes: an ack and the message itself to
+    // the visitor, one event to every operator; only storage, checks and masking are left out.
+    const conversation = { id: 0, seq: 0 };
     socket.on('message', (raw) => {
-      const f = JSON.parse(String(raw)) as { t: string; cid?: string };
+      const f = JSON.parse(String(raw)) as { t: string; cid?: string; text?: string };
       if (f.t === 'hello') return socket.send(JSON.stringify({ t: 'welcome', token: 'x', conversationId: null }));
-      if (f.t === 'start') return socket.send(JSON.stringify({ t: 'state', conversationId: ++seq, state: 'waiting' }));
+      if (f.t === 'start') {
+        conversation.id = ++conversations;
+        return socket.send(JSON.stringify({ t: 'state', conversationId: conversation.id, state: 'waiting', mode: 'live', position: conversation.id, atLimit: false, operator: null, readSeq: 0 }));
+      }
       if (f.t !== 'msg') return;
-      const n = ++seq;
-      socket.send(JSON.stringify({ t: 'ack', cid: f.cid, seq: n }));
-      const event = JSON.stringify({ type: 'chat.message', data: { cid: f.cid, seq: n } });
+      const seq = ++conversation.seq;
+      const at = new Date().toISOString();
+      socket.send(JSON.stringify({ t: 'msg', seq, from: 'visitor', name: null, text: f.text, at, cid: f.cid, file: null }));
+      socket.send(JSON.stringify({ t: 'ack', cid: f.cid, seq, at }));
+      const event = JSON.stringify({ type: 'chat.message', at, data: { conversationId: conversation.id, seq } });
       for (const o of operators) o.send(event);
     });
   });

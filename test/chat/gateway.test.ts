@@ -202,4 +202,28 @@ describe('chat gateway: visitor socket, operators, licence, masking, identity', 
     expect(e2).to.include({ code: 'CHAT_MESSAGE_TOO_LONG', cid: 'long' });
     v.send({ t: 'close' });
   });
+
+  it('refuses messages to a chat closed meanwhile and stores nothing, but still acks a re-send of one stored before', async () => {
+    const v = await visitor();
+    await hello(v);
+    v.send({ t: 'start', form: { name: 'Taras' } });
+    const id = (await v.waitFor((f) => f.t === 'state', 'state')).conversationId as number;
+    v.send({ t: 'msg', cid: 'k1', text: 'Before the end' });
+    await v.waitFor((f) => f.t === 'ack' && f.cid === 'k1', 'ack k1');
+    const closed = await operator.request('POST', `/api/v1/chats/${id}/close`);
+    expect(closed.statusCode, closed.body).to.equal(200);
+    await v.waitFor((f) => f.t === 'state' && f.state === 'closed', 'closed state');
+    // The socket still points at the chat: the store itself refuses it.
+    v.send({ t: 'msg', cid: 'k2', text: 'After the end' });
+    const refused = await v.waitFor((f) => f.t === 'error' && f.cid === 'k2', 'refusal');
+    expect(refused.code).to.equal('CHAT_CLOSED');
+    v.send({ t: 'msg', cid: 'k1', text: 'Before the end' });
+    await waitUntil(() => v.frames.filter((f) => f.t === 'ack' && f.cid === 'k1').length === 2, 'second ack of k1');
+    expect(v.frames.filter((f) => f.t === 'ack' && f.cid === 'k1').map((f) => f.seq)).to.deep.equal([1, 1]);
+    const late = await operator.request('POST', `/api/v1/chats/${id}/messages`, { text: 'Too late' });
+    expect(late.statusCode).to.equal(409);
+    expect(late.json().error.code).to.equal('CHAT_CLOSED');
+    const history = (await operator.request('GET', `/api/v1/chats/${id}/messages`)).json().items as { seq: number; text: string }[];
+    expect(history.map((m) => [m.seq, m.text])).to.deep.equal([[1, 'Before the end']]);
+  });
 });

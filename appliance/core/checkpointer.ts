@@ -1,12 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import type { Db } from '../core/db.js';
+import type { Db } from './db.js';
 
 /**
- * While a sweep writes, SQLite's automatic WAL checkpoint would run inside one of its commits on
- * the main thread — copying thousands of pages and fsyncing, a stall of 100 ms or more. This
- * worker thread checkpoints (PASSIVE: never blocks the writer) on its own connection every
- * `intervalMs`, so the main thread's automatic checkpoint finds the pages already copied.
+ * WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside a commit on the
+ * main thread once the WAL holds 1000 pages: it copies them into the database and fsyncs both
+ * files, a stall of milliseconds to hundreds of them on a busy disk, during which no request,
+ * chat message or live event moves. This worker thread checkpoints (PASSIVE: never blocks the
+ * writer) on its own connection every `intervalMs`; while it runs, the main connection's own
+ * automatic checkpoint is left only as a safety net, at `safetyPages` (restored on stop).
+ * Commits themselves stay as the database is opened (WAL, synchronous=NORMAL: no fsync per
+ * commit, nothing committed is lost when the process dies).
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -23,7 +27,7 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(db: Db, intervalMs = 100): Checkpointer | null {
+export function startCheckpointer(db: Db, intervalMs = 100, safetyPages = 10_000): Checkpointer | null {
   if (db.memory || db.readonly || db.pragma('journal_mode', { simple: true }) !== 'wal') return null;
   let worker: Worker;
   try {
@@ -34,6 +38,8 @@ export function startCheckpointer(db: Db, intervalMs = 100): Checkpointer | null
   }
   worker.on('error', () => {});
   worker.unref();
+  const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma(`wal_autocheckpoint = ${Math.max(previous, safetyPages)}`);
   return {
     async stop() {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -41,6 +47,7 @@ export function startCheckpointer(db: Db, intervalMs = 100): Checkpointer | null
       worker.ref();
       worker.postMessage('stop');
       await exited;
+      if (db.open) db.pragma(`wal_autocheckpoint = ${previous}`);
     },
   };
 }
