@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startBrowserServer, type BrowserServer } from '../support/browser.js';
 import { login } from '../support/test-app.js';
+import { callRows } from '../calls/helpers.js';
 import { defaultAsteriskModel, DIDS, settleSipp, startRealAsterisk, waitFor, type RealAsterisk } from '../support/real-asterisk.js';
 
 /**
@@ -87,7 +89,6 @@ describe('real Asterisk: the browser softphone', function () {
       } as typeof RTCPeerConnection;
     });
     page = await context.newPage();
-    page.on('console', (m) => process.stdout.write(`      [browser] ${m.text()}\n`));
     await page.goto(`${server.url}/login`);
     await page.getByLabel('Username').fill('olena');
     await page.getByLabel('Password').fill(PASSWORD);
@@ -103,21 +104,101 @@ describe('real Asterisk: the browser softphone', function () {
     await ast?.stop();
   });
 
+  /** Asterisk's own RTP counts for the operator's channel (`pjsip show channelstats`). */
+  const asteriskRtp = async (): Promise<{ received: number; sent: number } | null> => {
+    const line = (await ast.rx('pjsip show channelstats')).split('\n').find((l) => l.includes(`${sipUser}-`));
+    // BridgeId ChannelId UpTime Codec | Receive: Count Lost Pct Jitter | Transmit: Count …
+    const m = line && /^\s*\S+\s+\S+\s+\S+\s+\S+\s+(\d+)\s+\d+\s+\d+\s+\S+\s+(\d+)/.exec(line);
+    return m ? { received: Number(m[1]), sent: Number(m[2]) } : null;
+  };
+  /** Waits until the browser and Asterisk both count more packets each way than `since`. */
+  const audioFlows = async (since: { received: number; sent: number }) => {
+    const now = await waitFor(async () => {
+      const s = await rtp();
+      return s && (s.received as number) > since.received + 10 && (s.sent as number) > since.sent + 10 ? s : null;
+    }, 'audio packets both ways in the browser');
+    return { received: now.received as number, sent: now.sent as number };
+  };
+  const lastCallId = () => callRows(server.db).at(-1)?.id ?? 0;
+  const customerCall = () =>
+    ast.sippBackground({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380501234567' }, vars: { talk: '90000' }, timeoutMs: 100_000 });
+  const answerOnCard = async () => {
+    await waitState('ringing');
+    await page.getByTestId('incoming-call').waitFor({ state: 'visible' });
+    await page.getByTestId('incoming-answer').click();
+    await waitState('in-call');
+  };
+  const noChannels = () => waitFor(async () => /^0 active channels/m.test(await ast.rx('core show channels')), 'Asterisk to end every channel', 30_000);
+
   it('registers through the appliance proxy with Asterisk', async () => {
     await waitState('registered');
     expect(await ast.rx(`pjsip show aor ${sipUser}`)).to.match(/contact\s+:\s+\S+/i);
   });
 
-  it('takes a queued call from the GSM line; audio flows both ways', async () => {
-    const gw = await ast.sippBackground({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller: '380501234567' }, vars: { talk: '60000' }, timeoutMs: 90_000 });
-    await waitState('ringing');
-    await page.getByTestId('incoming-call').waitFor({ state: 'visible' });
-    await page.getByTestId('incoming-answer').click();
+  it('answers a queued call from the GSM line on the incoming-call card; audio both ways over DTLS-SRTP; hold, mute, DTMF, hang-up', async () => {
+    const before = lastCallId();
+    const gw = await customerCall();
+    await answerOnCard();
+
+    // Media: the browser's counters grow both ways, and Asterisk counts the same stream.
+    let seen = await audioFlows({ received: 0, sent: 0 });
+    const stats = await rtp();
+    expect(stats).to.include({ connection: 'connected', dtls: 'connected', codec: 'audio/PCMU' });
+    expect(stats!.cipher).to.match(/^(SRTP|AEAD)_/);
+    seen = await audioFlows(seen);
+    const counted = await waitFor(async () => {
+      const a = await asteriskRtp();
+      return a && a.received > 10 && a.sent > 10 ? a : null;
+    }, "Asterisk's RTP statistics for the browser's channel");
+    process.stdout.write(`      browser: ${seen.received} packets in, ${seen.sent} out; Asterisk: ${counted.received} in from the browser, ${counted.sent} out to it\n`);
+
+    // Hold (re-INVITE a=sendonly): Asterisk tells the appliance, the call is marked held; resume brings audio back.
+    await page.getByTestId('phone-hold').click();
+    await waitState('held');
+    await waitFor(() => callRows(server.db).at(-1)?.held === 1, 'the call record to show the hold (AMI Hold from Asterisk)');
+    await page.getByTestId('phone-hold').click();
     await waitState('in-call');
-    await new Promise((r) => setTimeout(r, 3000));
-    process.stdout.write(JSON.stringify(await rtp(), null, 1));
-    process.stdout.write(await ast.rx('pjsip show channelstats'));
-    process.stdout.write(await ast.rx('core show channels verbose'));
-    gw.kill();
+    seen = await audioFlows(await rtp().then((s) => ({ received: s!.received as number, sent: s!.sent as number })));
+
+    // Mute: the microphone's level goes to silence while packets keep flowing; unmute restores it.
+    await page.getByTestId('phone-mute').click();
+    expect(await page.getByTestId('phone-mute').getAttribute('aria-pressed')).to.equal('true');
+    await waitFor(async () => (await rtp())?.level === 0, 'the muted microphone to send silence');
+    await page.getByTestId('phone-mute').click();
+    await waitFor(async () => ((await rtp())?.level as number) > 0, 'the microphone to come back');
+
+    // DTMF (RFC 4733 in the media): Asterisk receives the digits on the operator's channel.
+    await ast.rx('logger add channel dtmf dtmf');
+    for (const digit of ['4', '2', '#']) await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: digit, exact: true }).click();
+    const dtmfLog = join(ast.logDir, 'dtmf');
+    const digits = await waitFor(() => {
+      const got = existsSync(dtmfLog)
+        ? [...readFileSync(dtmfLog, 'utf8').matchAll(new RegExp(`DTMF end '(.)' received on PJSIP/${sipUser}-`, 'g'))].map((m) => m[1])
+        : [];
+      return got.length >= 3 ? got : null;
+    }, 'Asterisk to receive the DTMF digits');
+    expect(digits).to.deep.equal(['4', '2', '#']);
+
+    // Hang-up from the browser: Asterisk ends the customer's leg (BYE to the gateway).
+    await page.getByTestId('phone-hangup').click();
+    const g = await gw.done;
+    expect(g.code, g.stderr).to.equal(0);
+    await waitState('registered');
+    await noChannels();
+    const row = await waitFor(() => callRows(server.db).find((r) => r.id > before && r.ended_at), 'the call record to end');
+    expect(row).to.include({ direction: 'inbound', disposition: 'answered', from_number: '380501234567', queue: 'support', operator_id: operatorId, held: 1 });
+    expect(row.talk_sec).to.be.greaterThan(0);
+  });
+
+  it('reloading the workspace during a call does not strand the customer: the call is hung up and the phone registers again', async () => {
+    const gw = await customerCall();
+    await answerOnCard();
+    await audioFlows({ received: 0, sent: 0 });
+    await page.reload();
+    // The customer is not left in silence: Asterisk hangs up their leg (BYE to the gateway).
+    const g = await waitFor(async () => Promise.race([gw.done, new Promise<null>((r) => setTimeout(() => r(null), 200))]), 'the customer to be hung up', 30_000);
+    expect(g.code, g.stderr).to.equal(0);
+    await noChannels();
+    await waitState('registered');
   });
 });
