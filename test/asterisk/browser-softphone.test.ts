@@ -167,17 +167,29 @@ describe('real Asterisk: the browser softphone', function () {
     await page.getByTestId('phone-mute').click();
     await waitFor(async () => ((await rtp())?.level as number) > 0, 'the microphone to come back');
 
-    // DTMF (RFC 4733 in the media): Asterisk receives the digits on the operator's channel.
-    await ast.rx('logger add channel dtmf dtmf');
-    for (const digit of ['4', '2', '#']) await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: digit, exact: true }).click();
-    const dtmfLog = join(ast.logDir, 'dtmf');
-    const digits = await waitFor(() => {
-      const got = existsSync(dtmfLog)
-        ? [...readFileSync(dtmfLog, 'utf8').matchAll(new RegExp(`DTMF end '(.)' received on PJSIP/${sipUser}-`, 'g'))].map((m) => m[1])
-        : [];
-      return got.length >= 3 ? got : null;
-    }, 'Asterisk to receive the DTMF digits');
-    expect(digits).to.deep.equal(['4', '2', '#']);
+    // DTMF (RFC 4733 in the media): Asterisk receives the digits on the operator's channel and
+    // sends them on to the customer's line (no DTMF feature code — `#` — takes them).
+    await ast.rx('logger add channel dtmf dtmf,verbose');
+    await ast.rx('rtp set debug on');
+    try {
+      for (const digit of ['4', '2', '#']) await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: digit, exact: true }).click();
+      const dtmfLog = join(ast.logDir, 'dtmf');
+      const read = () => (existsSync(dtmfLog) ? readFileSync(dtmfLog, 'utf8') : '');
+      const digits = await waitFor(() => {
+        const got = [...read().matchAll(new RegExp(`DTMF end '(.)' received on PJSIP/${sipUser}-`, 'g'))].map((m) => m[1]);
+        return got.length >= 3 ? got : null;
+      }, 'Asterisk to receive the DTMF digits');
+      expect(digits).to.deep.equal(['4', '2', '#']);
+      // Each digit is one RFC 4733 event (one timestamp) sent to the gateway's media address.
+      const events = await waitFor(() => {
+        const ts = new Set([...read().matchAll(/Sent RTP DTMF packet to [\d.]+:\d+ \(type \d+, seq \d+, ts (\d+)/g)].map((m) => m[1]));
+        return ts.size >= 3 ? ts : null;
+      }, "the digits to be sent on to the customer's line");
+      expect(events.size).to.equal(3);
+    } finally {
+      await ast.rx('rtp set debug off');
+    }
+    expect(ast.log()).to.not.match(/pbx-transfer/);
 
     // Hang-up from the browser: Asterisk ends the customer's leg (BYE to the gateway).
     await page.getByTestId('phone-hangup').click();
