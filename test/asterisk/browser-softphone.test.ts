@@ -213,4 +213,15 @@ describe('real Asterisk: the browser softphone', function () {
     await noChannels();
     await waitState('registered');
   });
+
+  it('closing the tab during a call does not strand the customer either: the call is hung up once the browser has not come back', async () => {
+    const gw = await customerCall();
+    await answerOnCard();
+    await audioFlows({ received: 0, sent: 0 });
+    await page.close();
+    const g = await waitFor(async () => Promise.race([gw.done, new Promise<null>((r) => setTimeout(() => r(null), 200))]), 'the customer to be hung up', 60_000);
+    expect(g.code, g.stderr).to.equal(0);
+    await noChannels();
+    expect(ast.errors()).to.deep.equal([]);
+  });
 });
