@@ -25,6 +25,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -113,8 +114,19 @@ export async function freeUdpRun(count: number): Promise<number> {
   throw new Error('no free UDP port range on 127.0.0.1');
 }
 
+/** True when `port` can be listened on over TCP on 127.0.0.1 now. */
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const server = createServer();
+    server.once('error', () => res(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => res(true)));
+  });
+}
+
 export async function allocateNet(): Promise<AsteriskNet> {
-  const sip = await freeUdpRun(1);
+  // The SIP port serves UDP and TCP (cb-transport-tcp): free for both.
+  let sip = await freeUdpRun(1);
+  while (!(await tcpFree(sip))) sip = await freeUdpRun(1);
   const rtpStart = await freeUdpRun(200);
   return {
     host: '127.0.0.1',
