@@ -163,8 +163,8 @@ describe('real Asterisk: calls', function () {
   it('click-to-call out through the GSM line: the desk phone rings first, the callee answers; outbound answered', async () => {
     const before = lastId();
     const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
+    await ast.reachable('goip-ch1', ast.net.gsmPort);
     const callee = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.gsmPort, server: true, vars: { ring: '1000', talk: '3000' } });
-    await ast.reachable('goip-ch1');
     await clickToCall(phone1User, '+380501234567');
     expect((await callee.done).code).to.equal(0);
     expect((await phone.done).code).to.equal(0);
@@ -182,8 +182,8 @@ describe('real Asterisk: calls', function () {
   it('click-to-call to a busy callee: outbound busy', async () => {
     const before = lastId();
     const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: '300' } });
+    await ast.reachable('goip-ch1', ast.net.gsmPort);
     const callee = await ast.sippBackground({ scenario: 'phone-busy.xml', port: ast.net.gsmPort, server: true });
-    await ast.reachable('goip-ch1');
     await clickToCall(phone1User, '+380501234568');
     expect((await callee.done).code).to.equal(0);
     const row = await ended(before);
@@ -196,8 +196,8 @@ describe('real Asterisk: calls', function () {
   it("an intern's phone: a REFER to raw digits is refused by the interns' context (NOTIFY 404) and the call goes on; a REFER to a colleague is taken", async () => {
     const errorsBefore = ast.errors().length;
     const intern = await ast.sippBackground({ scenario: 'phone-refer-intern.xml', port: ast.net.phonePorts[2]!, server: true, vars: { ring: '300', outside: '380501234999', transfer: '202' } });
+    await ast.reachable('goip-ch1', ast.net.gsmPort);
     const callee = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.gsmPort, server: true, vars: { ring: '300', talk: '20000' } });
-    await ast.reachable('goip-ch1');
     const colleague = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[1]!, server: true, vars: { ring: '300', talk: '1500' } });
     await t.app.telephony.port!.queuePause('support', 'PJSIP/phone2', true, 'transfer test');
     try {

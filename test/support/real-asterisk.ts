@@ -243,12 +243,13 @@ export interface RealAsterisk {
   log(): string;
   sipp(o: SippOptions): Promise<SippRun>;
   /**
-   * Qualifies `endpoint` now and waits until Asterisk counts its contact reachable. A peer played
-   * by sipp is absent between cases; a qualify (OPTIONS) that found nobody marks the contact
-   * unavailable until the next one, and Asterisk then refuses to dial it ("Could not create
-   * dialog to invalid URI"). Call it once the sipp playing the peer runs.
+   * Makes Asterisk count `endpoint`'s contact reachable before a case dials it. A peer played by
+   * sipp is absent between cases; a qualify (OPTIONS, every 60 s) that found nobody marks the
+   * contact unavailable until the next one, and Asterisk then refuses to dial it ("Could not create
+   * dialog to invalid URI"). When it is, a sipp on `port` answers a qualify sent now. Call it before
+   * the sipp playing the peer starts: a server sipp takes an OPTIONS as its one call.
    */
-  reachable(endpoint: string): Promise<void>;
+  reachable(endpoint: string, port: number): Promise<void>;
   /** Starts sipp and returns at once; `done` settles when it exits, `kill()` stops it. */
   sippBackground(o: SippOptions): Promise<{ done: Promise<SippRun>; kill(): void }>;
   queueLog(): QueueLogLine[];
@@ -516,13 +517,19 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
     async sipp(o) {
       return (await instance.sippBackground(o)).done;
     },
-    async reachable(endpoint) {
+    async reachable(endpoint, port) {
       const contact = new RegExp(`Contact:\\s+${endpoint}/\\S+\\s+\\S+\\s+Avail\\b`);
-      await waitFor(async () => {
-        if (contact.test(await instance.rx('pjsip show contacts'))) return true;
-        await instance.rx(`pjsip qualify ${endpoint}`);
-        return false;
-      }, `${endpoint} to answer Asterisk's qualify`, 20_000, 250);
+      if (contact.test(await instance.rx('pjsip show contacts'))) return;
+      const answering = await instance.sippBackground({ scenario: 'options-answer.xml', port, server: true, timeoutMs: 20_000 });
+      try {
+        await waitFor(async () => {
+          await instance.rx(`pjsip qualify ${endpoint}`);
+          return contact.test(await instance.rx('pjsip show contacts'));
+        }, `${endpoint} to answer Asterisk's qualify`, 20_000, 500);
+      } finally {
+        answering.kill();
+        await answering.done;
+      }
     },
     queueLog() {
       const path = join(logDir, 'queue_log');
