@@ -53,7 +53,10 @@ export function renderOperatorPhones(operators: readonly OperatorPhone[], transp
             ['transport', transports.web],
             ['context', context],
             ['disallow', 'all'],
-            ['allow', 'opus,ulaw,alaw'],
+            // Not opus: Asterisk ships no opus translator (codec_opus is a separate binary), so an
+            // opus call from the browser could not be bridged to a ulaw/alaw trunk ("Had to drop
+            // call"). Every browser speaks PCMU/PCMA, the trunks' own codecs: no transcoding.
+            ['allow', 'ulaw,alaw'],
             ['webrtc', 'yes'],
             ['dtls_auto_generate_cert', 'yes'],
           ];

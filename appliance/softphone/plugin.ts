@@ -20,6 +20,12 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How long the calls of a browser that went away wait for it (JsSIP's reconnect, 2–30 s apart)
+ * before they are hung up; a reloaded page ends them as soon as it registers.
+ */
+const STRANDED_GRACE_MS = 15_000;
+
 const PhoneCredentials = Type.Object({
   /** The operator's SIP address, e.g. `sip:cb-op-12@pbx.example.com`. */
   uri: Type.String(),
@@ -41,14 +47,22 @@ export const softphonePlugin = fp(
     const settings = softphoneConfig(app.deps.config);
     registerSoftphoneMessages();
     const phones = new PhoneBook(app.deps.db, app.deps.clock);
-    const proxy = new SipProxy(settings.asteriskWsUrl, app.log);
+    const telephonyPort = (): TelephonyPort | null =>
+      app.hasDecorator('telephony') ? (app as unknown as { telephony: { port: TelephonyPort | null } }).telephony.port : null;
+    // A call whose page is gone (reloaded, closed, crashed) is hung up rather than left in silence.
+    const proxy = new SipProxy(settings.asteriskWsUrl, app.log, {
+      graceMs: STRANDED_GRACE_MS,
+      hangUp: async (userId, sipUser) => {
+        const port = telephonyPort();
+        const ended = port ? await hangUpEndpoints(port, [`PJSIP/${sipUser}`]) : [];
+        if (ended.length) app.log.info({ userId, channels: ended }, 'calls left behind by a browser were hung up');
+      },
+    });
     app.decorate('phones', phones);
     const liveApply: { applier: OperatorEndpointsApplier | null } = { applier: null };
     app.decorate('operatorEndpoints', liveApply);
     app.sessions.onRevoked((hashes) => proxy.closeSessions(hashes));
     app.addHook('onClose', async () => proxy.closeAll());
-    const telephonyPort = (): TelephonyPort | null =>
-      app.hasDecorator('telephony') ? (app as unknown as { telephony: { port: TelephonyPort | null } }).telephony.port : null;
     // Offboarding: the phone goes with the account, any live SIP link is cut, and the calls the
     // phone is on are hung up in Asterisk now (closing the WebSocket alone leaves them running
     // until RTP times out). The live apply below then takes the credentials out of Asterisk.

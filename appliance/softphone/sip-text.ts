@@ -104,3 +104,30 @@ export class SipNumberMask {
     return `${out.join(eol)}${sep}${body}`;
   }
 }
+
+/** What the proxy follows of a message to keep track of a link's calls and of which phone it is. */
+export interface SipFacts {
+  /** The request method, or null for a response. */
+  method: string | null;
+  /** The response status, or null for a request. */
+  status: number | null;
+  cseqMethod: string | null;
+  callId: string | null;
+  /** The phone's `+sip.instance` (JsSIP: one per page load, kept across its reconnects). */
+  instance: string | null;
+}
+
+export function sipFacts(text: string): SipFacts {
+  const { head } = splitMessage(text);
+  const first = head.split(/\r?\n/, 1)[0] ?? '';
+  const response = /^SIP\/2\.0\s+(\d{3})/.exec(first);
+  const cseq = header(head, ['cseq']);
+  const contact = header(head, ['contact', 'm']);
+  return {
+    method: response ? null : (first.split(' ', 1)[0] ?? null),
+    status: response ? Number(response[1]) : null,
+    cseqMethod: cseq ? (cseq.split(/\s+/)[1] ?? null) : null,
+    callId: header(head, ['call-id', 'i']),
+    instance: contact ? (/\+sip\.instance="?<?([^">;]+)/i.exec(contact)?.[1] ?? null) : null,
+  };
+}

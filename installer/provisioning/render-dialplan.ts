@@ -47,18 +47,24 @@ function recordContext(m: ProvisioningModel): DialplanContext {
   };
 }
 
+/*
+ * Queue() and Dial() without the `t` option: operators transfer with a SIP REFER (the softphone,
+ * desk phones) or through the appliance (AMI Redirect), never with a DTMF feature code. With `t`
+ * an operator's `#` on the keypad started Asterisk's own blind transfer instead of reaching the
+ * customer's IVR, and the call went silent while Asterisk waited for the digits of a number.
+ */
 function targetSteps(m: ProvisioningModel, target: InboundTarget): Step[] {
   const queue = queueOf(target);
   if (queue) {
     const spec = m.queues.find((q) => q.name === queue);
     const greeting = spec?.greeting ? [`Playback(${spec.greeting})`] : [];
-    return ['Answer()', recordStep(m, 'in'), ...greeting, `Queue(${queue},t,,,${spec?.maxWaitSec ?? 300})`, 'Hangup()'];
+    return ['Answer()', recordStep(m, 'in'), ...greeting, `Queue(${queue},,,,${spec?.maxWaitSec ?? 300})`, 'Hangup()'];
   }
   const extension = (target as { extension: string }).extension;
   const operator = m.operators.find((o) => o.extension === extension);
   // Not an operator's number (an FXS phone, say): the internal context knows it.
   if (!operator) return [`Goto(${CONTEXTS.internal},${extension},1)`];
-  return [recordStep(m, 'in'), `Dial(PJSIP/${operatorEndpoint(operator)},30,t)`, 'Hangup()'];
+  return [recordStep(m, 'in'), `Dial(PJSIP/${operatorEndpoint(operator)},30)`, 'Hangup()'];
 }
 
 export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRendering[]): Record<string, string> {
@@ -84,14 +90,14 @@ export function renderDialplan(m: ProvisioningModel, trunks: readonly TrunkRende
       ext(o.extension, [
         `NoOp(Internal call to operator ${o.extension})`,
         recordStep(m, 'int'),
-        `Dial(PJSIP/${operatorEndpoint(o)},30,t)`,
+        `Dial(PJSIP/${operatorEndpoint(o)},30)`,
         'Hangup()',
       ]),
     );
   internalExts.push(...trunks.flatMap((t) => t.internal));
   // A queue's own number: an operator transfers a caller into another queue by dialling it.
   for (const q of m.queues) {
-    if (q.extension) internalExts.push(ext(q.extension, [`NoOp(Transfer into queue ${q.name})`, `Queue(${q.name},t,,,${q.maxWaitSec})`, 'Hangup()']));
+    if (q.extension) internalExts.push(ext(q.extension, [`NoOp(Transfer into queue ${q.name})`, `Queue(${q.name},,,,${q.maxWaitSec})`, 'Hangup()']));
   }
   const internal: DialplanContext = { name: CONTEXTS.internal, comments: ['operator to operator (and FXS phones)'], extensions: internalExts };
 

@@ -48,7 +48,7 @@ describe('provisioning: the model of an installed appliance (database + config)'
     expect(queues).to.include('[team-sales]');
     expect(queues).to.include('member => PJSIP/cb-op-2,0,Petro Shevchenko,PJSIP/cb-op-2');
     const dialplan = files.find((f) => f.name === 'extensions_contactbox.conf')!.content;
-    expect(dialplan).to.include('Queue(team-sales,t,,,300)');
+    expect(dialplan).to.include('Queue(team-sales,,,,300)');
     expect(dialplan).to.include('exten => 1001,1,NoOp(Internal call to operator 1001)');
     expect(files.find((f) => f.name === 'pjsip_contactbox.conf')!.content).to.not.include('cb-op-3');
   });

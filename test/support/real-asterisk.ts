@@ -25,6 +25,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -113,8 +114,19 @@ export async function freeUdpRun(count: number): Promise<number> {
   throw new Error('no free UDP port range on 127.0.0.1');
 }
 
+/** True when `port` can be listened on over TCP on 127.0.0.1 now. */
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const server = createServer();
+    server.once('error', () => res(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => res(true)));
+  });
+}
+
 export async function allocateNet(): Promise<AsteriskNet> {
-  const sip = await freeUdpRun(1);
+  // The SIP port serves UDP and TCP (cb-transport-tcp): free for both.
+  let sip = await freeUdpRun(1);
+  while (!(await tcpFree(sip))) sip = await freeUdpRun(1);
   const rtpStart = await freeUdpRun(200);
   return {
     host: '127.0.0.1',
@@ -230,6 +242,14 @@ export interface RealAsterisk {
   errors(): string[];
   log(): string;
   sipp(o: SippOptions): Promise<SippRun>;
+  /**
+   * Makes Asterisk count `endpoint`'s contact reachable before a case dials it. A peer played by
+   * sipp is absent between cases; a qualify (OPTIONS, every 60 s) that found nobody marks the
+   * contact unavailable until the next one, and Asterisk then refuses to dial it ("Could not create
+   * dialog to invalid URI"). When it is, a sipp on `port` answers a qualify sent now. Call it before
+   * the sipp playing the peer starts: a server sipp takes an OPTIONS as its one call.
+   */
+  reachable(endpoint: string, port: number): Promise<void>;
   /** Starts sipp and returns at once; `done` settles when it exits, `kill()` stops it. */
   sippBackground(o: SippOptions): Promise<{ done: Promise<SippRun>; kill(): void }>;
   queueLog(): QueueLogLine[];
@@ -274,7 +294,7 @@ const MODULES = [
   'res_ari', 'res_ari_model', 'res_ari_applications', 'res_ari_asterisk', 'res_ari_bridges', 'res_ari_channels',
   'res_ari_device_states', 'res_ari_endpoints', 'res_ari_events', 'res_ari_playbacks', 'res_ari_recordings', 'res_ari_sounds',
   'app_stasis', 'res_musiconhold', 'res_manager_devicestate',
-  'pbx_config', 'app_dial', 'app_queue', 'app_mixmonitor', 'app_stack', 'app_userevent', 'app_transfer', 'app_echo', 'app_playback',
+  'pbx_config', 'app_dial', 'app_queue', 'app_mixmonitor', 'app_stack', 'app_userevent', 'app_transfer', 'app_echo', 'app_playback', 'app_playtones',
   'app_originate', 'app_senddtmf',
   'func_groupcount', 'func_strings', 'func_callerid', 'func_channel', 'func_logic', 'func_cut', 'func_global', 'func_cdr', 'func_hangupcause',
   'bridge_simple', 'bridge_native_rtp', 'bridge_softmix', 'bridge_holding', 'bridge_builtin_features', 'bridge_builtin_interval_features',
@@ -485,7 +505,9 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
         const r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', join(dir, 'tone.wav'), 'synth', '30', 'sine', '440', 'vol', '0.3'], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`sox could not make tone.wav: ${r.stderr}`);
       }
-      const media = await freeUdpRun(8);
+      // Outside Asterisk's RTP range: a port free now in that range may be Asterisk's for the next call.
+      let media = await freeUdpRun(8);
+      while (media + 8 > net.rtp.start && media <= net.rtp.end) media = await freeUdpRun(8);
       // -aa: answer the qualify OPTIONS (and stray NOTIFY/INFO) Asterisk sends to gateways and phones.
       const ip = o.ip ?? net.host;
       const args = ['-sf', scenario, '-i', ip, '-p', String(o.port), '-m', String(o.calls ?? 1), '-nostdin', '-aa', '-mi', ip, '-mp', String(media)];
@@ -499,6 +521,20 @@ export async function startRealAsterisk(options: RealAsteriskOptions = {}): Prom
     },
     async sipp(o) {
       return (await instance.sippBackground(o)).done;
+    },
+    async reachable(endpoint, port) {
+      const contact = new RegExp(`Contact:\\s+${endpoint}/\\S+\\s+\\S+\\s+Avail\\b`);
+      if (contact.test(await instance.rx('pjsip show contacts'))) return;
+      const answering = await instance.sippBackground({ scenario: 'options-answer.xml', port, server: true, timeoutMs: 20_000 });
+      try {
+        await waitFor(async () => {
+          await instance.rx(`pjsip qualify ${endpoint}`);
+          return contact.test(await instance.rx('pjsip show contacts'));
+        }, `${endpoint} to answer Asterisk's qualify`, 20_000, 500);
+      } finally {
+        answering.kill();
+        await answering.done;
+      }
     },
     queueLog() {
       const path = join(logDir, 'queue_log');
