@@ -74,7 +74,12 @@ export class MailboxRunner {
         this.deps.setState(this.session.supportsIdle ? 'idle' : 'polling', null, true);
         for (const w of waiting) w.resolve(report);
         if (this.stopped || this.requested) continue;
-        if (mailbox.folders.includes('INBOX')) await this.session.openFolder('INBOX');
+        if (mailbox.folders.includes('INBOX')) {
+          await this.session.openFolder('INBOX');
+          // Mail that reached INBOX after the pass listed it (while it went through other folders)
+          // is announced by no event once INBOX is open again: look before waiting.
+          if (await this.deps.folderSync.hasNew(this.session, mailbox, 'INBOX')) continue;
+        }
         this.wake = new AbortController();
         // A stop during openFolder aborted the previous controller: without this it would wait a whole poll.
         if (this.requested || this.stopped) continue;

@@ -47,6 +47,11 @@ export class FolderSync {
     },
   ) {}
 
+  /** Whether the open folder `path` holds mail above the committed cursor (a pass would fetch some). */
+  async hasNew(session: ImapSession, mailbox: Mailbox, path: string): Promise<boolean> {
+    return (await session.listAfter(this.deps.mailboxes.folder(mailbox.id, path).lastUid)).length > 0;
+  }
+
   async syncMailbox(session: ImapSession, mailbox: Mailbox, signal?: AbortSignal): Promise<SyncReport> {
     const report: SyncReport = { fetched: 0, stored: [], quarantined: 0, tombstoned: 0 };
     const plan: { path: string; uids: { uid: number; size: number }[]; uidvalidity: string }[] = [];

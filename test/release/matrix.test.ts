@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprintOf } from '../../appliance/licensing/fingerprint.js';
 import { facts, factsFile, license } from '../licensing/helpers.js';
 import { freePort, REPO_ROOT } from '../support/cli.js';
+import { healthy, https, must, OverlayRoot as Root } from '../support/system-root.js';
 
 /**
  * The release matrix: `npm run release` builds the .deb and the tarball, and the .deb is installed
@@ -25,126 +24,6 @@ const NEXT_VERSION = VERSION.replace(/(\d+)$/, (n) => String(Number(n) + 1));
 const DEB = join(REPO_ROOT, `release/contactbox_${VERSION}_amd64.deb`);
 const TARBALL = join(REPO_ROOT, `release/contactbox-${VERSION}-linux-x64.tar.gz`);
 const PASSWORD = 'matrix-test-Pa55word!';
-const CLEAN_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
-
-function sh(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: options.env ?? process.env, timeout: options.timeoutMs ?? 900_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: `${String(stderr)}${err && code === -1 ? `\n(${err.message})` : ''}` });
-    });
-  });
-}
-
-async function must(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
-  const r = await sh(cmd, args, options);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  return r.stdout;
-}
-
-/** A throw-away Debian system: an overlay over a pristine root, with /proc, /sys and /dev. */
-class Root {
-  readonly dir: string;
-  readonly merged: string;
-  private constructor(dir: string) {
-    this.dir = dir;
-    this.merged = join(dir, 'root');
-  }
-
-  static async over(lower: string): Promise<Root> {
-    const root = new Root(mkdtempSync(join(tmpdir(), 'contactbox-matrix-')));
-    const layer = join(root.dir, 'layer');
-    mkdirSync(layer);
-    mkdirSync(root.merged);
-    // The upper layer lives on its own tmpfs: overlayfs refuses an upper directory inside its lower one (/).
-    await must('mount', ['-t', 'tmpfs', '-o', 'size=6g', 'tmpfs', layer]);
-    mkdirSync(join(layer, 'upper'));
-    mkdirSync(join(layer, 'work'));
-    await must('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${join(layer, 'upper')},workdir=${join(layer, 'work')}`, root.merged]);
-    await must('mount', ['-t', 'proc', 'proc', join(root.merged, 'proc')]);
-    await must('mount', ['-t', 'sysfs', 'sysfs', join(root.merged, 'sys')]);
-    await must('mount', ['--rbind', '/dev', join(root.merged, 'dev')]);
-    await must('mount', ['--make-rslave', join(root.merged, 'dev')]);
-    // A root of its own: nothing of this machine's /run or /tmp (or a service of ours) shows through.
-    for (const d of ['run', 'tmp']) await must('mount', ['-t', 'tmpfs', 'tmpfs', join(root.merged, d)]);
-    return root;
-  }
-
-  path(p: string): string {
-    return join(this.merged, p);
-  }
-
-  run(args: string[], options: { offline?: boolean; timeoutMs?: number; env?: Record<string, string> } = {}) {
-    const env = { ...CLEAN_ENV, DEBIAN_FRONTEND: 'noninteractive', ...options.env };
-    const chroot = ['chroot', this.merged, 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args];
-    const spawnOptions = { timeoutMs: options.timeoutMs }; // options.env is the root's, set through env -i above
-    return options.offline ? sh('unshare', ['--net', ...chroot], spawnOptions) : sh(chroot[0]!, chroot.slice(1), spawnOptions);
-  }
-
-  /** Processes whose root is this one (the pm2 daemon and the appliance), to end them by pid. */
-  pids(): number[] {
-    return readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .filter((p) => {
-        try {
-          return readlinkSync(`/proc/${p}/root`) === this.merged;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  }
-
-  async destroy(): Promise<void> {
-    for (const pid of this.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    for (let i = 0; i < 50 && this.pids().length; i++) await new Promise((r) => setTimeout(r, 100));
-    await sh('umount', ['-R', this.merged]);
-    await sh('umount', [join(this.dir, 'layer')]);
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function https(port: number, ca: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      { host: '127.0.0.1', port, method, path, ca, servername: 'localhost', timeout: 10_000, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
-
-/** Waits (generously: a condition, not a time limit) until /healthz answers 200 with `version`. */
-async function healthy(port: number, ca: string, version: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const r = await https(port, ca, 'GET', '/healthz');
-      if (r.status === 200 && (JSON.parse(r.body) as { version: string }).version === version) return;
-      last = `HTTP ${r.status} ${r.body.slice(0, 200)}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no healthy ${version} on port ${port} (last: ${last})`);
-}
-
 /** The pid of the appliance inside a root (its server.js process). */
 function appliancePid(root: Root): number | null {
   for (const pid of root.pids()) {

@@ -39,7 +39,8 @@ export async function freePort(): Promise<number> {
 
 const NOBODY = 65534;
 
-export async function startDovecot(options: { username?: string; password?: string; extraConfig?: string } = {}): Promise<Dovecot> {
+/** `alsoListen`: addresses besides 127.0.0.1 it answers on (a booted test system reaches it there). */
+export async function startDovecot(options: { username?: string; password?: string; extraConfig?: string; alsoListen?: string[] } = {}): Promise<Dovecot> {
   const username = options.username ?? 'agent';
   const password = options.password ?? 'dovecot-test-password';
   const dir = mkdtempSync(join(tmpdir(), 'contactbox-dovecot-'));
@@ -47,12 +48,13 @@ export async function startDovecot(options: { username?: string; password?: stri
   for (const sub of ['run', 'state', 'mail', 'home']) mkdirSync(join(dir, sub), { recursive: true });
   for (const sub of ['mail', 'home']) chownSync(join(dir, sub), NOBODY, NOBODY);
   const port = await freePort();
+  const addresses = ['127.0.0.1', ...(options.alsoListen ?? [])].join(', ');
   writeFileSync(join(dir, 'passwd'), `${username}:{PLAIN}${password}:${NOBODY}:${NOBODY}::${join(dir, 'home', username)}::\n`);
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(
     conf,
     `protocols = imap
-listen = 127.0.0.1
+listen = ${addresses}
 base_dir = ${join(dir, 'run')}
 state_dir = ${join(dir, 'state')}
 log_path = ${join(dir, 'dovecot.log')}
@@ -74,7 +76,7 @@ userdb {
 }
 service imap-login {
   inet_listener imap {
-    address = 127.0.0.1
+    address = ${addresses}
     port = ${port}
   }
   inet_listener imaps {

@@ -51,7 +51,10 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
     closedFlag = true;
     closedWaiter?.();
   });
-  client.on('exists', () => newMail?.());
+  // New mail announced while nobody waits (between a pass listing the folder and the next wait)
+  // is remembered, so the wait ends at once instead of at the next poll.
+  let announced = false;
+  client.on('exists', () => (newMail ? newMail() : (announced = true)));
   try {
     await client.connect();
   } catch (err) {
@@ -81,6 +84,7 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
       return list.filter((f) => !f.flags?.has('\\Noselect') && !f.flags?.has('\\NonExistent')).map((f) => f.path).sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a.localeCompare(b)));
     },
     async listAfter(lastUid) {
+      announced = false; // this listing sees whatever was announced before it
       const out: { uid: number; size: number }[] = [];
       for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
         // `n:*` also returns the highest message when n is above it.
@@ -98,6 +102,10 @@ export async function openImapSession(settings: ServerSettings, options: ImapOpt
     },
     waitForNewMail(timeoutMs, signal) {
       if (closedFlag) return Promise.resolve('closed');
+      if (announced) {
+        announced = false;
+        return Promise.resolve('new');
+      }
       return new Promise((resolve) => {
         const done = (why: 'new' | 'timeout' | 'closed' | 'aborted') => {
           clearTimeout(timer);
