@@ -178,8 +178,9 @@ describe('reports by e-mail on a schedule, and mail response times from real mai
     const [monthly] = (await smtp.waitFor(before2 + 1)).slice(before2);
     expect(monthly!.to).to.deep.equal(['chief@example.net']);
     expect((await admin.request('GET', '/api/v1/reports/schedules')).json().items.find((i: { id: number }) => i.id === s.json().id).lastError).to.equal(null);
-    const badEdit = await admin.request('PUT', `/api/v1/reports/schedules/${s.json().id}`, { ...edited.json(), mailboxId: 999 });
-    expect(badEdit.statusCode).to.equal(400);
+    const badEdit = await admin.request('PUT', `/api/v1/reports/schedules/${s.json().id}`, { name: 'x', report: 'agents', period: 'daily', format: 'csv', recipients: ['a@example.net'], mailboxId: 999 });
+    expect(badEdit.json().error.code).to.equal('REPORT_MAILBOX_NOT_FOUND');
+    expect((await admin.request('GET', '/api/v1/reports/schedules')).json().items.find((i: { id: number }) => i.id === s.json().id)).to.include({ name: 'Monthly agents', mailboxId });
     const gone = await admin.request('PUT', '/api/v1/reports/schedules/99999', { name: 'x', report: 'agents', period: 'daily', format: 'csv', recipients: ['a@example.net'], mailboxId });
     expect(gone.json().error.code).to.equal('REPORT_SCHEDULE_NOT_FOUND');
 
