@@ -249,6 +249,15 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
 
   // ---- reports mailed on a schedule ----
   const schedules = deps.schedules;
+  /** A schedule's body checked (time zone, a mailbox the user may send from) and tidied (recipients). */
+  const checkedSchedule = (b: Static<typeof ScheduleBody>, viewer: SessionUser) => {
+    const timeZone = b.timeZone ?? schedules.defaultTimeZone();
+    checkTimeZone(timeZone);
+    const refusal = schedules.mailboxRefusal(viewer, b.mailboxId);
+    if (refusal) throw refusal;
+    const recipients = [...new Set(b.recipients.map((r) => r.trim().toLowerCase()))];
+    return { name: b.name.trim(), report: b.report, period: b.period, format: b.format, recipients, mailboxId: b.mailboxId, language: b.language, timeZone };
+  };
   app.get('/api/v1/reports/schedules', { config: { access: [...SUPERVISORS] }, schema: { response: { 200: ScheduleList, ...Errors } } }, async () => ({
     items: schedules.repo.schedules(),
   }));
@@ -257,20 +266,14 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
     '/api/v1/reports/schedules',
     { config: { access: [...SUPERVISORS] }, schema: { body: ScheduleBody, response: { 201: ScheduleItem, ...Errors } } },
     async (request, reply) => {
-      const b = request.body;
       const viewer = request.user!;
-      const timeZone = b.timeZone ?? schedules.defaultTimeZone();
-      checkTimeZone(timeZone);
-      const refusal = schedules.mailboxRefusal(viewer, b.mailboxId);
-      if (refusal) throw refusal;
-      const recipients = [...new Set(b.recipients.map((r) => r.trim().toLowerCase()))];
+      const s = checkedSchedule(request.body, viewer);
       const id = schedules.repo.insertSchedule({
-        name: b.name.trim(), report: b.report, period: b.period, format: b.format, recipients, mailboxId: b.mailboxId,
-        language: b.language ?? request.language, timeZone, createdBy: viewer.id, createdAt: app.deps.clock.now().toISOString(),
+        ...s, language: s.language ?? request.language, createdBy: viewer.id, createdAt: app.deps.clock.now().toISOString(),
         // The first mail is for the next whole period (POST …/send mails the last one now).
-        lastSentFor: schedules.runner.currentKey(b.period, timeZone),
+        lastSentFor: schedules.runner.currentKey(s.period, s.timeZone),
       });
-      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.create', targetType: 'report_schedule', targetId: id, details: { name: b.name, report: b.report, period: b.period, recipients } });
+      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.create', targetType: 'report_schedule', targetId: id, details: { name: s.name, report: s.report, period: s.period, recipients: s.recipients } });
       return reply.code(201).send(schedules.repo.schedule(id)!);
     },
   );
@@ -282,20 +285,12 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       const id = request.params.id;
       const before = schedules.repo.schedule(id);
       if (!before) throw new AppError('REPORT_SCHEDULE_NOT_FOUND', { id });
-      const b = request.body;
       const viewer = request.user!;
-      const timeZone = b.timeZone ?? schedules.defaultTimeZone();
-      checkTimeZone(timeZone);
-      const refusal = schedules.mailboxRefusal(viewer, b.mailboxId);
-      if (refusal) throw refusal;
-      const recipients = [...new Set(b.recipients.map((r) => r.trim().toLowerCase()))];
+      const s = checkedSchedule(request.body, viewer);
       // Another period or time zone starts afresh: the next mail is for the next whole period.
-      const lastSentFor = b.period === before.period && timeZone === before.timeZone ? before.lastSentFor : schedules.runner.currentKey(b.period, timeZone);
-      schedules.repo.updateSchedule(id, {
-        name: b.name.trim(), report: b.report, period: b.period, format: b.format, recipients, mailboxId: b.mailboxId,
-        language: b.language ?? before.language, timeZone, lastSentFor,
-      });
-      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.update', targetType: 'report_schedule', targetId: id, details: { name: b.name, report: b.report, period: b.period, recipients } });
+      const lastSentFor = s.period === before.period && s.timeZone === before.timeZone ? before.lastSentFor : schedules.runner.currentKey(s.period, s.timeZone);
+      schedules.repo.updateSchedule(id, { ...s, language: s.language ?? before.language, lastSentFor });
+      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.update', targetType: 'report_schedule', targetId: id, details: { name: s.name, report: s.report, period: s.period, recipients: s.recipients } });
       return schedules.repo.schedule(id)!;
     },
   );

@@ -3,7 +3,7 @@ import { session, useT } from '../../app/session.js';
 import { Async, Empty } from '../../ui/states.js';
 import { useAsync } from '../../ui/async.js';
 import type { MessageKey } from '../../i18n.js';
-import { ExportLinks, ReportTabs, Table, day, rangeQuery, type Column, type Row } from './table.js';
+import { DrillPanel, ExportLinks, ReportTabs, Table, day, rangeQuery, type Column, type Row } from './table.js';
 import './reports.css';
 
 type Dim = 'channel' | 'agent' | 'team' | 'site' | 'mailbox';
@@ -130,27 +130,14 @@ export default function DialogsPage() {
         }
       </Async>
       {drill && (
-        <section class="panel" aria-labelledby="rep-dd" data-testid="drill">
-          <h2 id="rep-dd">
-            {drill.title} <ExportLinks path={`/api/v1/reports/dialogs/drill?${drill.query}`} range={range} name="drill" />
-            <button class="ghost" onClick={() => setDrill(null)}>
-              {t('reports.drillClose')}
-            </button>
-          </h2>
-          <Async state={drillRows}>
-            {(d) =>
-              d && (
-                <Table
-                  testId="drill-table"
-                  columns={d.columns}
-                  rows={d.items.map((i) => ({ ...i, channel: channelName(i.channel), startedAt: new Date(String(i.startedAt)).toLocaleString(session().language.value) }))}
-                  drillable={() => false}
-                  onDrill={() => undefined}
-                />
-              )
-            }
-          </Async>
-        </section>
+        <DrillPanel
+          title={drill.title}
+          exportPath={`/api/v1/reports/dialogs/drill?${drill.query}`}
+          range={range}
+          state={drillRows}
+          rows={(items) => items.map((i) => ({ ...i, channel: channelName(i.channel), startedAt: new Date(String(i.startedAt)).toLocaleString(session().language.value) }))}
+          onClose={() => setDrill(null)}
+        />
       )}
     </div>
   );

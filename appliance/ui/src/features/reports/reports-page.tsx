@@ -4,7 +4,7 @@ import { session, useT } from '../../app/session.js';
 import { Async, Empty } from '../../ui/states.js';
 import { useAsync } from '../../ui/async.js';
 import { describeError } from '../../ui/errors.js';
-import { ExportLinks, ReportTabs, Table, day, rangeQuery, type Column, type Row } from './table.js';
+import { DrillPanel, ExportLinks, ReportTabs, Table, day, rangeQuery, type Column, type Row } from './table.js';
 import './reports.css';
 
 interface DrillItem {
@@ -185,27 +185,14 @@ export default function ReportsPage() {
         }
       </Async>
       {drill && (
-        <section class="panel" aria-labelledby="rep-d" data-testid="drill">
-          <h2 id="rep-d">
-            {drill.title} {exportLinks(`/api/v1/reports/drill?${drill.query}`, 'drill')}
-            <button class="ghost" onClick={() => setDrill(null)}>
-              {t('reports.drillClose')}
-            </button>
-          </h2>
-          <Async state={drillRows}>
-            {(d) =>
-              d && (
-                <Table
-                  testId="drill-table"
-                  columns={d.columns}
-                  rows={d.items.map((i) => ({ ...i, startedAt: new Date(i.startedAt).toLocaleString(session().language.value), operator: i.operator, from: i.removed ? t('reports.removed') : i.from }))}
-                  drillable={() => false}
-                  onDrill={() => undefined}
-                />
-              )
-            }
-          </Async>
-        </section>
+        <DrillPanel
+          title={drill.title}
+          exportPath={`/api/v1/reports/drill?${drill.query}`}
+          range={range}
+          state={drillRows}
+          rows={(items) => items.map((i) => ({ ...i, startedAt: new Date(i.startedAt).toLocaleString(session().language.value), from: i.removed ? t('reports.removed') : i.from }))}
+          onClose={() => setDrill(null)}
+        />
       )}
     </div>
   );

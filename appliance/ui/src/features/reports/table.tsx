@@ -1,5 +1,8 @@
 import { Download } from 'lucide-preact';
 import { session, useT } from '../../app/session.js';
+import { Async } from '../../ui/states.js';
+import type { AsyncState } from '../../ui/async.js';
+import { TabNav } from '../../ui/tab-nav.js';
 import type { MessageKey } from '../../i18n.js';
 
 /** A report column as the server describes it: the field, the KPI it is defined by, its label. */
@@ -26,25 +29,7 @@ const TABS: ReadonlyArray<{ path: string; label: MessageKey }> = [
 /** The report screens' tab bar: calls, mail and chat, reports mailed on a schedule. */
 export function ReportTabs() {
   const t = useT();
-  const here = session().path;
-  return (
-    <nav class="rep-tabs" aria-label={t('reports.title')}>
-      {TABS.map((p) => (
-        <a
-          key={p.path}
-          href={p.path}
-          aria-current={here === p.path ? 'page' : undefined}
-          data-testid={`tab-${p.path.split('/').pop()}`}
-          onClick={(e) => {
-            e.preventDefault();
-            session().navigate(p.path);
-          }}
-        >
-          {t(p.label)}
-        </a>
-      ))}
-    </nav>
-  );
+  return <TabNav className="rep-tabs" label={t('reports.title')} pages={TABS} />;
 }
 
 /** CSV and Excel downloads of what a table shows (the same URL with `format=`). */
@@ -122,3 +107,26 @@ export function Table({ columns, rows, total, onDrill, drillable, testId }: {
   );
 }
 
+
+/** The list behind a figure: its title, downloads of the list, a close button and the rows. */
+export function DrillPanel<T>({ title, exportPath, range, state, rows, onClose }: {
+  title: string;
+  exportPath: string;
+  range: string;
+  state: AsyncState<{ items: T[]; columns: Column[] } | null>;
+  rows: (items: T[]) => Row[];
+  onClose: () => void;
+}) {
+  const t = useT();
+  return (
+    <section class="panel" aria-labelledby="rep-d" data-testid="drill">
+      <h2 id="rep-d">
+        {title} <ExportLinks path={exportPath} range={range} name="drill" />
+        <button class="ghost" onClick={onClose}>
+          {t('reports.drillClose')}
+        </button>
+      </h2>
+      <Async state={state}>{(d) => d && <Table testId="drill-table" columns={d.columns} rows={rows(d.items)} drillable={() => false} onDrill={() => undefined} />}</Async>
+    </section>
+  );
+}
