@@ -75,6 +75,11 @@ export interface Stint {
   /** Who ended the stint's talk: `caller`, `agent`, or `transfer`. */
   endReason: 'caller' | 'agent' | 'transfer' | null;
   attempts: RingAttempt[];
+  /**
+   * Seconds the customer was on hold during this stint's talk (a hold counts for the stint
+   * answered last before it began). Absent on stints stored before holds were kept per stint.
+   */
+  holdSec?: number;
 }
 
 export interface CallState {
@@ -239,6 +244,7 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
           leg.heldSince = at;
         } else if (!event.held && leg.held && leg.heldSince) {
           leg.heldSec = (leg.heldSec ?? 0) + secs(leg.heldSince, at);
+          call.stints = bookHold(call.stints, leg.heldSince, at);
           leg.heldSince = null;
         }
         leg.held = event.held;
@@ -285,9 +291,37 @@ export function foldCall(prev: CallState, event: TelephonyEvent, ctx: FoldContex
   if (call.legs.length > 0 && call.legs.every((l) => l.endedAt)) {
     call.endedAt = call.legs.reduce((max, l) => (l.endedAt! > max ? l.endedAt! : max), call.legs[0]!.endedAt!);
     call.stints = settleStints(call.stints, call.endedAt);
+    closeHolds(call, call.endedAt);
     effects.push({ type: 'ended', at: call.endedAt });
   }
   return { call, effects };
+}
+
+/**
+ * Books a hold to the stint it happened in: the one answered last before the hold began (after a
+ * transfer, a hold by the first operator stays theirs). A hold before any answered stint (a call
+ * put straight through) belongs to no stint.
+ */
+function bookHold(stints: Stint[], from: string, to: string): Stint[] {
+  let i = -1;
+  stints.forEach((s, j) => {
+    if (s.outcome === 'answered' && s.connectedAt && s.connectedAt <= from) i = j;
+  });
+  const sec = secs(from, to);
+  if (i < 0 || sec === 0) return stints;
+  const out = stints.slice();
+  out[i] = { ...out[i]!, holdSec: (out[i]!.holdSec ?? 0) + sec };
+  return out;
+}
+
+/** Holds still on when the call ended count until their leg (or the call) ended. */
+function closeHolds(call: CallState, endedAt: string): void {
+  call.legs = call.legs.map((l) => {
+    if (!l.held || !l.heldSince) return l;
+    const until = l.endedAt ?? endedAt;
+    call.stints = bookHold(call.stints, l.heldSince, until);
+    return { ...l, held: false, heldSince: null, heldSec: (l.heldSec ?? 0) + secs(l.heldSince, until) };
+  });
 }
 
 function newStint(queue: string, at: string): Stint {
@@ -389,6 +423,7 @@ export function closeMissingLegs(prev: CallState, alive: ReadonlySet<string>, at
   if (legs.every((l) => l.endedAt)) {
     call.endedAt = legs.reduce((max, l) => (l.endedAt! > max ? l.endedAt! : max), legs[0]!.endedAt!);
     call.stints = settleStints(call.stints, call.endedAt);
+    closeHolds(call, call.endedAt);
     effects.push({ type: 'ended', at: call.endedAt });
   }
   return { call, effects };

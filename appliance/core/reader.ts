@@ -9,12 +9,26 @@ export interface SqlQuery {
 }
 
 /**
+ * Worker-thread source that lowers the thread's own CPU priority (nice 10), so that long work
+ * gives way to the thread answering requests, Asterisk and Dovecot (nice 0). On Linux a thread
+ * has a nice value of its own (its id works as a process id for setpriority); elsewhere the
+ * thread keeps the default.
+ */
+export const BACKGROUND_THREAD = `
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) require('node:os').setPriority(tid, 10);
+} catch {}
+`;
+
+/**
  * Reads that may take long (retention counting expired items, reports summing a year of
  * aggregates) run here, on a worker thread with its own read-only connection (WAL lets it read
  * while the main connection writes), so the event loop that serves requests is never held by them.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+${BACKGROUND_THREAD}
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');

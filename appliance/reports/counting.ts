@@ -227,8 +227,11 @@ export function countCall(fact: CallFact, settings: CountingSettings, teamsOf: (
   // Queue level: each stint, as queue_log counts it.
   const stints: StintRow[] = [];
   const attempts: AttemptRow[] = [];
-  // Hold is known per call, not per stint: it goes to the last answered stint.
+  // Hold goes to the stint (queue, agent) it happened in; calls stored before holds were kept
+  // per stint book the call's hold to its last answered stint.
+  const perStint = fact.stints.some((st) => st.holdSec !== undefined);
   const lastAnswered = [...fact.stints].reverse().find((st) => st.outcome === 'answered');
+  const holdOf = (st: (typeof fact.stints)[number]) => (perStint ? (st.holdSec ?? 0) : st === lastAnswered ? s.holdSec : 0);
   fact.stints.forEach((st, seq) => {
     const bucket = bucketOf(st.joinedAt);
     const f = delta(bucket, 'queue', st.queue);
@@ -246,7 +249,7 @@ export function countCall(fact: CallFact, settings: CountingSettings, teamsOf: (
       add(f, 'answered');
       add(f, 'answeredWaitSum', wait);
       add(f, 'talkSum', talk);
-      if (st === lastAnswered) add(f, 'holdSum', s.holdSec);
+      add(f, 'holdSum', holdOf(st));
       add(f, waitBin(wait));
       if (wait <= sl) add(f, 'answeredInSl');
       if (transferOut) add(f, 'transfersOut');
@@ -286,7 +289,7 @@ export function countCall(fact: CallFact, settings: CountingSettings, teamsOf: (
       agentFigures(bucket, st.operatorId, (af) => {
         add(af, 'handled');
         add(af, 'talkSum', talk);
-        if (st === lastAnswered) add(af, 'holdSum', s.holdSec);
+        add(af, 'holdSum', holdOf(st));
         if (transferOut) add(af, 'transfersOut');
         if (st.endReason === 'agent') add(af, 'hungOperator');
       });

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { BACKGROUND_THREAD } from '../core/reader.js';
 
 export type Cell = string | number | null;
 export interface Sheet {
@@ -18,6 +19,7 @@ export interface Sheet {
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+${BACKGROUND_THREAD}
 const ExcelJS = require(workerData.exceljs);
 const FORMULA = /^[=+\\-@\\t\\r]/;
 function csvCell(v) {

@@ -241,6 +241,18 @@ export class ReportsRepository {
     );
   }
 
+  /** Replaces a schedule's settings (not who made it, nor what it sent); false when it is gone. */
+  updateSchedule(id: number, s: Omit<ScheduleRow, 'id' | 'lastError' | 'createdBy' | 'createdAt'>): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE report_schedules SET name = @name, report = @report, period = @period, format = @format, recipients = @recipients, mailbox_id = @mailboxId,
+             language = @language, time_zone = @timeZone, last_sent_for = @lastSentFor WHERE id = @id`,
+        )
+        .run({ ...s, id, recipients: JSON.stringify(s.recipients) }).changes > 0
+    );
+  }
+
   deleteSchedule(id: number): boolean {
     return this.db.prepare('DELETE FROM report_schedules WHERE id = ?').run(id).changes > 0;
   }
@@ -281,7 +293,7 @@ export class ReportsRepository {
    * within the channel's service-level threshold) and were resolved, with the median and P90
    * (nearest rank) of first-response and resolution times, around the clock and in business hours.
    */
-  dialogsQuery(dim: DialogDim, from: number, to: number, sl: { mail: number; chat: number }, kind: DialogKind | null): SqlQuery {
+  dialogsQuery(dim: DialogDim, from: number, to: number, sl: { mail: number; chat: number }, kind: DialogKind | null, site: string | null = null): SqlQuery {
     const keyExpr = { all: "'all'", channel: 'd.kind', agent: 'CAST(d.agent_id AS TEXT)', site: 'd.site', mailbox: 'd.mailbox', team: 'CAST(t.team_id AS TEXT)' }[dim];
     const join = dim === 'team' ? 'JOIN report_dialog_teams t ON t.kind = d.kind AND t.dialog_id = d.dialog_id' : '';
     const ranked = (col: string) =>
@@ -292,7 +304,7 @@ export class ReportsRepository {
       sql: `WITH base AS (
               SELECT d.kind AS kind, ${keyExpr} AS key, d.frt_sec, d.frt_biz_sec, d.resolution_sec, d.resolution_biz_sec
               FROM report_dialogs d ${join}
-              WHERE d.bucket >= ? AND d.bucket < ? ${kind ? 'AND d.kind = ?' : ''} AND ${keyExpr} IS NOT NULL
+              WHERE d.bucket >= ? AND d.bucket < ? ${kind ? 'AND d.kind = ?' : ''} ${site ? 'AND d.site = ?' : ''} AND ${keyExpr} IS NOT NULL
             ),
             counts AS (
               SELECT kind, key, COUNT(*) AS dialogs, COUNT(frt_sec) AS responded,
@@ -310,12 +322,12 @@ export class ReportsRepository {
             LEFT JOIN r ON r.kind = c.kind AND r.key = c.key
             LEFT JOIN rb ON rb.kind = c.kind AND rb.key = c.key
             ORDER BY c.kind, c.key`,
-      params: [from, to, ...(kind ? [kind] : []), sl.mail, sl.chat],
+      params: [from, to, ...(kind ? [kind] : []), ...(site ? [site] : []), sl.mail, sl.chat],
     };
   }
 
   /** The dialogs behind a mail/chat figure. */
-  dialogDrillQuery(q: { dim: DialogDim; key: string; kind: DialogKind | null; metric: 'dialogs' | 'responded' | 'resolved' | 'unanswered'; from: number; to: number; limit: number; offset: number }): SqlQuery {
+  dialogDrillQuery(q: { dim: DialogDim; key: string; kind: DialogKind | null; site?: string | null; metric: 'dialogs' | 'responded' | 'resolved' | 'unanswered'; from: number; to: number; limit: number; offset: number }): SqlQuery {
     const keyExpr = { all: "'all'", channel: 'd.kind', agent: 'CAST(d.agent_id AS TEXT)', site: 'd.site', mailbox: 'd.mailbox', team: 'CAST(t.team_id AS TEXT)' }[q.dim];
     const join = q.dim === 'team' ? 'JOIN report_dialog_teams t ON t.kind = d.kind AND t.dialog_id = d.dialog_id' : '';
     const where = { dialogs: '', responded: 'AND d.frt_sec IS NOT NULL', resolved: 'AND d.resolution_sec IS NOT NULL', unanswered: 'AND d.frt_sec IS NULL' }[q.metric];
@@ -323,9 +335,9 @@ export class ReportsRepository {
       sql: `SELECT d.kind AS channel, d.dialog_id AS dialogId, d.started_at AS startedAt, d.site, d.mailbox, d.agent_id AS agentId, d.frt_sec AS frtSec, d.frt_biz_sec AS frtBizSec,
                    d.resolution_sec AS resolutionSec, d.resolution_biz_sec AS resolutionBizSec
             FROM report_dialogs d ${join}
-            WHERE d.bucket >= ? AND d.bucket < ? ${q.kind ? 'AND d.kind = ?' : ''} AND ${keyExpr} = ? ${where}
+            WHERE d.bucket >= ? AND d.bucket < ? ${q.kind ? 'AND d.kind = ?' : ''} ${q.site ? 'AND d.site = ?' : ''} AND ${keyExpr} = ? ${where}
             ORDER BY d.started_at, d.dialog_id LIMIT ? OFFSET ?`,
-      params: [q.from, q.to, ...(q.kind ? [q.kind] : []), q.key, q.limit, q.offset],
+      params: [q.from, q.to, ...(q.kind ? [q.kind] : []), ...(q.site ? [q.site] : []), q.key, q.limit, q.offset],
     };
   }
 

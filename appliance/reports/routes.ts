@@ -150,14 +150,14 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       // Operators and interns see their own row of the per-agent report only.
       if (!supervisor && q.dim !== 'agent') throw new AppError('FORBIDDEN');
       const range = service.range(q.from, q.to);
-      let items = await service.dialogs(q.dim as DialogDim, range, q.channel ?? null);
+      // A site's figures are its chats' (mail belongs to no site).
+      let items = await service.dialogs(q.dim as DialogDim, range, q.site ? 'chat' : (q.channel ?? null), q.site ?? null);
       if (!supervisor) items = items.filter((r) => r.key === String(viewer.id));
       const format = q.format ?? 'json';
-      if (format !== 'json') {
-        const cols = DIALOG_COLUMNS.map((c) => (c.field === 'name' ? { ...c, label: q.dim === 'all' || q.dim === 'channel' ? 'channel' : q.dim === 'mailbox' ? 'mailbox' : q.dim === 'site' ? 'site' : q.dim } : c));
-        return send(reply, format, `dialogs-${q.dim}_${stamp(q)}`, [sheetOf(request.language, q.dim, cols, items)]);
-      }
-      return { from: q.from, to: q.to, items, columns: labels(request.language, DIALOG_COLUMNS) };
+      // The first column is named after what the rows are (an agent, a team, a site…).
+      const cols = DIALOG_COLUMNS.map((c) => (c.field === 'name' ? { ...c, label: q.dim === 'all' || q.dim === 'channel' ? 'channel' : q.dim } : c));
+      if (format !== 'json') return send(reply, format, `dialogs-${q.dim}_${stamp(q)}`, [sheetOf(request.language, q.dim, cols, items)]);
+      return { from: q.from, to: q.to, items, columns: labels(request.language, cols) };
     },
   );
 
@@ -170,7 +170,7 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
       const range = service.range(q.from, q.to);
       const format = q.format ?? 'json';
       const limit = format === 'json' ? (q.limit ?? 200) : MAX_EXPORT_ROWS + 1;
-      const rows = await service.dialogDrill({ dim: q.dim as DialogDim, key: q.key, kind: q.channel ?? null, metric: q.metric as 'dialogs' | 'responded' | 'resolved' | 'unanswered', from: range.from, to: range.to, limit, offset: q.offset ?? 0 });
+      const rows = await service.dialogDrill({ dim: q.dim as DialogDim, key: q.key, kind: q.site ? 'chat' : (q.channel ?? null), site: q.site ?? null, metric: q.metric as 'dialogs' | 'responded' | 'resolved' | 'unanswered', from: range.from, to: range.to, limit, offset: q.offset ?? 0 });
       const items = rows.map((r) => ({ ...r, agent: r.agentId === null ? null : lookup.userName(r.agentId) }));
       if (format !== 'json') return send(reply, format, `dialogs-${q.dim}-${q.key}-${q.metric}_${stamp(q)}`, [sheetOf(request.language, q.metric, DIALOG_DRILL_COLUMNS, items)]);
       return { items, columns: labels(request.language, DIALOG_DRILL_COLUMNS) };
@@ -249,6 +249,15 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
 
   // ---- reports mailed on a schedule ----
   const schedules = deps.schedules;
+  /** A schedule's body checked (time zone, a mailbox the user may send from) and tidied (recipients). */
+  const checkedSchedule = (b: Static<typeof ScheduleBody>, viewer: SessionUser) => {
+    const timeZone = b.timeZone ?? schedules.defaultTimeZone();
+    checkTimeZone(timeZone);
+    const refusal = schedules.mailboxRefusal(viewer, b.mailboxId);
+    if (refusal) throw refusal;
+    const recipients = [...new Set(b.recipients.map((r) => r.trim().toLowerCase()))];
+    return { name: b.name.trim(), report: b.report, period: b.period, format: b.format, recipients, mailboxId: b.mailboxId, language: b.language, timeZone };
+  };
   app.get('/api/v1/reports/schedules', { config: { access: [...SUPERVISORS] }, schema: { response: { 200: ScheduleList, ...Errors } } }, async () => ({
     items: schedules.repo.schedules(),
   }));
@@ -257,21 +266,32 @@ ${items.map((k) => `<tr id="${k.id}"><td>${k.id}</td><td>${escapeHtml(k.name)}</
     '/api/v1/reports/schedules',
     { config: { access: [...SUPERVISORS] }, schema: { body: ScheduleBody, response: { 201: ScheduleItem, ...Errors } } },
     async (request, reply) => {
-      const b = request.body;
       const viewer = request.user!;
-      const timeZone = b.timeZone ?? schedules.defaultTimeZone();
-      checkTimeZone(timeZone);
-      const refusal = schedules.mailboxRefusal(viewer, b.mailboxId);
-      if (refusal) throw refusal;
-      const recipients = [...new Set(b.recipients.map((r) => r.trim().toLowerCase()))];
+      const s = checkedSchedule(request.body, viewer);
       const id = schedules.repo.insertSchedule({
-        name: b.name.trim(), report: b.report, period: b.period, format: b.format, recipients, mailboxId: b.mailboxId,
-        language: b.language ?? request.language, timeZone, createdBy: viewer.id, createdAt: app.deps.clock.now().toISOString(),
+        ...s, language: s.language ?? request.language, createdBy: viewer.id, createdAt: app.deps.clock.now().toISOString(),
         // The first mail is for the next whole period (POST …/send mails the last one now).
-        lastSentFor: schedules.runner.currentKey(b.period, timeZone),
+        lastSentFor: schedules.runner.currentKey(s.period, s.timeZone),
       });
-      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.create', targetType: 'report_schedule', targetId: id, details: { name: b.name, report: b.report, period: b.period, recipients } });
+      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.create', targetType: 'report_schedule', targetId: id, details: { name: s.name, report: s.report, period: s.period, recipients: s.recipients } });
       return reply.code(201).send(schedules.repo.schedule(id)!);
+    },
+  );
+
+  app.put<{ Params: Static<typeof ScheduleParams>; Body: Static<typeof ScheduleBody> }>(
+    '/api/v1/reports/schedules/:id',
+    { config: { access: [...SUPERVISORS] }, schema: { params: ScheduleParams, body: ScheduleBody, response: { 200: ScheduleItem, ...Errors } } },
+    async (request) => {
+      const id = request.params.id;
+      const before = schedules.repo.schedule(id);
+      if (!before) throw new AppError('REPORT_SCHEDULE_NOT_FOUND', { id });
+      const viewer = request.user!;
+      const s = checkedSchedule(request.body, viewer);
+      // Another period or time zone starts afresh: the next mail is for the next whole period.
+      const lastSentFor = s.period === before.period && s.timeZone === before.timeZone ? before.lastSentFor : schedules.runner.currentKey(s.period, s.timeZone);
+      schedules.repo.updateSchedule(id, { ...s, language: s.language ?? before.language, lastSentFor });
+      app.deps.audit.record({ actorId: viewer.id, action: 'reports.schedule.update', targetType: 'report_schedule', targetId: id, details: { name: s.name, report: s.report, period: s.period, recipients: s.recipients } });
+      return schedules.repo.schedule(id)!;
     },
   );
 

@@ -157,8 +157,10 @@ export const Wallboard = Type.Object({ at: S, queues: Type.Array(WallboardQueue)
 
 export const DialogDim = Type.Union(['all', 'channel', 'agent', 'team', 'site', 'mailbox'].map((d) => Type.Literal(d)));
 const Channel = Type.Optional(Type.Union([Type.Literal('mail'), Type.Literal('chat')]));
+/** Only the chats of one chat site (its id). */
+const SiteFilter = Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,9}$' }));
 export const DialogsQuery = Type.Object(
-  { dim: DialogDim, from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), channel: Channel, format: Format },
+  { dim: DialogDim, from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), channel: Channel, site: SiteFilter, format: Format },
   { additionalProperties: false },
 );
 export const DialogRowSchema = Type.Object({
@@ -190,6 +192,7 @@ export const DialogDrillQuery = Type.Object(
     from: Type.String({ format: 'date-time' }),
     to: Type.String({ format: 'date-time' }),
     channel: Channel,
+    site: SiteFilter,
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
     format: Format,

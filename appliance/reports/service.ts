@@ -249,10 +249,10 @@ export class ReportsService {
     return this.run<DrillRow>(query);
   }
 
-  /** Mail and chat: first-response and resolution times per channel, agent, team, site or mailbox. */
-  async dialogs(dim: DialogDim, range: Range, kind: DialogKind | null) {
+  /** Mail and chat: first-response and resolution times per channel, agent, team, site or mailbox (chats of one site only, when given). */
+  async dialogs(dim: DialogDim, range: Range, kind: DialogKind | null, site: string | null = null) {
     const settings = this.d.settings();
-    const rows = await this.run<DialogFigures>(this.d.repo.dialogsQuery(dim, range.from, range.to, { mail: settings.serviceLevelSec.mail, chat: settings.serviceLevelSec.chat }, kind));
+    const rows = await this.run<DialogFigures>(this.d.repo.dialogsQuery(dim, range.from, range.to, { mail: settings.serviceLevelSec.mail, chat: settings.serviceLevelSec.chat }, kind, site));
     return rows.map((r) => ({
       ...r,
       name: this.dialogKeyName(dim, r.key),

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startBrowserServer, screenshotPath, type BrowserServer } from '../support/browser.js';
+import { launchChromium, startBrowserServer, screenshotPath, signIn as signInAs, type BrowserServer } from '../support/browser.js';
 import { login } from '../support/test-app.js';
 import { AmiFeedPort, CallScript, OffsetClock, waitFor } from '../support/ami-feed.js';
 
@@ -22,15 +22,7 @@ describe('browser: wallboard, reports, drill-down and exports', function () {
   const ids: Record<string, number> = {};
   const script = (id: string, num: string) => new CallScript(port, clock, id, num);
 
-  async function signIn(username: string) {
-    await page.context().clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('language').selectOption('en');
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill(PASSWORD);
-    await page.locator('#password').press('Enter');
-    await page.getByTestId('who').waitFor();
-  }
+  const signIn = (username: string) => signInAs(page, server.url, username, PASSWORD);
 
   before(async () => {
     port = new AmiFeedPort(clock);

@@ -57,6 +57,13 @@ describe('calls: passes through queues (stints) and ring attempts, from the real
     expect(summarize(call).transferred).to.equal(true);
   });
 
+  it('a hold is booked to the stint it happened in, for as long as the call was held', () => {
+    const call = replay('ami-18-hold-and-blind-transfer', '1795599452.0');
+    const summary = summarize(call);
+    expect(summary.holdSec).to.be.greaterThan(0);
+    expect(call.stints.map((s) => s.holdSec)).to.deep.equal([summary.holdSec]);
+  });
+
   it('QueueMemberPause becomes a typed pause event with its reason', () => {
     const trace = loadAmiScenario(join(tracesDir(), 'ami', 'ami-14-member-login-and-recording-control.raw'));
     const pauses = trace.messages.map((m) => toTelephonyEvent(m.fields, new Date(0))).filter((e) => e?.type === 'queue.member.paused');

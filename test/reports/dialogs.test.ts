@@ -46,6 +46,9 @@ describe('reports: mail and chat first response and resolution (median, P90, bus
     }
     // A chat nobody answered.
     publish('chat.started', { conversationId: 11, siteId: 7, mode: 'live', contactId: null, at: '2026-03-02T09:00:00.000Z' });
+    // Site 8: one chat, answered by op2 after 40 s.
+    publish('chat.started', { conversationId: 12, siteId: 8, mode: 'live', contactId: null, at: '2026-03-03T09:00:00.000Z' });
+    publish('chat.message', { conversationId: 12, siteId: 8, seq: 1, author: 'operator', operatorId: op2.userId, at: '2026-03-03T09:00:40.000Z' });
 
     // Mail: a customer writes on Friday 19:00 Kyiv, op1 answers on Monday 09:30 Kyiv: 62.5 h around
     // the clock, 30 min in business hours.
@@ -79,10 +82,11 @@ describe('reports: mail and chat first response and resolution (median, P90, bus
     const chat = res.json().items.find((i: { channel: string }) => i.channel === 'chat');
     const mail = res.json().items.find((i: { channel: string }) => i.channel === 'mail');
     // Chat first responses 10…100 s: nearest-rank median is the 5th (50 s), P90 the 9th (90 s).
-    expect(chat).to.include({ key: 'chat', dialogs: 11, responded: 10, resolved: 10, frtMedianSec: 50, frtP90Sec: 90, frtBizMedianSec: 50, frtBizP90Sec: 90, resolutionMedianSec: 300, resolutionP90Sec: 300 });
-    // Chat service level: answered within 60 s (business hours) = 6 of 11.
-    expect(chat.responseSl).to.equal(54.5);
-    expect(chat.responseRate).to.equal(90.9);
+    // Chat first responses 10…100 s and 40 s (site 8): nearest-rank median is the 6th of 11 (50 s), P90 the 10th (90 s).
+    expect(chat).to.include({ key: 'chat', dialogs: 12, responded: 11, resolved: 10, frtMedianSec: 50, frtP90Sec: 90, resolutionMedianSec: 300, resolutionP90Sec: 300 });
+    // Chat service level: answered within 60 s (business hours) = 7 of 12.
+    expect(chat.responseSl).to.equal(58.3);
+    expect(chat.responseRate).to.equal(91.7);
     // Mail: thread 50 first answered after 62.5 h (30 min in business hours), resolved at the
     // second answer (64 h; 2 h in business hours); thread 51 after 1 h; thread 53 waits.
     expect(mail).to.include({ dialogs: 3, responded: 2, resolved: 2, frtMedianSec: 3600, frtP90Sec: 225000, frtBizMedianSec: 1800, frtBizP90Sec: 3600 });
@@ -91,13 +95,24 @@ describe('reports: mail and chat first response and resolution (median, P90, bus
 
   it('per agent, team and site; the channel filter', async () => {
     const agents = (await supervisor.request('GET', `/api/v1/reports/dialogs?dim=agent&${range}`)).json().items;
-    expect(agents.find((i: { key: string; channel: string }) => i.key === String(op2.userId) && i.channel === 'chat')).to.include({ name: 'Test chatop2', dialogs: 10, frtMedianSec: 50 });
+    expect(agents.find((i: { key: string; channel: string }) => i.key === String(op2.userId) && i.channel === 'chat')).to.include({ name: 'Test chatop2', dialogs: 11, frtMedianSec: 50 });
     expect(agents.find((i: { key: string; channel: string }) => i.key === String(op1.userId) && i.channel === 'mail')).to.include({ name: 'Test mailop1', dialogs: 3, responded: 2 });
     const teams = (await supervisor.request('GET', `/api/v1/reports/dialogs?dim=team&${range}`)).json().items;
     expect(teams).to.have.length(1);
-    expect(teams[0]).to.include({ key: String(teamId), name: 'Service', channel: 'chat', dialogs: 10 });
+    expect(teams[0]).to.include({ key: String(teamId), name: 'Service', channel: 'chat', dialogs: 11 });
     const sites = (await supervisor.request('GET', `/api/v1/reports/dialogs?dim=site&${range}`)).json().items;
-    expect(sites.map((s: { key: string; dialogs: number }) => [s.key, s.dialogs])).to.deep.equal([['7', 11]]);
+    expect(sites.map((s: { key: string; dialogs: number }) => [s.key, s.dialogs])).to.deep.equal([['7', 11], ['8', 1]]);
+    // One site's figures: its chats only, per agent too, and the drill-down behind them.
+    const site7 = (await supervisor.request('GET', `/api/v1/reports/dialogs?dim=all&site=7&${range}`)).json().items;
+    expect(site7.map((r: { channel: string; dialogs: number; frtMedianSec: number }) => [r.channel, r.dialogs, r.frtMedianSec])).to.deep.equal([['chat', 11, 50]]);
+    const site8 = (await supervisor.request('GET', `/api/v1/reports/dialogs?dim=agent&site=8&${range}`)).json().items;
+    expect(site8.map((r: { key: string; dialogs: number; frtMedianSec: number }) => [r.key, r.dialogs, r.frtMedianSec])).to.deep.equal([[String(op2.userId), 1, 40]]);
+    const behind = (await supervisor.request('GET', `/api/v1/reports/dialogs/drill?dim=agent&key=${op2.userId}&site=8&metric=responded&${range}`)).json().items;
+    expect(behind.map((d: { dialogId: number }) => d.dialogId)).to.deep.equal([12]);
+    const badSite = await supervisor.request('GET', `/api/v1/reports/dialogs?dim=all&site=seven&${range}`);
+    expect(badSite.statusCode).to.equal(400);
+    // The first column is named after what the rows are.
+    expect((await supervisor.request('GET', `/api/v1/reports/dialogs?dim=site&${range}`)).json().columns[0]).to.deep.equal({ field: 'name', kpi: null, label: 'Site' });
     const onlyMail = (await supervisor.request('GET', `/api/v1/reports/dialogs?dim=all&channel=mail&${range}`)).json().items;
     expect(onlyMail.map((r: { channel: string; dialogs: number }) => [r.channel, r.dialogs])).to.deep.equal([['mail', 3]]);
   });

@@ -166,6 +166,24 @@ describe('reports by e-mail on a schedule, and mail response times from real mai
     const listed = (await admin.request('GET', '/api/v1/reports/schedules')).json().items.find((i: { id: number }) => i.id === s.json().id);
     expect(listed.lastError).to.be.a('string').and.not.equal('');
 
+    // Edited: another SMTP path (the working mailbox), period and recipients; the error stays until the next sending.
+    const edited = await admin.request('PUT', `/api/v1/reports/schedules/${s.json().id}`, {
+      name: 'Monthly agents', report: 'agents', period: 'monthly', format: 'xlsx', recipients: ['Chief@example.net'], mailboxId, timeZone: 'UTC',
+    });
+    expect(edited.statusCode, edited.body).to.equal(200);
+    expect(edited.json()).to.include({ name: 'Monthly agents', period: 'monthly', format: 'xlsx', mailboxId, timeZone: 'UTC' });
+    expect(edited.json().recipients).to.deep.equal(['chief@example.net']);
+    const before2 = smtp.received.length;
+    expect((await admin.request('POST', `/api/v1/reports/schedules/${s.json().id}/send`)).statusCode).to.equal(200);
+    const [monthly] = (await smtp.waitFor(before2 + 1)).slice(before2);
+    expect(monthly!.to).to.deep.equal(['chief@example.net']);
+    expect((await admin.request('GET', '/api/v1/reports/schedules')).json().items.find((i: { id: number }) => i.id === s.json().id).lastError).to.equal(null);
+    const badEdit = await admin.request('PUT', `/api/v1/reports/schedules/${s.json().id}`, { name: 'x', report: 'agents', period: 'daily', format: 'csv', recipients: ['a@example.net'], mailboxId: 999 });
+    expect(badEdit.json().error.code).to.equal('REPORT_MAILBOX_NOT_FOUND');
+    expect((await admin.request('GET', '/api/v1/reports/schedules')).json().items.find((i: { id: number }) => i.id === s.json().id)).to.include({ name: 'Monthly agents', mailboxId });
+    const gone = await admin.request('PUT', '/api/v1/reports/schedules/99999', { name: 'x', report: 'agents', period: 'daily', format: 'csv', recipients: ['a@example.net'], mailboxId });
+    expect(gone.json().error.code).to.equal('REPORT_SCHEDULE_NOT_FOUND');
+
     expect((await admin.request('DELETE', `/api/v1/reports/schedules/${s.json().id}`)).statusCode).to.equal(204);
     expect((await admin.request('DELETE', `/api/v1/reports/schedules/${s.json().id}`)).json().error.code).to.equal('REPORT_SCHEDULE_NOT_FOUND');
   });

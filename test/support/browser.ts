@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 import { buildApp, type AppDeps } from '../../appliance/app.js';
 import { defaultConfig, type Config } from '../../appliance/config.js';
 import { openDatabase, type Db } from '../../appliance/core/db.js';
@@ -121,4 +121,15 @@ export async function startBrowserServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs a user in through the login page (in English, a fresh session) and waits for the shell. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${url}/login`);
+  await page.getByTestId('language').selectOption('en');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('#password').press('Enter');
+  await page.getByTestId('who').waitFor();
 }

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { session, useT } from '../../app/session.js';
+import { useT } from '../../app/session.js';
 import type { MessageKey } from '../../i18n.js';
 import { describeError } from '../../ui/errors.js';
+import { TabNav } from '../../ui/tab-nav.js';
 import { refreshNotices } from './notices.js';
 import './admin.css';
 
@@ -27,23 +28,9 @@ export const refreshLicenceBanner = refreshNotices;
 /** Frame of every admin page: the console's tabs, then the page (the licence and disk notices are the shell's, on every page). */
 export function AdminFrame({ testid, children }: { testid: string; children: ComponentChildren }) {
   const t = useT();
-  const here = session().path;
   return (
     <section class="admin" data-testid={testid}>
-      <nav class="admin-tabs" aria-label={t('admin.title')}>
-        {ADMIN_PAGES.map((p) => (
-          <a
-            href={p.path}
-            aria-current={here === p.path ? 'page' : undefined}
-            onClick={(e) => {
-              e.preventDefault();
-              session().navigate(p.path);
-            }}
-          >
-            {t(p.label)}
-          </a>
-        ))}
-      </nav>
+      <TabNav className="admin-tabs" label={t('admin.title')} pages={ADMIN_PAGES} />
       {children}
     </section>
   );

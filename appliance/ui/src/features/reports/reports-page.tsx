@@ -1,17 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Download, BookOpen } from 'lucide-preact';
+import { BookOpen } from 'lucide-preact';
 import { session, useT } from '../../app/session.js';
 import { Async, Empty } from '../../ui/states.js';
 import { useAsync } from '../../ui/async.js';
 import { describeError } from '../../ui/errors.js';
+import { DrillPanel, ExportLinks, ReportTabs, Table, day, rangeQuery, type Column, type Row } from './table.js';
 import './reports.css';
 
-interface Column {
-  field: string;
-  kpi: string | null;
-  label: string;
-}
-type Row = Record<string, unknown>;
 interface DrillItem {
   callId: number;
   startedAt: string;
@@ -37,10 +32,7 @@ const QUEUE_DRILL = new Set(['offered', 'answered', 'abandoned', 'shortAbandoned
 const AGENT_DRILL = new Set(['handled', 'ringAttempts', 'rona', 'transfers']);
 const AGENT_METRIC: Record<string, string> = { transfers: 'transfersOut' };
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-/** The user's local midnight of a yyyy-mm-dd as ISO. */
-const startOf = (date: string) => new Date(`${date}T00:00:00`).toISOString();
 
 function Chart({ query }: { query: string }) {
   const t = useT();
@@ -88,64 +80,6 @@ function Chart({ query }: { query: string }) {
   );
 }
 
-function Table({ columns, rows, total, onDrill, drillable, testId }: {
-  columns: Column[];
-  rows: Row[];
-  total?: Row;
-  onDrill: (row: Row, field: string) => void;
-  drillable: (field: string) => boolean;
-  testId: string;
-}) {
-  const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? v.toLocaleString(session().language.value) : String(v));
-  return (
-    <div class="rep-table-wrap">
-      <table class="rep-table" data-testid={testId}>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c.field} scope="col" data-field={c.field}>
-                {c.kpi ? (
-                  <a href={`/api/v1/reports/kpis?format=html#${c.kpi}`} target="_blank" rel="noopener">
-                    {c.label}
-                  </a>
-                ) : (
-                  c.label
-                )}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i}>
-              {columns.map((c, j) => (
-                <td key={c.field} data-field={c.field}>
-                  {j > 0 && drillable(c.field) && typeof r[c.field] === 'number' && (r[c.field] as number) > 0 ? (
-                    <button class="rep-cell" onClick={() => onDrill(r, c.field)}>
-                      {cell(r[c.field])}
-                    </button>
-                  ) : (
-                    cell(r[c.field])
-                  )}
-                </td>
-              ))}
-            </tr>
-          ))}
-          {total && (
-            <tr class="rep-total">
-              {columns.map((c) => (
-                <td key={c.field} data-field={c.field}>
-                  {cell(total[c.field])}
-                </td>
-              ))}
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 /** Queue and operator reports for a period, a chart, drill-down to the calls behind any figure, CSV/XLSX exports. */
 export default function ReportsPage() {
   const t = useT();
@@ -156,7 +90,7 @@ export default function ReportsPage() {
   const [group, setGroup] = useState<Group>('day');
   const [applied, setApplied] = useState({ from, to, group });
   const [drill, setDrill] = useState<{ title: string; query: string } | null>(null);
-  const range = `from=${encodeURIComponent(startOf(applied.from))}&to=${encodeURIComponent(new Date(Date.parse(startOf(applied.to)) + 86400_000).toISOString())}`;
+  const range = rangeQuery(applied.from, applied.to);
   const data = useAsync(
     async () => {
       const [queues, agents] = await Promise.all([
@@ -171,18 +105,10 @@ export default function ReportsPage() {
     async () => (drill ? api.get<{ items: DrillItem[]; columns: Column[] }>(`/api/v1/reports/drill?${range}&${drill.query}`) : null),
     [drill?.query, range],
   );
-  const exportLinks = (path: string, name: string) => (
-    <span class="toolbar" aria-label={name}>
-      <a class="button" href={`${path}${path.includes('?') ? '&' : '?'}${range}&format=csv`} download data-testid={`${name}-csv`}>
-        <Download aria-hidden="true" size={14} /> {t('reports.exportCsv')}
-      </a>
-      <a class="button" href={`${path}${path.includes('?') ? '&' : '?'}${range}&format=xlsx`} download data-testid={`${name}-xlsx`}>
-        <Download aria-hidden="true" size={14} /> {t('reports.exportXlsx')}
-      </a>
-    </span>
-  );
+  const exportLinks = (path: string, name: string) => <ExportLinks path={path} range={range} name={name} />;
   return (
     <div>
+      <ReportTabs />
       <form
         class="rep-filters panel"
         onSubmit={(e) => {
@@ -259,27 +185,14 @@ export default function ReportsPage() {
         }
       </Async>
       {drill && (
-        <section class="panel" aria-labelledby="rep-d" data-testid="drill">
-          <h2 id="rep-d">
-            {drill.title} {exportLinks(`/api/v1/reports/drill?${drill.query}`, 'drill')}
-            <button class="ghost" onClick={() => setDrill(null)}>
-              {t('reports.drillClose')}
-            </button>
-          </h2>
-          <Async state={drillRows}>
-            {(d) =>
-              d && (
-                <Table
-                  testId="drill-table"
-                  columns={d.columns}
-                  rows={d.items.map((i) => ({ ...i, startedAt: new Date(i.startedAt).toLocaleString(session().language.value), operator: i.operator, from: i.removed ? t('reports.removed') : i.from }))}
-                  drillable={() => false}
-                  onDrill={() => undefined}
-                />
-              )
-            }
-          </Async>
-        </section>
+        <DrillPanel
+          title={drill.title}
+          exportPath={`/api/v1/reports/drill?${drill.query}`}
+          range={range}
+          state={drillRows}
+          rows={(items) => items.map((i) => ({ ...i, startedAt: new Date(i.startedAt).toLocaleString(session().language.value), from: i.removed ? t('reports.removed') : i.from }))}
+          onClose={() => setDrill(null)}
+        />
       )}
     </div>
   );

@@ -10,6 +10,18 @@ export const routes: RouteDef[] = [
     nav: { label: 'reports.nav', icon: BarChart3, order: 200, section: 'manage', href: '/reports' },
   },
   {
+    path: '/reports/dialogs',
+    title: 'reports.tab.dialogs',
+    roles: ['admin', 'supervisor'],
+    load: () => import('./dialogs-page.js').then((m) => m.default),
+  },
+  {
+    path: '/reports/schedules',
+    title: 'reports.tab.schedules',
+    roles: ['admin', 'supervisor'],
+    load: () => import('./schedules-page.js').then((m) => m.default),
+  },
+  {
     path: '/wallboard',
     title: 'reports.wallboard',
     roles: ['admin', 'supervisor'],
