@@ -37,10 +37,10 @@ async function main(): Promise<void> {
     : null;
   const db = openDatabase(databaseFile(config));
   // Console changes to trunks reach Asterisk directly when the configuration names a folder we may write.
-  const telephony = (config as { telephony?: { mode?: string; asteriskEtcDir?: string } }).telephony;
+  const telephony = (config as { telephony?: { mode?: string; asteriskEtcDir?: string; asteriskFilesDir?: string } }).telephony;
   const overrides =
     telephony?.mode === 'local' && telephony.asteriskEtcDir
-      ? { trunks: { liveApply: liveApplyIn(telephony.asteriskEtcDir) } }
+      ? { trunks: { liveApply: liveApplyIn(telephony.asteriskEtcDir, telephony.asteriskFilesDir ? { ownDir: telephony.asteriskFilesDir } : {}) } }
       : {};
   const app = await buildApp({
     config,
