@@ -39,7 +39,7 @@ export function ensureInclude(main: string | null, path: string, needsGeneral: b
   if (hasInclude(text, name)) return text.split('\n').map((l) => (hasInclude(l, name) ? includeLine(path) : l)).join('\n');
   const lines: string[] = [];
   if (needsGeneral && !/^[ \t]*\[general\]/m.test(text)) lines.push('[general]');
-  lines.push(OUR_COMMENT, includeLine(name));
+  lines.push(OUR_COMMENT, includeLine(path));
   const sep = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return `${text}${sep}${lines.join('\n')}\n`;
 }
