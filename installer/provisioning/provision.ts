@@ -242,15 +242,30 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   };
 }
 
-/** Logs in; a user just written to manager_contactbox.conf exists only after `manager reload`, done once via the CLI. */
+/**
+ * Logs in; a user (or port) just written to manager_contactbox.conf exists only after `manager
+ * reload`, done once via the CLI: a running Asterisk whose manager was off or on another port
+ * refuses the connection until then. When the CLI cannot reach Asterisk either, it is not running.
+ */
 async function openSession(ports: ProvisioningPorts, creds: AmiCredentials, managerChanged: boolean): Promise<AmiSession> {
   try {
     return await ports.ami(creds);
   } catch (err) {
-    if (!(err instanceof AmiError) || err.kind !== 'auth' || !managerChanged || !ports.asterisk) throw err;
+    if (!(err instanceof AmiError) || (err.kind !== 'auth' && err.kind !== 'refused') || !managerChanged || !ports.asterisk) throw err;
     const r = await ports.asterisk.cli('manager reload');
-    if (!r.ok) throw new AmiError('auth', `${err.message}; "asterisk -rx 'manager reload'" failed: ${r.output}`);
-    return ports.ami(creds);
+    if (!r.ok) {
+      if (err.kind === 'refused') throw err;
+      throw new AmiError('auth', `${err.message}; "asterisk -rx 'manager reload'" failed: ${r.output}`);
+    }
+    // The reloaded manager binds its (new) port a moment after the CLI returns.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ports.ami(creds);
+      } catch (again) {
+        if (!(again instanceof AmiError) || again.kind !== 'refused' || attempt >= 20) throw again;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 import { buildApp, type AppDeps } from '../../appliance/app.js';
 import { defaultConfig, type Config } from '../../appliance/config.js';
 import { openDatabase, type Db } from '../../appliance/core/db.js';
@@ -69,6 +69,15 @@ export async function launchChromium(options: { fakeMedia?: boolean; extraArgs?:
 export function screenshotPath(name: string): string {
   mkdirSync(screenshotDir, { recursive: true });
   return join(screenshotDir, `${name}.png`);
+}
+
+/** Signs a user in through the login page and waits for the workspace. */
+export async function signIn(page: Page, server: Pick<BrowserServer, 'url'>, username: string, password: string): Promise<void> {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/workspace$/);
 }
 
 export interface BrowserServer {
