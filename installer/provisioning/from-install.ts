@@ -89,7 +89,13 @@ function operators(db: Db, base: ProvisioningBase): OperatorEndpoint[] {
     name: r.display_name,
     secret: r.sip_password,
     ...(r.role === 'intern' ? { intern: true } : {}),
-    queues: [...(['operator', 'intern'].includes(r.role) ? base.operatorQueues : []), ...(teamsOf.get(r.user_id) ?? [])].sort(),
+    queues: [
+      ...new Set([
+        ...(['operator', 'intern'].includes(r.role) ? base.operatorQueues : []),
+        ...(teamsOf.get(r.user_id) ?? []),
+        ...base.queues.filter((q) => q.memberIds?.includes(r.user_id)).map((q) => q.name),
+      ]),
+    ].sort(),
   }));
 }
 

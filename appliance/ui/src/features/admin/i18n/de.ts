@@ -467,5 +467,8 @@ const de: MessagesLike<typeof en> = {
   "admin.audit.a.phoneIssue": "Hat ein Telefon ausgegeben",
   "admin.audit.a.phoneReset": "Hat das Passwort eines Telefons zurückgesetzt",
   "admin.audit.a.phoneRevoke": "Hat ein Telefon entzogen",
+  "admin.q.people": "Personen",
+  "admin.q.memberCount": "{count, plural, =0 {niemand gewählt} one {# Person} other {# Personen}}",
+  "admin.q.noPeople": "Noch niemand hat ein Telefon: Geben Sie Telefone auf der Seite Telefone aus.",
 };
 export default de;

@@ -465,6 +465,9 @@ const en = {
   "admin.audit.a.phoneIssue": "Issued a phone",
   "admin.audit.a.phoneReset": "Reset a phone's password",
   "admin.audit.a.phoneRevoke": "Revoked a phone",
+  "admin.q.people": "People",
+  "admin.q.memberCount": "{count, plural, =0 {nobody chosen} one {# person} other {# people}}",
+  "admin.q.noPeople": "No one has a phone yet: issue phones on the Phones page.",
 };
 export default en;
 

@@ -467,5 +467,8 @@ const es: MessagesLike<typeof en> = {
   "admin.audit.a.phoneIssue": "Emitió un teléfono",
   "admin.audit.a.phoneReset": "Restableció la contraseña de un teléfono",
   "admin.audit.a.phoneRevoke": "Revocó un teléfono",
+  "admin.q.people": "Personas",
+  "admin.q.memberCount": "{count, plural, =0 {nadie elegido} one {# persona} other {# personas}}",
+  "admin.q.noPeople": "Nadie tiene teléfono todavía: emita teléfonos en la página Teléfonos.",
 };
 export default es;

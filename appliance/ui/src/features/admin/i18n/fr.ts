@@ -467,5 +467,8 @@ const fr: MessagesLike<typeof en> = {
   "admin.audit.a.phoneIssue": "A attribué un téléphone",
   "admin.audit.a.phoneReset": "A réinitialisé le mot de passe d’un téléphone",
   "admin.audit.a.phoneRevoke": "A révoqué un téléphone",
+  "admin.q.people": "Personnes",
+  "admin.q.memberCount": "{count, plural, =0 {personne de choisi} one {# personne} other {# personnes}}",
+  "admin.q.noPeople": "Personne n’a encore de téléphone : attribuez-en sur la page Téléphones.",
 };
 export default fr;

@@ -467,5 +467,8 @@ const pt: MessagesLike<typeof en> = {
   "admin.audit.a.phoneIssue": "Emitiu um telefone",
   "admin.audit.a.phoneReset": "Repôs a palavra-passe de um telefone",
   "admin.audit.a.phoneRevoke": "Revogou um telefone",
+  "admin.q.people": "Pessoas",
+  "admin.q.memberCount": "{count, plural, =0 {ninguém escolhido} one {# pessoa} other {# pessoas}}",
+  "admin.q.noPeople": "Ninguém tem telefone ainda: emita telefones na página Telefones.",
 };
 export default pt;

@@ -467,5 +467,8 @@ const ru: MessagesLike<typeof en> = {
   "admin.audit.a.phoneIssue": "Выдан телефон",
   "admin.audit.a.phoneReset": "Сброшен пароль телефона",
   "admin.audit.a.phoneRevoke": "Отозван телефон",
+  "admin.q.people": "Люди",
+  "admin.q.memberCount": "{count, plural, =0 {никто не выбран} one {# человек} few {# человека} many {# человек} other {# человека}}",
+  "admin.q.noPeople": "Ни у кого ещё нет телефона: выдайте телефоны на странице «Телефоны».",
 };
 export default ru;

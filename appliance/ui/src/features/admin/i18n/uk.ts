@@ -467,5 +467,8 @@ const uk: MessagesLike<typeof en> = {
   "admin.audit.a.phoneIssue": "Видано телефон",
   "admin.audit.a.phoneReset": "Скинуто пароль телефону",
   "admin.audit.a.phoneRevoke": "Відкликано телефон",
+  "admin.q.people": "Люди",
+  "admin.q.memberCount": "{count, plural, =0 {нікого не вибрано} one {# людина} few {# людини} many {# людей} other {# людини}}",
+  "admin.q.noPeople": "Ні в кого ще немає телефону: видайте телефони на сторінці «Телефони».",
 };
 export default uk;
