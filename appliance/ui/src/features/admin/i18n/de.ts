@@ -470,5 +470,11 @@ const de: MessagesLike<typeof en> = {
   "admin.q.people": "Personen",
   "admin.q.memberCount": "{count, plural, =0 {niemand gewählt} one {# Person} other {# Personen}}",
   "admin.q.noPeople": "Noch niemand hat ein Telefon: Geben Sie Telefone auf der Seite Telefone aus.",
+  "admin.sys.lastUpgrade": "Letztes Upgrade: {date}",
+  "admin.sys.release": "Release",
+  "admin.sys.releaseWhen": "Auf diesen Server gebracht",
+  "admin.sys.releaseRunning": "Läuft",
+  "admin.sys.releaseRollback": "Rückkehr möglich",
+  "admin.sys.upgradeBackups": "Jedes Upgrade legt zuerst eine Sicherung an: Sie steht oben in der Liste der Sicherungen, unter der Version, aus der sie stammt.",
 };
 export default de;

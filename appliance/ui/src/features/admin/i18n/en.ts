@@ -468,6 +468,12 @@ const en = {
   "admin.q.people": "People",
   "admin.q.memberCount": "{count, plural, =0 {nobody chosen} one {# person} other {# people}}",
   "admin.q.noPeople": "No one has a phone yet: issue phones on the Phones page.",
+  "admin.sys.lastUpgrade": "Last upgrade: {date}",
+  "admin.sys.release": "Release",
+  "admin.sys.releaseWhen": "Put on this server",
+  "admin.sys.releaseRunning": "Running",
+  "admin.sys.releaseRollback": "Rollback target",
+  "admin.sys.upgradeBackups": "Every upgrade first takes a backup: it is in the list of backups above, under the version it was taken from.",
 };
 export default en;
 

@@ -470,5 +470,11 @@ const es: MessagesLike<typeof en> = {
   "admin.q.people": "Personas",
   "admin.q.memberCount": "{count, plural, =0 {nadie elegido} one {# persona} other {# personas}}",
   "admin.q.noPeople": "Nadie tiene teléfono todavía: emita teléfonos en la página Teléfonos.",
+  "admin.sys.lastUpgrade": "Última actualización: {date}",
+  "admin.sys.release": "Versión",
+  "admin.sys.releaseWhen": "Instalada en este servidor",
+  "admin.sys.releaseRunning": "En marcha",
+  "admin.sys.releaseRollback": "Se puede volver",
+  "admin.sys.upgradeBackups": "Cada actualización hace antes una copia de seguridad: está en la lista de copias de arriba, con la versión de la que se hizo.",
 };
 export default es;

@@ -470,5 +470,11 @@ const fr: MessagesLike<typeof en> = {
   "admin.q.people": "Personnes",
   "admin.q.memberCount": "{count, plural, =0 {personne de choisi} one {# personne} other {# personnes}}",
   "admin.q.noPeople": "Personne n’a encore de téléphone : attribuez-en sur la page Téléphones.",
+  "admin.sys.lastUpgrade": "Dernière mise à jour : {date}",
+  "admin.sys.release": "Version",
+  "admin.sys.releaseWhen": "Installée sur ce serveur",
+  "admin.sys.releaseRunning": "En service",
+  "admin.sys.releaseRollback": "Retour possible",
+  "admin.sys.upgradeBackups": "Chaque mise à jour fait d’abord une sauvegarde : elle figure dans la liste des sauvegardes ci-dessus, sous la version d’où elle provient.",
 };
 export default fr;

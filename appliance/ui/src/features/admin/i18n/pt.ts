@@ -470,5 +470,11 @@ const pt: MessagesLike<typeof en> = {
   "admin.q.people": "Pessoas",
   "admin.q.memberCount": "{count, plural, =0 {ninguém escolhido} one {# pessoa} other {# pessoas}}",
   "admin.q.noPeople": "Ninguém tem telefone ainda: emita telefones na página Telefones.",
+  "admin.sys.lastUpgrade": "Última atualização: {date}",
+  "admin.sys.release": "Versão",
+  "admin.sys.releaseWhen": "Instalada neste servidor",
+  "admin.sys.releaseRunning": "Em execução",
+  "admin.sys.releaseRollback": "É possível voltar",
+  "admin.sys.upgradeBackups": "Cada atualização faz primeiro uma cópia de segurança: está na lista de cópias acima, com a versão de onde foi feita.",
 };
 export default pt;

@@ -470,5 +470,11 @@ const ru: MessagesLike<typeof en> = {
   "admin.q.people": "Люди",
   "admin.q.memberCount": "{count, plural, =0 {никто не выбран} one {# человек} few {# человека} many {# человек} other {# человека}}",
   "admin.q.noPeople": "Ни у кого ещё нет телефона: выдайте телефоны на странице «Телефоны».",
+  "admin.sys.lastUpgrade": "Последнее обновление: {date}",
+  "admin.sys.release": "Выпуск",
+  "admin.sys.releaseWhen": "Установлен на сервер",
+  "admin.sys.releaseRunning": "Работает",
+  "admin.sys.releaseRollback": "Можно откатиться",
+  "admin.sys.upgradeBackups": "Каждое обновление сначала делает резервную копию: она в списке копий выше, с версией, из которой сделана.",
 };
 export default ru;

@@ -470,5 +470,11 @@ const uk: MessagesLike<typeof en> = {
   "admin.q.people": "Люди",
   "admin.q.memberCount": "{count, plural, =0 {нікого не вибрано} one {# людина} few {# людини} many {# людей} other {# людини}}",
   "admin.q.noPeople": "Ні в кого ще немає телефону: видайте телефони на сторінці «Телефони».",
+  "admin.sys.lastUpgrade": "Останнє оновлення: {date}",
+  "admin.sys.release": "Випуск",
+  "admin.sys.releaseWhen": "Встановлено на сервер",
+  "admin.sys.releaseRunning": "Працює",
+  "admin.sys.releaseRollback": "Можна повернутися",
+  "admin.sys.upgradeBackups": "Кожне оновлення спершу робить резервну копію: вона у списку копій вище, з версією, з якої її зроблено.",
 };
 export default uk;
