@@ -40,10 +40,10 @@ async function main(): Promise<void> {
   // WAL checkpoints (and their fsyncs) in a worker thread, never inside a commit on the event loop.
   const checkpointer = startCheckpointer(db, 200);
   // Console changes to trunks reach Asterisk directly when the configuration names a folder we may write.
-  const telephony = (config as { telephony?: { mode?: string; asteriskEtcDir?: string } }).telephony;
+  const telephony = (config as { telephony?: { mode?: string; asteriskEtcDir?: string; asteriskFilesDir?: string } }).telephony;
   const overrides =
     telephony?.mode === 'local' && telephony.asteriskEtcDir
-      ? { trunks: { liveApply: liveApplyIn(telephony.asteriskEtcDir) } }
+      ? { trunks: { liveApply: liveApplyIn(telephony.asteriskEtcDir, telephony.asteriskFilesDir ? { ownDir: telephony.asteriskFilesDir } : {}) } }
       : {};
   const app = await buildApp({
     config,

@@ -15,4 +15,13 @@ export const softphoneMigrations: readonly Migration[] = [
       created_at TEXT NOT NULL
     )`,
   },
+  {
+    // An administrator's "no phone for this person": kept until an administrator issues one
+    // again, so neither a restart nor a role change hands the credentials back.
+    id: 'softphone/002_revoked',
+    up: `CREATE TABLE softphone_revoked (
+      user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+      revoked_at TEXT NOT NULL
+    )`,
+  },
 ];

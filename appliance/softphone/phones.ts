@@ -17,6 +17,9 @@ interface Row {
   created_at: string;
 }
 
+/** The SIP user (and Asterisk endpoint) of a user's phone. */
+export const sipUserOf = (userId: number) => `cb-op-${userId}`;
+
 const toPhone = (r: Row): Phone => ({ userId: r.user_id, sipUser: r.sip_user, sipPassword: r.sip_password, createdAt: r.created_at });
 
 /**
@@ -29,6 +32,11 @@ export class PhoneBook {
   private readonly insert;
   private readonly remove;
   private readonly all;
+  private readonly rotate;
+  private readonly revokedOne;
+  private readonly revokedAll;
+  private readonly markRevoked;
+  private readonly unmarkRevoked;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -40,6 +48,40 @@ export class PhoneBook {
     this.insert = db.prepare('INSERT OR IGNORE INTO softphone_phones (user_id, sip_user, sip_password, created_at) VALUES (?, ?, ?, ?)');
     this.remove = db.prepare('DELETE FROM softphone_phones WHERE user_id = ?');
     this.all = db.prepare('SELECT * FROM softphone_phones ORDER BY user_id');
+    this.rotate = db.prepare('UPDATE softphone_phones SET sip_password = ?, created_at = ? WHERE user_id = ?');
+    this.revokedOne = db.prepare('SELECT revoked_at FROM softphone_revoked WHERE user_id = ?');
+    this.revokedAll = db.prepare('SELECT user_id, revoked_at FROM softphone_revoked ORDER BY user_id');
+    this.markRevoked = db.prepare('INSERT OR REPLACE INTO softphone_revoked (user_id, revoked_at) VALUES (?, ?)');
+    this.unmarkRevoked = db.prepare('DELETE FROM softphone_revoked WHERE user_id = ?');
+  }
+
+  /** Whether an administrator took this user's phone away (it is then not issued again by itself). */
+  isRevoked(userId: number): boolean {
+    return this.revokedOne.get(userId) !== undefined;
+  }
+
+  /** Users whose phone an administrator revoked, with when. */
+  revoked(): { userId: number; revokedAt: string }[] {
+    return (this.revokedAll.all() as { user_id: number; revoked_at: string }[]).map((r) => ({ userId: r.user_id, revokedAt: r.revoked_at }));
+  }
+
+  /** An administrator takes the phone away: the credentials are deleted and not issued again until `grant`. */
+  revoke(userId: number): boolean {
+    this.markRevoked.run(userId, this.clock.now().toISOString());
+    return this.detach(userId);
+  }
+
+  /** An administrator gives a phone (back): issued now, revocation lifted. */
+  grant(userId: number): Phone {
+    this.unmarkRevoked.run(userId);
+    return this.issue(userId);
+  }
+
+  /** New password for the same SIP user (a desk phone set up with the old one stops registering). */
+  reset(userId: number): Phone | null {
+    const changed = this.rotate.run(this.random(24).toString('base64url'), this.clock.now().toISOString(), userId).changes > 0;
+    if (changed) this.emit();
+    return this.find(userId);
   }
 
   find(userId: number): Phone | null {
@@ -52,7 +94,7 @@ export class PhoneBook {
     const existing = this.find(userId);
     if (existing) return existing;
     // 192 random bits: a password that only machines handle.
-    this.insert.run(userId, `cb-op-${userId}`, this.random(24).toString('base64url'), this.clock.now().toISOString());
+    this.insert.run(userId, sipUserOf(userId), this.random(24).toString('base64url'), this.clock.now().toISOString());
     this.emit();
     return this.find(userId)!;
   }

@@ -7,9 +7,10 @@ import { AppError } from '../core/errors.js';
 import { currentUser } from '../core/auth/plugin.js';
 import { ErrorResponse } from '../core/route-policy.js';
 import { softphoneConfig } from './config.js';
-import { PhoneBook } from './phones.js';
+import { PhoneBook, sipUserOf } from './phones.js';
 import { SipProxy } from './sip-proxy.js';
 import { registerSoftphoneMessages } from './errors.js';
+import { phoneAdminRoutes } from './admin-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -82,13 +83,15 @@ export const softphonePlugin = fp(
     const eligible = (role: string) => (settings.roles as readonly string[]).includes(role);
     const follow = ({ userId }: { userId: number }) => {
       const user = account.get(userId) as { role: string; active: number } | undefined;
-      if (user && user.active && eligible(user.role)) phones.issue(userId);
+      if (user && user.active && eligible(user.role)) {
+        if (!phones.isRevoked(userId)) phones.issue(userId);
+      }
       else if (phones.detach(userId)) proxy.closeUser(userId);
     };
     for (const event of ['user.created', 'user.updated', 'user.reactivated'] as const) app.deps.bus.subscribe(event, follow);
     app.addHook('onReady', async () => {
       const active = app.deps.db.prepare('SELECT id, role FROM users WHERE active = 1').all() as { id: number; role: string }[];
-      for (const user of active) if (eligible(user.role)) phones.issue(user.id);
+      for (const user of active) if (eligible(user.role) && !phones.isRevoked(user.id)) phones.issue(user.id);
       // Live apply: Asterisk's operator endpoints follow the phone book (see asterisk-endpoints.ts).
       const port = telephonyPort();
       if (settings.asteriskOperatorsFile && port?.reloadModule) {
@@ -122,6 +125,7 @@ export const softphonePlugin = fp(
     const phoneFor = (user: { id: number; role: string }) => {
       if (!(settings.roles as readonly string[]).includes(user.role)) throw new AppError('PHONE_NOT_AVAILABLE', { role: user.role });
       if (phoneOff) throw new AppError('PHONE_TELEPHONY_OFF');
+      if (phones.isRevoked(user.id)) throw new AppError('PHONE_REVOKED');
       return phones.issue(user.id);
     };
 
@@ -143,6 +147,27 @@ export const softphonePlugin = fp(
         };
       },
     );
+
+    await phoneAdminRoutes(app, {
+      phones,
+      domain: settings.domain,
+      liveApply: () => liveApply.applier !== null,
+      port: telephonyPort,
+      account: (userId) => {
+        const user = account.get(userId) as { role: string; active: number } | undefined;
+        return user ? { role: user.role, active: user.active === 1 } : undefined;
+      },
+      roles: settings.roles,
+      cut: async (userId) => {
+        const phone = phones.find(userId);
+        proxy.closeUser(userId);
+        const port = telephonyPort();
+        // A revoked phone's calls end now; a reset one keeps its SIP user and its calls.
+        if (!phone && port) {
+          await hangUpEndpoints(port, [`PJSIP/${sipUserOf(userId)}`]).catch(() => []);
+        }
+      },
+    });
 
     app.get('/api/v1/sip', { websocket: true, config: { access: 'user' } }, (socket, request) => {
       const user = currentUser(request);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,18 +25,33 @@ function certificate(file: string | undefined): { subject: string; notAfter: Dat
   }
 }
 
-/** Releases next to the running one (`/opt/contactbox/releases/<version>/dist/appliance/system`), newest first. */
-function releases(): { current: string; installed: string[]; rollbackTo: string | null } {
-  const here = fileURLToPath(import.meta.url);
-  const m = /^(.*\/releases)\/([^/]+)\//.exec(here);
-  if (!m) return { current: VERSION, installed: [], rollbackTo: null };
+/**
+ * Releases next to the running one (`/opt/contactbox/releases/<version>/dist/appliance/system`),
+ * newest first, each with when it was put there (its folder's time: `install` and `upgrade`
+ * write a release once and never again), so the page shows when the last upgrade happened.
+ */
+export function releasesBeside(file: string): { current: string; installed: string[]; rollbackTo: string | null; history: { version: string; installedAt: string | null }[] } {
+  const m = /^(.*\/releases)\/([^/]+)\//.exec(file);
+  if (!m) return { current: VERSION, installed: [], rollbackTo: null, history: [] };
   let installed: string[] = [];
   try {
     installed = readdirSync(m[1]!).filter((d) => !d.startsWith('.')).sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   } catch {
     installed = [m[2]!];
   }
-  return { current: m[2]!, installed, rollbackTo: installed.find((v) => v !== m[2] && v.localeCompare(m[2]!, undefined, { numeric: true }) < 0) ?? null };
+  const at = (version: string) => {
+    try {
+      return statSync(join(m[1]!, version)).mtime.toISOString();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    current: m[2]!,
+    installed,
+    rollbackTo: installed.find((v) => v !== m[2] && v.localeCompare(m[2]!, undefined, { numeric: true }) < 0) ?? null,
+    history: installed.map((version) => ({ version, installedAt: at(version) })),
+  };
 }
 
 /**
@@ -72,7 +87,7 @@ export async function systemPlugin(app: FastifyInstance) {
     version: VERSION,
     tls: cert ? { subject: cert.subject, notAfter: cert.notAfter.toISOString(), daysLeft: daysLeft(cert.notAfter) } : null,
     backups: { dir: backups.dir, items: backups.list() },
-    releases: releases(),
+    releases: releasesBeside(fileURLToPath(import.meta.url)),
   }));
 
   app.post(

@@ -18,7 +18,13 @@ export const SystemView = Type.Object({
   tls: Type.Union([Type.Object({ subject: Type.String(), notAfter: Type.String(), daysLeft: Type.Integer() }), Type.Null()]),
   backups: Type.Object({ dir: Type.String(), items: Type.Array(BackupEntrySchema) }),
   /** Releases installed beside this one (`contactbox upgrade` keeps the previous for a rollback). */
-  releases: Type.Object({ current: Type.String(), installed: Type.Array(Type.String()), rollbackTo: Nullable(Type.String()) }),
+  releases: Type.Object({
+    current: Type.String(),
+    installed: Type.Array(Type.String()),
+    rollbackTo: Nullable(Type.String()),
+    /** Every installed release, newest first, with when it was put on this server. */
+    history: Type.Array(Type.Object({ version: Type.String(), installedAt: Nullable(Type.String()) })),
+  }),
 });
 
 /** What every signed-in user is told on every page: the evaluation's end and a filling disk. */

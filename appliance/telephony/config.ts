@@ -34,12 +34,18 @@ export const TelephonyConfigSchema = Type.Object(
       ),
     ),
     /**
-     * Live apply (local mode): the Asterisk configuration folder where this process may rewrite
-     * its own `*_contactbox.conf` files, so trunk changes made in the console reach Asterisk at
+     * Live apply (local mode): the Asterisk configuration folder, where this process rewrites
+     * its own `*_contactbox.conf` files (in `asteriskFilesDir` when set), so trunk changes made in the console reach Asterisk at
      * once (rendered, reloaded over AMI, verified, rolled back if refused). Absent: they wait for
      * `contactbox trunk apply` as root.
      */
     asteriskEtcDir: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
+    /**
+     * The folder of contactbox's own Asterisk files (default `asteriskEtcDir`): a local install
+     * makes it `<asteriskEtcDir>/contactbox`, owned by the service user with Asterisk's group, so
+     * the live apply needs no write access to Asterisk's own folder.
+     */
+    asteriskFilesDir: Type.Optional(Type.String({ pattern: '^/', description: 'an absolute path' })),
     /**
      * Where the installer provisioned this Asterisk (local mode): its configuration folder and
      * control socket, for `trunk apply` and `uninstall`. The appliance itself does not use them.

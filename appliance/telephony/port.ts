@@ -112,6 +112,8 @@ export interface TelephonyPort {
   queuePause(queue: string | null, iface: string, paused: boolean, reason?: string): Promise<void>;
   /** Every member of every queue with its pause state (AMI QueueStatus). */
   queueMembers?(): Promise<QueueMemberState[]>;
+  /** Every pjsip endpoint with its device state (AMI PJSIPShowEndpoints): `Unavailable` when nothing is registered. */
+  endpointStates?(): Promise<{ endpoint: string; state: string }[]>;
   /** The channels Asterisk has right now; `durationSec` is how long each exists. */
   channels(): Promise<Array<ChannelRef & { durationSec: number | null }>>;
   on(listener: (event: TelephonyEvent) => void): () => void;

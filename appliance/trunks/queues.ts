@@ -49,6 +49,6 @@ export class QueueSettings {
 
   views(): QueueView[] {
     const s = this.read();
-    return s.queues.map((q) => ({ ...q, everyOperator: s.operatorQueues.includes(q.name) }));
+    return s.queues.map((q) => ({ ...q, memberIds: q.memberIds ?? [], everyOperator: s.operatorQueues.includes(q.name) }));
   }
 }

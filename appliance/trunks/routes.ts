@@ -85,7 +85,7 @@ export async function trunkRoutes(app: FastifyInstance, opts: { service: TrunkSe
   );
 
   // Queues: strategy, timeouts and who is a member; applied to Asterisk like a trunk change.
-  type QueueBody = { strategy?: string; ringTimeoutSec?: number; retrySec?: number; wrapupSec?: number; maxWaitSec?: number; everyOperator?: boolean };
+  type QueueBody = { strategy?: string; ringTimeoutSec?: number; retrySec?: number; wrapupSec?: number; maxWaitSec?: number; everyOperator?: boolean; memberIds?: number[] };
   const changeQueues = async (request: FastifyRequest, name: string, action: string, change: (s: QueueState) => QueueState) => {
     const before = queues.read();
     queues.write(change(before), app.deps.clock.now());
@@ -95,6 +95,11 @@ export async function trunkRoutes(app: FastifyInstance, opts: { service: TrunkSe
   };
   const settle = (state: QueueState, name: string, body: QueueBody): QueueState => {
     const { everyOperator, ...fields } = body;
+    // A member is rung on their phone: someone without one would be a member Asterisk cannot reach.
+    const phones = app.hasDecorator('phones') ? (app as unknown as { phones: { find(id: number): unknown } }).phones : null;
+    (fields.memberIds ?? []).forEach((id, i) => {
+      if (phones && !phones.find(id)) throw new AppError('QUEUE_MEMBER_NO_PHONE', { field: `body.memberIds.${i}`, userId: id });
+    });
     return {
       queues: state.queues.map((q) => (q.name === name ? ({ ...q, ...fields } as typeof q) : q)),
       operatorQueues: everyOperator === undefined ? state.operatorQueues : everyOperator ? [...new Set([...state.operatorQueues, name])] : state.operatorQueues.filter((n) => n !== name),

@@ -85,6 +85,8 @@ const QueueFields = {
   wrapupSec: Type.Integer({ minimum: 0, maximum: 600 }),
   maxWaitSec: Type.Integer({ minimum: 10, maximum: 3600 }),
   everyOperator: Type.Boolean(),
+  /** People who are members of this queue themselves (user ids, each with a phone). */
+  memberIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, uniqueItems: true }),
 };
 export const QueueUpdateBody = Type.Partial(Type.Object(QueueFields), { additionalProperties: false, minProperties: 1 });
 export const QueueCreateBody = Type.Object(
@@ -102,6 +104,7 @@ export const QueueViewSchema = Type.Object({
   extension: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   greeting: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   everyOperator: Type.Boolean(),
+  memberIds: Type.Array(Type.Integer()),
 });
 export const QueueList = Type.Object({ items: Type.Array(QueueViewSchema) });
 export const QueueChanged = Type.Object({ queue: QueueViewSchema, asterisk: Type.Object({ status: Type.String(), detail: Type.String() }) });

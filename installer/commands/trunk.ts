@@ -125,13 +125,14 @@ async function applyAsterisk(inst: Install, deps: Deps): Promise<ProvisionResult
   const telephony = telephonySection(inst.config);
   if (telephony.mode === 'none') return null;
   // An existing Asterisk named at install: its configuration folder and control socket.
-  const named = inst.config.telephony as { asteriskConfigDir?: string; asteriskControlSocket?: string } | undefined;
+  const named = inst.config.telephony as { asteriskConfigDir?: string; asteriskControlSocket?: string; asteriskFilesDir?: string } | undefined;
   const cli = deps.asterisk;
   return provisionAsterisk(
     loadProvisioningModel(inst.db, inst.config),
     {
       files: filesFromHost(deps.host),
       asteriskEtcDir: named?.asteriskConfigDir ?? inst.paths.asteriskEtcDir,
+      ...(named?.asteriskFilesDir ? { ownDir: named.asteriskFilesDir } : {}),
       bundleDir: join(inst.paths.etcDir, 'asterisk-remote'),
       ami: deps.ami ?? connectAmi,
       ...(cli ? { asterisk: { cli: (command: string) => cli.cli(command, asteriskLocation(named?.asteriskConfigDir, named?.asteriskControlSocket)) } } : {}),

@@ -22,13 +22,14 @@ async function removeFromAsterisk(deps: Deps, paths: InstallPaths): Promise<{ re
     config = null;
   }
   const telephony = config?.telephony as
-    | { mode?: string; asteriskConfigDir?: string; asteriskControlSocket?: string; ami?: { host: string; port: number; username: string; secret: string } }
+    | { mode?: string; asteriskConfigDir?: string; asteriskControlSocket?: string; asteriskFilesDir?: string; ami?: { host: string; port: number; username: string; secret: string } }
     | undefined;
   if (telephony?.mode !== 'local') return { removed: [], note: null };
   const cli = deps.asterisk;
   const r = await deprovisionAsterisk({
     files: filesFromHost(deps.host),
     asteriskEtcDir: telephony.asteriskConfigDir ?? paths.asteriskEtcDir,
+    ownDir: telephony.asteriskFilesDir ?? null,
     operatorsFile: config?.softphone?.asteriskOperatorsFile ?? null,
     ...(cli ? { asterisk: { cli: (command: string) => cli.cli(command, asteriskLocation(telephony.asteriskConfigDir, telephony.asteriskControlSocket)) } } : {}),
     ami: deps.ami ?? connectAmi,

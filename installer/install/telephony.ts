@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TrunkRepository } from '../../appliance/trunks/repository.js';
 import { openDatabase } from '../../appliance/core/db.js';
@@ -8,7 +8,7 @@ import type { InstallPaths } from '../paths.js';
 import { CliError } from '../result.js';
 import { AsteriskSourceError, ensureAsterisk } from '../provisioning/asterisk-source.js';
 import { addTrunksFromAnswers, asteriskChoice, baseFromAnswers, type TelephonyAnswers } from '../provisioning/answers.js';
-import { loadProvisioningBase, loadProvisioningModel, operatorsFileIn, saveProvisioningBase } from '../provisioning/from-install.js';
+import { loadProvisioningBase, loadProvisioningModel, operatorsFileIn, ownFilesDirIn, saveProvisioningBase } from '../provisioning/from-install.js';
 import { provisionAsterisk, ProvisioningError } from '../provisioning/provision.js';
 import type { StepOutcome } from './steps.js';
 
@@ -73,13 +73,17 @@ export async function ensureTelephony(
   } finally {
     db.close();
   }
-  if (model.operatorsFile) await ensureOperatorsDir(deps, dirname(model.operatorsFile), runAs);
+  // Local mode: our *_contactbox.conf files share that folder, so console changes to trunks and
+  // queues reach Asterisk from the running appliance too (live apply).
+  const ownDir = wanted.mode === 'local' ? ownFilesDirIn(configDir) : null;
+  if (ownDir) deps.host.mkdir(ownDir, 0o750);
   try {
     const result = await provisionAsterisk(
       model,
       {
         files: filesFromHost(deps.host),
         asteriskEtcDir: configDir,
+        ...(ownDir ? { ownDir } : {}),
         bundleDir: join(paths.etcDir, 'asterisk-remote'),
         ami: deps.ami,
         asterisk,
@@ -88,6 +92,7 @@ export async function ensureTelephony(
       },
       { reload: 'if-running' },
     );
+    if (ownDir) await grantServiceWrite(deps, ownDir, runAs);
     const changed = result.files.some((f) => f.action !== 'unchanged');
     const section = {
       mode: wanted.mode,
@@ -96,7 +101,9 @@ export async function ensureTelephony(
       outboundContext: result.dialplan.outboundContext,
       dialPrefix: result.dialplan.dialPrefix,
       recordingsSpool: result.dialplan.recordingsSpool,
-      ...(wanted.mode === 'local' ? { asteriskConfigDir: configDir, ...(controlSocket ? { asteriskControlSocket: controlSocket } : {}) } : {}),
+      ...(wanted.mode === 'local'
+        ? { asteriskConfigDir: configDir, asteriskEtcDir: configDir, asteriskFilesDir: ownDir!, ...(controlSocket ? { asteriskControlSocket: controlSocket } : {}) }
+        : {}),
     };
     const softphone = model.operatorsFile
       ? { asteriskOperatorsFile: model.operatorsFile, asteriskWsUrl: `ws://127.0.0.1:${model.http.port}/ws` }
@@ -139,14 +146,20 @@ export function withoutOperatorsFile(softphone: Record<string, unknown>): Record
 }
 
 /**
- * The operators' folder: the service writes the file (temp name and rename, so it needs the
- * folder), Asterisk reads it through the group. Set-group-id keeps every new file in
- * Asterisk's group.
+ * Our folder (`<asterisk etc>/contactbox`: the *_contactbox.conf files, the operators' file and
+ * their backups) belongs to the service, which rewrites the files there (temp name and rename,
+ * so it needs the folder); Asterisk reads them through its group. Set-group-id keeps every new
+ * file in Asterisk's group. The service joins that group to read the main files (pjsip.conf…)
+ * whose include lines and collisions it checks; it never writes them: the installer adds the
+ * include lines once, as root.
  */
-async function ensureOperatorsDir(deps: Deps, dir: string, runAs: string | null): Promise<void> {
-  deps.host.mkdir(dir, 0o750);
+async function grantServiceWrite(deps: Deps, dir: string, runAs: string | null): Promise<void> {
   if (!runAs || !deps.host.isRoot()) return;
-  const group = (await deps.host.userExists('asterisk')) ? 'asterisk' : runAs;
-  await deps.host.chown(dir, runAs, group);
+  const asterisk = await deps.host.userExists('asterisk');
+  const group = asterisk ? 'asterisk' : runAs;
+  await deps.host.chown(dir, runAs, group, true);
   deps.host.chmod(dir, 0o2750);
+  if (!asterisk) return;
+  const r = await deps.host.run('usermod', ['-a', '-G', 'asterisk', runAs], { timeoutMs: 30_000 });
+  if (r.code !== 0) throw new CliError(`cannot add ${runAs} to the asterisk group (console changes would not reach Asterisk): ${(r.stderr || r.stdout).trim()}`, 1, 'FAILED');
 }

@@ -14,6 +14,8 @@ import type { AmiCredentials } from './provision.js';
 export interface DeprovisionPorts {
   files: FilesPort;
   asteriskEtcDir: string;
+  /** The folder of our own files when it is not `asteriskEtcDir` (`telephony.asteriskFilesDir`). */
+  ownDir?: string | null;
   operatorsFile: string | null;
   /** `asterisk -rx` (local): reloads without depending on our own AMI user. */
   asterisk?: Pick<AsteriskHostPort, 'cli'>;
@@ -54,10 +56,12 @@ export async function deprovisionAsterisk(ports: DeprovisionPorts): Promise<Depr
         edited.push(main);
       }
     }
-    const ours = join(ports.asteriskEtcDir, f.name);
-    if (ports.files.read(ours) !== null) {
-      ports.files.remove(ours);
-      removed.push(ours);
+    for (const dir of new Set([ports.asteriskEtcDir, ports.ownDir ?? ports.asteriskEtcDir])) {
+      const ours = join(dir, f.name);
+      if (ports.files.read(ours) !== null) {
+        ports.files.remove(ours);
+        removed.push(ours);
+      }
     }
   }
   if (ports.operatorsFile && ports.files.read(ports.operatorsFile) !== null) {

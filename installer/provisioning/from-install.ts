@@ -89,7 +89,13 @@ function operators(db: Db, base: ProvisioningBase): OperatorEndpoint[] {
     name: r.display_name,
     secret: r.sip_password,
     ...(r.role === 'intern' ? { intern: true } : {}),
-    queues: [...(['operator', 'intern'].includes(r.role) ? base.operatorQueues : []), ...(teamsOf.get(r.user_id) ?? [])].sort(),
+    queues: [
+      ...new Set([
+        ...(['operator', 'intern'].includes(r.role) ? base.operatorQueues : []),
+        ...(teamsOf.get(r.user_id) ?? []),
+        ...base.queues.filter((q) => q.memberIds?.includes(r.user_id)).map((q) => q.name),
+      ]),
+    ].sort(),
   }));
 }
 
@@ -99,8 +105,11 @@ export function operatorsFileOf(config: Readonly<Record<string, unknown>>): stri
   return typeof file === 'string' && file.startsWith('/') ? file : null;
 }
 
-/** Where a local install keeps the operators' endpoints file: a folder of its own under Asterisk's, writable by the service. */
-export const operatorsFileIn = (asteriskEtcDir: string) => `${asteriskEtcDir.replace(/\/+$/, '')}/contactbox/pjsip_operators.conf`;
+/** Where a local install keeps its own Asterisk files (`telephony.asteriskFilesDir`): a folder under Asterisk's, writable by the service. */
+export const ownFilesDirIn = (asteriskEtcDir: string) => `${asteriskEtcDir.replace(/\/+$/, '')}/contactbox`;
+
+/** Where a local install keeps the operators' endpoints file, in that folder. */
+export const operatorsFileIn = (asteriskEtcDir: string) => `${ownFilesDirIn(asteriskEtcDir)}/pjsip_operators.conf`;
 
 export function loadProvisioningModel(db: Db, config: Readonly<Record<string, unknown>>): ProvisioningModel {
   const base = loadProvisioningBase(db);

@@ -15,14 +15,18 @@ import { provisionAsterisk, ProvisioningError } from './provision.js';
  * configuration from its own database (the same model `contactbox trunk apply` renders), writes
  * its `*_contactbox.conf` files, reloads through AMI, verifies the endpoints, and when Asterisk
  * refuses, the previous files are put back (provisioning's own rollback) and the change is
- * reported `refused`. Needs `telephony.asteriskEtcDir` (a folder the service may write its own
- * files in); without it changes are `pending` until `contactbox trunk apply`.
+ * reported `refused`. Needs `telephony.asteriskEtcDir`, and the service may write the folder of
+ * our files (`telephony.asteriskFilesDir`, which a local install makes `<etc>/contactbox`, owned
+ * by the service, group asterisk) and read the main files; without it changes are `pending`
+ * until `contactbox trunk apply`.
  */
 export interface LiveApplyOptions {
   db: Db;
   config: Readonly<Record<string, unknown>>;
   clock: Clock;
   etcDir: string;
+  /** The folder of our own files, which this process may write (`telephony.asteriskFilesDir`); default `etcDir`. */
+  ownDir?: string;
   ami?: AmiConnect;
   log?: (line: string) => void;
 }
@@ -51,9 +55,9 @@ function serviceFiles(): FilesPort {
 
 /** The factory the trunks capability takes (`overrides.trunks.liveApply`). */
 export const liveApplyIn =
-  (etcDir: string, ami?: AmiConnect): LiveApplyFactory =>
+  (etcDir: string, options: { ami?: AmiConnect; ownDir?: string } = {}): LiveApplyFactory =>
   (deps) =>
-    liveAsteriskApplier({ ...deps, etcDir, ...(ami ? { ami } : {}) });
+    liveAsteriskApplier({ ...deps, etcDir, ...options });
 
 export function liveAsteriskApplier(options: LiveApplyOptions): AsteriskApplier {
   let chain: Promise<unknown> = Promise.resolve();
@@ -65,7 +69,7 @@ export function liveAsteriskApplier(options: LiveApplyOptions): AsteriskApplier 
     try {
       const r = await provisionAsterisk(
         model,
-        { files: serviceFiles(), asteriskEtcDir: options.etcDir, ami: options.ami ?? connectAmi, clock: options.clock, random: randomBytes },
+        { files: serviceFiles(), asteriskEtcDir: options.etcDir, ...(options.ownDir ? { ownDir: options.ownDir } : {}), ami: options.ami ?? connectAmi, clock: options.clock, random: randomBytes },
         { reload: 'required' },
       );
       const changed = r.files.filter((f) => f.action !== 'unchanged').length;

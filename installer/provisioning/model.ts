@@ -31,6 +31,8 @@ export interface QueueSpec {
    * before the queue.
    */
   greeting?: string | null;
+  /** People (user ids) who are static members of this queue, besides every operator and teams. */
+  memberIds?: number[];
 }
 
 export interface Credentials {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { FilesPort } from '../ports/asterisk.js';
 import type { RenderedFile } from './render.js';
 
@@ -10,11 +10,14 @@ import type { RenderedFile } from './render.js';
 export interface PlannedFile {
   path: string;
   name: string;
-  action: 'create' | 'update' | 'unchanged';
+  action: 'create' | 'update' | 'unchanged' | 'remove';
   before: string | null;
   after: string;
-  /** Our generated file, or the admin's main file that only gets an include line. */
-  role: 'ours' | 'main';
+  /**
+   * Our generated file, the admin's main file that only gets an include line, or one of our
+   * files left where an earlier version kept them (removed once they live in their own folder).
+   */
+  role: 'ours' | 'main' | 'stale';
 }
 
 const includeLine = (name: string) => `#tryinclude ${name}`;
@@ -24,16 +27,25 @@ export function hasInclude(text: string, name: string): boolean {
   return new RegExp(`^[ \\t]*#(try)?include[ \\t]+"?(\\S*/)?${escaped}"?[ \\t]*(;.*)?$`, 'm').test(text);
 }
 
-/** The main file with our include line appended once (and a `[general]` for `[general](+)` if it has none). */
-export function ensureInclude(main: string | null, name: string, needsGeneral: boolean): string {
+/**
+ * The main file with our include line appended once (and a `[general]` for `[general](+)` if it
+ * has none). `path` is what the line names (`pjsip_contactbox.conf`, or `contactbox/pjsip_contactbox.conf`
+ * when our files have their own folder); a line naming our file elsewhere is pointed at `path`.
+ */
+export function ensureInclude(main: string | null, path: string, needsGeneral: boolean): string {
   const text = main ?? '';
-  if (hasInclude(text, name)) return text;
+  const name = basename(path);
+  if (path === name ? hasInclude(text, name) : text.split('\n').some((l) => hasInclude(l, name) && includedPath(l) === path)) return text;
+  if (hasInclude(text, name)) return text.split('\n').map((l) => (hasInclude(l, name) ? includeLine(path) : l)).join('\n');
   const lines: string[] = [];
   if (needsGeneral && !/^[ \t]*\[general\]/m.test(text)) lines.push('[general]');
-  lines.push(OUR_COMMENT, includeLine(name));
+  lines.push(OUR_COMMENT, includeLine(path));
   const sep = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return `${text}${sep}${lines.join('\n')}\n`;
 }
+
+/** The path an include line names. */
+const includedPath = (line: string) => /#(?:try)?include[ \t]+"?([^"\s]+)"?/.exec(line)?.[1] ?? '';
 
 const OUR_COMMENT = "; contactbox's settings (rewritten by contactbox; add your own outside that file)";
 
@@ -53,18 +65,37 @@ export function removeInclude(text: string, name: string): string {
   return changed ? `${out.join('\n').replace(/\n*$/, '')}\n` : text;
 }
 
-export function planFiles(rendered: readonly RenderedFile[], etcDir: string, files: Pick<FilesPort, 'read'>): PlannedFile[] {
+/** What a main file's include line names for our file in `ownDir`: relative inside the configuration folder, absolute outside. */
+export function includePath(etcDir: string, ownDir: string, name: string): string {
+  const rel = relative(etcDir, ownDir);
+  if (rel === '') return name;
+  return rel.startsWith('..') || isAbsolute(rel) ? join(ownDir, name) : join(rel, name);
+}
+
+/**
+ * `ownDir`: the folder of our own files (default the configuration folder itself). A local
+ * install gives them a folder of their own, which the service may write without root.
+ */
+export function planFiles(rendered: readonly RenderedFile[], etcDir: string, files: Pick<FilesPort, 'read'>, ownDir: string = etcDir): PlannedFile[] {
   const plan: PlannedFile[] = [];
   for (const r of rendered) {
-    const path = join(etcDir, r.name);
+    const path = join(ownDir, r.name);
     const before = files.read(path);
     plan.push({ path, name: r.name, role: 'ours', before, after: r.content, action: before === null ? 'create' : before === r.content ? 'unchanged' : 'update' });
   }
   for (const r of rendered) {
     const path = join(etcDir, r.main);
     const before = files.read(path);
-    const after = ensureInclude(before, r.name, r.needsGeneral);
+    const after = ensureInclude(before, includePath(etcDir, ownDir, r.name), r.needsGeneral);
     plan.push({ path, name: r.main, role: 'main', before, after, action: before === null ? 'create' : before === after ? 'unchanged' : 'update' });
+  }
+  if (join(ownDir) !== join(etcDir)) {
+    // Where an earlier version kept our files: they go, so no stale copy (with its secrets) stays.
+    for (const r of rendered) {
+      const path = join(etcDir, r.name);
+      const before = files.read(path);
+      if (before !== null) plan.push({ path, name: r.name, role: 'stale', before, after: '', action: 'remove' });
+    }
   }
   return plan;
 }
@@ -75,6 +106,7 @@ export const changed = (plan: readonly PlannedFile[]) => plan.filter((p) => p.ac
 export function describePlan(plan: readonly PlannedFile[]): string[] {
   return plan.map((p) => {
     if (p.action === 'unchanged') return `  ${p.path}: unchanged`;
+    if (p.action === 'remove') return `  ${p.path}: removed (now in contactbox's own folder)`;
     const before = new Set((p.before ?? '').split('\n'));
     const after = new Set(p.after.split('\n'));
     const added = [...after].filter((l) => !before.has(l)).length;
@@ -94,6 +126,11 @@ export function backup(plan: readonly PlannedFile[], files: FilesPort, backupDir
 /** Writes every changed file; `written` collects those done, so a failure part-way can undo exactly them. */
 export async function apply(plan: readonly PlannedFile[], files: FilesPort, written: PlannedFile[] = []): Promise<void> {
   for (const p of changed(plan)) {
+    if (p.action === 'remove') {
+      files.remove(p.path);
+      written.push(p);
+      continue;
+    }
     files.writeAtomic(p.path, p.after, 0o640);
     written.push(p);
     await files.grantAsterisk(p.path);

@@ -24,6 +24,12 @@ export interface ProvisioningPorts {
   files: FilesPort;
   /** Where the main Asterisk files live (`installPaths(prefix).asteriskEtcDir`). */
   asteriskEtcDir: string;
+  /**
+   * Where our own `*_contactbox.conf` files (and their backups) live; default `asteriskEtcDir`.
+   * A local install gives them a folder the service may write, so the running appliance
+   * applies console changes without root (`telephony.asteriskFilesDir`).
+   */
+  ownDir?: string;
   /** Remote mode: where the bundle for the remote Asterisk's admin is written. */
   bundleDir?: string;
   ami: AmiConnect;
@@ -100,7 +106,7 @@ export function generateSecret(random: (bytes: number) => Buffer): string {
 function modulesToReload(plan: readonly PlannedFile[], rendered: readonly RenderedFile[]): string[] {
   const touched = new Set<string>();
   for (const p of changed(plan)) {
-    const ours = p.role === 'ours' ? p.name : rendered.find((r) => r.main === p.name)?.name;
+    const ours = p.role === 'main' ? rendered.find((r) => r.main === p.name)?.name : p.name;
     if (ours) touched.add(RELOAD_MODULE[ours]!);
   }
   // manager last: our own session must not be disturbed before the other reloads.
@@ -148,7 +154,8 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   if (conflicts.length) {
     throw new ProvisioningError(`the Asterisk configuration in ${ports.asteriskEtcDir} conflicts with contactbox's: ${describeConflicts(ports.asteriskEtcDir, conflicts)}; nothing was changed`, false, null);
   }
-  const plan = planFiles(rendered, ports.asteriskEtcDir, ports.files);
+  const ownDir = ports.ownDir ?? ports.asteriskEtcDir;
+  const plan = planFiles(rendered, ports.asteriskEtcDir, ports.files, ownDir);
   const files = plan.map((p) => ({ path: p.path, action: p.action }));
   const toReload = modulesToReload(plan, rendered);
   describePlan(plan).forEach(log);
@@ -158,7 +165,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
 
   let backupDir: string | null = null;
   if (changed(plan).length) {
-    backupDir = join(ports.asteriskEtcDir, 'contactbox-backup', ports.clock.now().toISOString().replace(/[:.]/g, '-'));
+    backupDir = join(ownDir, 'contactbox-backup', ports.clock.now().toISOString().replace(/[:.]/g, '-'));
     const written: PlannedFile[] = [];
     try {
       backup(plan, ports.files, backupDir);
@@ -174,7 +181,7 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
       const code = (err as NodeJS.ErrnoException).code;
       const hint = code === 'EACCES' || code === 'EPERM' ? ' (run as root)' : '';
       throw new ProvisioningError(
-        `cannot write the Asterisk configuration in ${ports.asteriskEtcDir}: ${(err as Error).message}${hint}${restored ? '; nothing was changed' : `; restore the files from ${backupDir}`}`,
+        `cannot write the Asterisk configuration in ${ownDir}: ${(err as Error).message}${hint}${restored ? '; nothing was changed' : `; restore the files from ${backupDir}`}`,
         restored,
         backupDir,
       );
@@ -235,15 +242,30 @@ export async function provisionAsterisk(model: ProvisioningModel, ports: Provisi
   };
 }
 
-/** Logs in; a user just written to manager_contactbox.conf exists only after `manager reload`, done once via the CLI. */
+/**
+ * Logs in; a user (or port) just written to manager_contactbox.conf exists only after `manager
+ * reload`, done once via the CLI: a running Asterisk whose manager was off or on another port
+ * refuses the connection until then. When the CLI cannot reach Asterisk either, it is not running.
+ */
 async function openSession(ports: ProvisioningPorts, creds: AmiCredentials, managerChanged: boolean): Promise<AmiSession> {
   try {
     return await ports.ami(creds);
   } catch (err) {
-    if (!(err instanceof AmiError) || err.kind !== 'auth' || !managerChanged || !ports.asterisk) throw err;
+    if (!(err instanceof AmiError) || (err.kind !== 'auth' && err.kind !== 'refused') || !managerChanged || !ports.asterisk) throw err;
     const r = await ports.asterisk.cli('manager reload');
-    if (!r.ok) throw new AmiError('auth', `${err.message}; "asterisk -rx 'manager reload'" failed: ${r.output}`);
-    return ports.ami(creds);
+    if (!r.ok) {
+      if (err.kind === 'refused') throw err;
+      throw new AmiError('auth', `${err.message}; "asterisk -rx 'manager reload'" failed: ${r.output}`);
+    }
+    // The reloaded manager binds its (new) port a moment after the CLI returns.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ports.ami(creds);
+      } catch (again) {
+        if (!(again instanceof AmiError) || again.kind !== 'refused' || attempt >= 20) throw again;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 }
 

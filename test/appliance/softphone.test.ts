@@ -197,6 +197,55 @@ describe('softphone: issued SIP credentials and the SIP WebSocket proxy', () => 
     expect(t.app.phones.find(id)).to.equal(null);
   });
 
+  it("lets an admin list, reset and revoke operators' phones; a revoked phone stays off and its link is cut", async () => {
+    const admin = await t.userClient('admin');
+    const op = await t.userClient('operator');
+    const before = (await op.request('GET', '/api/v1/me/phone')).json();
+    const link = await sipSocket(base, op);
+
+    const list = await admin.request('GET', '/api/v1/phones');
+    expect(list.statusCode, list.body).to.equal(200);
+    expect(list.headers['cache-control']).to.equal('no-store');
+    // No Asterisk here: registration is not known, and the list says why.
+    expect(list.json().items.find((p: { userId: number }) => p.userId === op.userId)).to.deep.include({ sipUser: `cb-op-${op.userId}`, extension: String(1000 + op.userId), revokedAt: null, registration: 'unknown' });
+    expect(list.json().registrationNote).to.be.a('string');
+    expect((await op.request('GET', '/api/v1/phones')).statusCode).to.equal(403);
+
+    const reset = await admin.request('POST', `/api/v1/phones/${op.userId}/reset`, {});
+    expect(reset.statusCode, reset.body).to.equal(200);
+    expect(reset.json()).to.include({ sipUser: `cb-op-${op.userId}`, domain: 'pbx.test' });
+    expect(reset.json().password).to.match(/^[A-Za-z0-9_-]{32}$/).and.not.equal(before.password);
+    expect(await link.closed).to.equal(4401);
+    expect((await op.request('GET', '/api/v1/me/phone')).json().password).to.equal(reset.json().password);
+
+    const revoked = await admin.request('DELETE', `/api/v1/phones/${op.userId}`);
+    expect(revoked.statusCode, revoked.body).to.equal(200);
+    const refused = await op.request('GET', '/api/v1/me/phone', undefined, { 'accept-language': 'de' });
+    expect(refused.statusCode).to.equal(403);
+    expect(refused.json().error).to.deep.include({ code: 'PHONE_REVOKED' });
+    expect(refused.json().error.message).to.match(/Administrator/);
+    // Neither a role change nor a restart hands it back.
+    t.app.deps.bus.publish('user.updated', { userId: op.userId, actorId: null });
+    expect(t.app.phones.find(op.userId)).to.equal(null);
+    const row = (await admin.request('GET', '/api/v1/phones')).json().items.find((p: { userId: number }) => p.userId === op.userId);
+    expect(row).to.include({ sipUser: null, registration: 'unregistered' });
+    expect(row.revokedAt).to.be.a('string');
+    expect((await admin.request('POST', `/api/v1/phones/${op.userId}/reset`, {})).json().error.code).to.equal('PHONE_NONE');
+
+    const issued = await admin.request('POST', `/api/v1/phones/${op.userId}`, {});
+    expect(issued.statusCode, issued.body).to.equal(200);
+    expect(issued.json().password).to.not.equal(reset.json().password);
+    expect((await op.request('GET', '/api/v1/me/phone')).statusCode).to.equal(200);
+
+    const adminPhone = await admin.request('POST', `/api/v1/phones/${admin.userId}`, {});
+    expect(adminPhone.statusCode).to.equal(409);
+    expect(adminPhone.json().error.code).to.equal('PHONE_NOT_ELIGIBLE');
+    expect((await admin.request('DELETE', '/api/v1/phones/999999')).json().error.code).to.equal('PHONE_USER_NOT_FOUND');
+    expect((await admin.request('POST', '/api/v1/phones/abc/reset', {})).statusCode).to.equal(400);
+    const audit = JSON.stringify((await admin.request('GET', '/api/v1/audit?action=phone.*')).json());
+    expect(audit).to.include('phone.reset').and.include('phone.revoke').and.include('phone.issue');
+  });
+
   it('leaves in-dialog requests alone and masks only the name-addr of party headers', () => {
     const bye = 'BYE sip:x@y SIP/2.0\r\nFrom: <sip:someone@pbx>;tag=1\r\nTo: <sip:me@pbx>;tag=2\r\nCall-ID: 1\r\nCSeq: 2 BYE\r\n\r\n';
     expect(impersonates(bye, 'me')).to.equal(false);

@@ -132,4 +132,20 @@ describe('real Asterisk + browser: the console adds, edits and applies a GSM gat
     await waitFor(async () => /rrmemory/.test(await ast.rx('queue show support')), 'Asterisk to run support as rrmemory');
     expect(ast.errors()).to.deep.equal([]);
   });
+
+  it('makes a person a member of a queue in the console; Asterisk has their phone as a static member of it', async () => {
+    const petro = await server.createUser('operator', 'petro', PASSWORD, { displayName: 'Petro Operator' });
+    const api = await login(server.app, 'olena', PASSWORD);
+    expect((await api.request('POST', `/api/v1/phones/${petro}`, {})).statusCode).to.equal(200);
+    const vip = await api.request('POST', '/api/v1/queues', { name: 'vip', everyOperator: false });
+    expect(vip.statusCode, vip.body).to.equal(201);
+    await page.goto(`${server.url}/admin/telephony`);
+    const row = page.locator('[data-testid=queue-row][data-name=vip]');
+    await row.getByTestId('queue-members').getByText('nobody chosen').click();
+    await row.getByLabel('Petro Operator · vip').check();
+    await row.getByRole('button', { name: 'Save queue vip' }).click();
+    await page.getByTestId('queues').getByTestId('outcome').getByText('Queue vip saved.').waitFor({ timeout: 60_000 });
+    await waitFor(async () => (await ast.rx('queue show vip')).includes(`PJSIP/cb-op-${petro}`), 'Petro to be a member of vip in Asterisk');
+    expect(ast.errors()).to.deep.equal([]);
+  });
 });

@@ -7,7 +7,7 @@ import { launchChromium, startBrowserServer, uiSourceDir, type BrowserServer } f
 import { login } from '../support/test-app.js';
 
 const PASSWORD = 'correct horse battery staple';
-const PAGES = ['/admin/users', '/admin/teams', '/admin/mailboxes', '/admin/routing', '/admin/sites', '/admin/telephony', '/admin/retention', '/admin/licence', '/admin/system', '/admin/settings', '/admin/audit'];
+const PAGES = ['/admin/users', '/admin/teams', '/admin/mailboxes', '/admin/routing', '/admin/sites', '/admin/telephony', '/admin/phones', '/admin/retention', '/admin/licence', '/admin/system', '/admin/settings', '/admin/audit'];
 const OTHER_LANGUAGES: Language[] = ['uk', 'ru', 'fr', 'de', 'es', 'pt'];
 
 async function catalogues(): Promise<Record<Language, Catalogue>> {

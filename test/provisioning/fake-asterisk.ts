@@ -42,6 +42,8 @@ export class FakeAsterisk {
   /** `asterisk -rx` */
   async cli(command: string): Promise<{ ok: boolean; output: string }> {
     this.cliCommands.push(command);
+    // As the real `asterisk -rx` when Asterisk is not running: its control socket is gone.
+    if (!this.server?.listening) return { ok: false, output: 'Unable to connect to remote asterisk (does /var/run/asterisk/asterisk.ctl exist?)' };
     if (command === 'manager reload') {
       this.loadManager();
       return { ok: true, output: '' };

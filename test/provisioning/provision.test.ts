@@ -200,5 +200,8 @@ describe('provisioning: install into a prefix, reload through AMI, verify, roll 
     const once = ensureInclude('[general]\nenabled=yes', 'rtp_contactbox.conf', true);
     expect(once).to.equal('[general]\nenabled=yes\n\n; contactbox\'s settings (rewritten by contactbox; add your own outside that file)\n#tryinclude rtp_contactbox.conf\n');
     expect(ensureInclude(once, 'rtp_contactbox.conf', true)).to.equal(once);
+    // Our files in a folder of their own: the line names it, and an earlier line is pointed there.
+    expect(ensureInclude('[general]\n', 'contactbox/rtp_contactbox.conf', true)).to.match(/^#tryinclude contactbox\/rtp_contactbox\.conf$/m);
+    expect(ensureInclude('a=1\n#tryinclude pjsip_contactbox.conf\nb=2\n', 'contactbox/pjsip_contactbox.conf', false)).to.equal('a=1\n#tryinclude contactbox/pjsip_contactbox.conf\nb=2\n');
   });
 });

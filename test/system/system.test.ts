@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../appliance/core/db.js';
+import { releasesBeside } from '../../appliance/system/plugin.js';
 import { createCa, createServerCert } from '../../installer/install/tls.js';
 import { buildTestApp, type TestApp, type TestClient } from '../support/test-app.js';
 
@@ -43,10 +44,33 @@ describe('system: certificate, backups from the console, notices for every role'
     expect(new Date(body.tls.notAfter).getTime()).to.be.greaterThan(Date.now());
     expect(body.backups).to.deep.equal({ dir: join(t.dataDir, 'backups'), items: [] });
     expect(body.releases.current).to.be.a('string');
+    expect(body.releases.history).to.be.an('array');
     expect((await operator.request('GET', '/api/v1/system')).statusCode).to.equal(403);
     expect((await operator.request('POST', '/api/v1/system/backups', {})).statusCode).to.equal(403);
     const health = (await admin.request('GET', '/api/v1/health')).json();
     expect(health.components.tls).to.equal('ok');
+  });
+
+  it('lists the releases beside the running one with when each was put there, newest first, and the rollback target', () => {
+    const opt = mkdtempSync(join(tmpdir(), 'contactbox-releases-'));
+    try {
+      for (const [version, day] of [['0.9.2', 1], ['0.10.0', 5], ['0.9.10', 3]] as const) {
+        mkdirSync(join(opt, 'releases', version), { recursive: true });
+        const at = new Date(Date.UTC(2026, 10, day));
+        utimesSync(join(opt, 'releases', version), at, at);
+      }
+      const r = releasesBeside(join(opt, 'releases', '0.10.0', 'dist/appliance/system/plugin.js'));
+      expect(r).to.deep.include({ current: '0.10.0', rollbackTo: '0.9.10', installed: ['0.10.0', '0.9.10', '0.9.2'] });
+      expect(r.history).to.deep.equal([
+        { version: '0.10.0', installedAt: '2026-11-05T00:00:00.000Z' },
+        { version: '0.9.10', installedAt: '2026-11-03T00:00:00.000Z' },
+        { version: '0.9.2', installedAt: '2026-11-01T00:00:00.000Z' },
+      ]);
+      // Run from a source tree (no releases folder): only this version, no history.
+      expect(releasesBeside('/src/appliance/system/plugin.ts')).to.deep.include({ installed: [], history: [], rollbackTo: null });
+    } finally {
+      rmSync(opt, { recursive: true, force: true });
+    }
   });
 
   it('backs up now: a checked copy of the live database, recordings linked beside it, a manifest, listed and audited; one at a time', async () => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trunksCapability } from '../../appliance/trunks/index.js';
 import { TrunkRepository } from '../../appliance/trunks/repository.js';
+import { softphoneCapability } from '../../appliance/softphone/index.js';
+import { loadProvisioningModel } from '../../installer/provisioning/from-install.js';
 import { liveAsteriskApplier } from '../../installer/provisioning/live.js';
 import { freePort } from '../support/cli.js';
 import { buildTestApp, type TestApp, type TestClient } from '../support/test-app.js';
@@ -84,7 +86,7 @@ describe('trunks: edit, apply state, and the undo of a change Asterisk refuses',
 
   it('queues: listed, changed within Asterisk’s ranges naming a bad field, added and removed (not while a number still rings it); a refused apply is undone', async () => {
     const list = (await admin.request('GET', '/api/v1/queues')).json().items;
-    expect(list).to.deep.equal([{ name: 'support', strategy: 'ringall', ringTimeoutSec: 15, retrySec: 2, wrapupSec: 0, maxWaitSec: 300, everyOperator: true }]);
+    expect(list).to.deep.equal([{ name: 'support', strategy: 'ringall', ringTimeoutSec: 15, retrySec: 2, wrapupSec: 0, maxWaitSec: 300, everyOperator: true, memberIds: [] }]);
     const bad = await admin.request('PUT', '/api/v1/queues/support', { strategy: 'rrmemory', ringTimeoutSec: 2 });
     expect(bad.statusCode).to.equal(400);
     expect(bad.json().error).to.include({ code: 'VALIDATION_FAILED', field: 'body.ringTimeoutSec' });
@@ -112,6 +114,30 @@ describe('trunks: edit, apply state, and the undo of a change Asterisk refuses',
     expect((await admin.request('DELETE', '/api/v1/queues/sales')).statusCode).to.equal(200);
     expect((await admin.request('GET', '/api/v1/queues')).json().items.map((q: { name: string }) => q.name)).to.deep.equal(['support']);
     expect(t.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'queue.%' ORDER BY id").all().map((r) => (r as { action: string }).action)).to.deep.equal(['queue.update', 'queue.create', 'queue.delete']);
+  });
+
+  it('queues: people as members, each with a phone; provisioning makes them static members of that queue', async () => {
+    const withPhones = await buildTestApp({ capabilities: [trunksCapability, softphoneCapability], overrides: { trunks: { applier: { live: true, apply: async () => verdict } } } });
+    try {
+      const boss = await withPhones.userClient('admin');
+      const op = await withPhones.userClient('supervisor');
+      expect((await boss.request('POST', `/api/v1/phones/${op.userId}`, {})).statusCode).to.equal(200);
+      expect((await boss.request('POST', '/api/v1/queues', { name: 'vip', everyOperator: false })).statusCode).to.equal(201);
+      const set = await boss.request('PUT', '/api/v1/queues/vip', { memberIds: [op.userId] });
+      expect(set.statusCode, set.body).to.equal(200);
+      expect(set.json().queue).to.include({ everyOperator: false }).and.deep.include({ memberIds: [op.userId] });
+      const model = loadProvisioningModel(withPhones.db, { telephony: { mode: 'local' } });
+      expect(model.operators.find((o) => o.endpoint === `cb-op-${op.userId}`)!.queues).to.include('vip');
+
+      const noPhone = await boss.request('PUT', '/api/v1/queues/vip', { memberIds: [op.userId, boss.userId] }, { 'accept-language': 'fr' });
+      expect(noPhone.statusCode).to.equal(400);
+      expect(noPhone.json().error).to.include({ code: 'QUEUE_MEMBER_NO_PHONE', field: 'body.memberIds.1' });
+      expect(noPhone.json().error.message).to.match(/téléphone/);
+      expect((await boss.request('PUT', '/api/v1/queues/vip', { memberIds: [op.userId, op.userId] })).statusCode).to.equal(400);
+      expect((await boss.request('GET', '/api/v1/queues')).json().items.find((q: { name: string }) => q.name === 'vip').memberIds).to.deep.equal([op.userId]);
+    } finally {
+      await withPhones.close();
+    }
   });
 
   it('the live applier reports refused and leaves the Asterisk folder as it was when Asterisk cannot be reached', async () => {

@@ -89,6 +89,11 @@ export class AmiTelephony implements TelephonyPort {
       }));
   }
 
+  async endpointStates(): Promise<{ endpoint: string; state: string }[]> {
+    const items = await this.client.list({ Action: 'PJSIPShowEndpoints' }, ['EndpointList', 'EndpointListComplete']);
+    return items.filter((e) => e.Event === 'EndpointList' && e.ObjectName).map((e) => ({ endpoint: e.ObjectName!, state: e.DeviceState ?? 'Unknown' }));
+  }
+
   async channels() {
     const items = await this.client.list({ Action: 'CoreShowChannels' }, ['CoreShowChannel', 'CoreShowChannelsComplete']);
     return items.map(fromCoreShowChannel).filter((c): c is NonNullable<typeof c> => c !== null);

@@ -15,6 +15,7 @@ export const ADMIN_PAGES: ReadonlyArray<{ path: string; label: MessageKey }> = [
   { path: '/admin/routing', label: 'admin.nav.routing' },
   { path: '/admin/sites', label: 'sites.nav' },
   { path: '/admin/telephony', label: 'admin.nav.telephony' },
+  { path: '/admin/phones', label: 'admin.nav.phones' },
   { path: '/admin/retention', label: 'admin.nav.retention' },
   { path: '/admin/licence', label: 'admin.nav.licence' },
   { path: '/admin/system', label: 'admin.nav.system' },

@@ -20,6 +20,7 @@ export const routes: RouteDef[] = [
   { path: '/admin/mailboxes', title: 'admin.nav.mailboxes', roles: ADMIN, load: () => import('./mailboxes-page.js').then((m) => m.default) },
   { path: '/admin/routing', title: 'admin.nav.routing', roles: ADMIN, load: () => import('./routing-page.js').then((m) => m.default) },
   { path: '/admin/telephony', title: 'admin.nav.telephony', roles: ADMIN, load: () => import('./telephony-page.js').then((m) => m.default) },
+  { path: '/admin/phones', title: 'admin.nav.phones', roles: ADMIN, load: () => import('./phones-page.js').then((m) => m.default) },
   { path: '/admin/retention', title: 'admin.nav.retention', roles: ADMIN, load: () => import('./retention-page.js').then((m) => m.default) },
   { path: '/admin/licence', title: 'admin.nav.licence', roles: ADMIN, load: () => import('./licence-page.js').then((m) => m.default) },
   { path: '/admin/system', title: 'admin.nav.system', roles: ADMIN, load: () => import('./system-page.js').then((m) => m.default) },

@@ -45,7 +45,7 @@ interface SystemInfo {
   version: string;
   tls: { subject: string; notAfter: string; daysLeft: number } | null;
   backups: { dir: string; items: Backup[] };
-  releases: { current: string; installed: string[]; rollbackTo: string | null };
+  releases: { current: string; installed: string[]; rollbackTo: string | null; history: { version: string; installedAt: string | null }[] };
 }
 
 function Certificate({ tls }: { tls: SystemInfo['tls'] }) {
@@ -168,8 +168,35 @@ export default function SystemPage() {
             <section class="panel" data-testid="upgrade">
               <h3>{t('admin.sys.upgrade')}</h3>
               <p>{t('admin.sys.version', { version: i.releases.current })}</p>
-              {i.releases.installed.length > 1 && <p>{t('admin.sys.installed', { list: i.releases.installed.join(', ') })}</p>}
+              {i.releases.history.length > 1 && (
+                <>
+                  <p data-testid="last-upgrade">{t('admin.sys.lastUpgrade', { date: dateTime(i.releases.history.find((r) => r.version === i.releases.current)?.installedAt) })}</p>
+                  <table data-testid="releases">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('admin.sys.release')}</th>
+                        <th scope="col">{t('admin.sys.releaseWhen')}</th>
+                        <th scope="col" />
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {i.releases.history.map((r) => (
+                        <tr data-testid="release-row" data-version={r.version}>
+                          <td>{r.version}</td>
+                          <td>{dateTime(r.installedAt)}</td>
+                          <td>
+                            {r.version === i.releases.current && <Badge tone="success">{t('admin.sys.releaseRunning')}</Badge>}
+                            {r.version === i.releases.rollbackTo && <Badge tone="neutral">{t('admin.sys.releaseRollback')}</Badge>}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </>
+              )}
+              {i.releases.history.length <= 1 && i.releases.installed.length > 1 && <p>{t('admin.sys.installed', { list: i.releases.installed.join(', ') })}</p>}
               {i.releases.rollbackTo && <p>{t('admin.sys.rollback', { version: i.releases.rollbackTo })}</p>}
+              <p class="muted">{t('admin.sys.upgradeBackups')}</p>
               <p class="muted">{t('admin.sys.upgradeHow')}</p>
             </section>
           </>

@@ -8,6 +8,7 @@ import { useAsync } from '../../ui/async.js';
 import { describeError } from '../../ui/errors.js';
 import { AdminFrame, Field, Outcome, useOutcome } from './layout.js';
 import { api, dateTime, del, errorField, list } from './util.js';
+import { useDirectory } from './directory.js';
 
 type Setting = string | number | boolean | null;
 interface Trunk {
@@ -325,6 +326,12 @@ interface Queue {
   wrapupSec: number;
   maxWaitSec: number;
   everyOperator: boolean;
+  memberIds: number[];
+}
+/** Someone who can be a queue member: an account with a phone. */
+interface Person {
+  id: number;
+  name: string;
 }
 const STRATEGIES = ['ringall', 'leastrecent', 'fewestcalls', 'rrmemory', 'linear', 'random'] as const;
 const STRATEGY_LABEL = {
@@ -342,14 +349,14 @@ const NUMBERS = [
   ['maxWaitSec', 'admin.q.maxWait'],
 ] as const;
 
-function QueueRow({ queue, onDone }: { queue: Queue; onDone: (a: Applied | null, message: string | null, err?: unknown) => void }) {
+function QueueRow({ queue, people, onDone }: { queue: Queue; people: Person[]; onDone: (a: Applied | null, message: string | null, err?: unknown) => void }) {
   const t = useT();
   const [q, setQ] = useState(queue);
   const [bad, setBad] = useState<string | null>(null);
   const save = async (e: Event) => {
     e.preventDefault();
     setBad(null);
-    const body: Record<string, unknown> = { strategy: q.strategy, everyOperator: q.everyOperator };
+    const body: Record<string, unknown> = { strategy: q.strategy, everyOperator: q.everyOperator, memberIds: q.memberIds };
     for (const [k] of NUMBERS) body[k] = /^\d+$/.test(String(q[k]).trim()) ? Number(q[k]) : q[k];
     try {
       const r = await api().request<{ asterisk: Applied }>('PUT', `/api/v1/queues/${encodeURIComponent(queue.name)}`, body);
@@ -383,6 +390,23 @@ function QueueRow({ queue, onDone }: { queue: Queue; onDone: (a: Applied | null,
       <td>
         <input type="checkbox" aria-label={`${t('admin.q.everyOperator')} · ${queue.name}`} checked={q.everyOperator} onChange={(e) => setQ({ ...q, everyOperator: e.currentTarget.checked })} />
       </td>
+      <td class={bad?.startsWith('memberIds') ? 'invalid' : undefined}>
+        <details data-testid="queue-members">
+          <summary>{t('admin.q.memberCount', { count: q.memberIds.length })}</summary>
+          {people.length === 0 && <p class="muted">{t('admin.q.noPeople')}</p>}
+          {people.map((p) => (
+            <label class="check">
+              <input
+                type="checkbox"
+                aria-label={`${p.name} · ${queue.name}`}
+                checked={q.memberIds.includes(p.id)}
+                onChange={(e) => setQ({ ...q, memberIds: e.currentTarget.checked ? [...q.memberIds, p.id] : q.memberIds.filter((id) => id !== p.id) })}
+              />{' '}
+              {p.name}
+            </label>
+          ))}
+        </details>
+      </td>
       <td>
         <form onSubmit={save} class="toolbar">
           <button type="submit" aria-label={t('admin.q.save', { name: queue.name })}>{t('common.save')}</button>
@@ -400,6 +424,9 @@ function Queues({ onApplied }: { onApplied: (a: Applied) => void }) {
   const t = useT();
   const outcome = useOutcome();
   const state = useAsync(() => api().get<{ items: Queue[] }>('/api/v1/queues'), []);
+  const phones = useAsync(() => api().get<{ items: { userId: number; sipUser: string | null }[] }>('/api/v1/phones'), []);
+  const directory = useDirectory();
+  const people: Person[] = (phones.data?.items ?? []).filter((p) => p.sipUser).map((p) => ({ id: p.userId, name: directory.userName(p.userId) }));
   const [name, setName] = useState('');
   const done = (a: Applied | null, message: string | null, err?: unknown) => {
     if (err) {
@@ -435,11 +462,12 @@ function Queues({ onApplied }: { onApplied: (a: Applied) => void }) {
                 <th scope="col">{t('admin.q.strategy')}</th>
                 {NUMBERS.map(([, label]) => <th scope="col">{t(label)}</th>)}
                 <th scope="col">{t('admin.q.everyOperator')}</th>
+                <th scope="col">{t('admin.q.people')}</th>
                 <th scope="col" />
               </tr>
             </thead>
             <tbody>
-              {data.items.map((q) => <QueueRow key={`${q.name}-${q.strategy}-${q.ringTimeoutSec}-${q.retrySec}-${q.wrapupSec}-${q.maxWaitSec}-${q.everyOperator}`} queue={q} onDone={done} />)}
+              {data.items.map((q) => <QueueRow key={`${q.name}-${q.strategy}-${q.ringTimeoutSec}-${q.retrySec}-${q.wrapupSec}-${q.maxWaitSec}-${q.everyOperator}-${q.memberIds.join('.')}`} queue={q} people={people} onDone={done} />)}
             </tbody>
           </table>
         )}
