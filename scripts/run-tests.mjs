@@ -6,7 +6,8 @@
 // A work item is a set of files one runner runs in one mocha process, in order:
 //  - test/asterisk/ is one item: each of its files starts a real Asterisk with its own range of
 //    RTP ports, and one instance at a time keeps their calls clear of each other;
-//  - every browser test file is an item of its own (they are the longest);
+//  - every browser test file and every installer test file is an item of its own (the longest
+//    ones: apart, they spread over the runners);
 //  - every other folder under test/ is one item.
 // Each item's output is printed whole when it ends; the last line is "N passed, N failed".
 // Arguments are passed to a single plain mocha run instead (e.g. one file).
@@ -36,7 +37,7 @@ function workItems() {
   const items = new Map();
   for (const file of testFiles(join(root, 'test'))) {
     const folder = file.split('/').slice(0, 2).join('/');
-    const own = file.includes('/browser/') || file.endsWith('.browser.test.ts');
+    const own = file.includes('/browser/') || file.endsWith('.browser.test.ts') || file.startsWith('test/installer/');
     const key = own ? file : folder;
     if (!items.has(key)) items.set(key, { name: key, folder, files: [] });
     items.get(key).files.push(file);

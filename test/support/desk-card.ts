@@ -69,19 +69,19 @@ export async function startDeskCardRig(): Promise<DeskCardRig> {
   await page.goto(`${server.url}/workspace`);
   await page.locator('[data-testid=incoming-call]').waitFor({ state: 'attached', timeout: 60_000 });
   await page.locator('[data-testid=live-status].online').waitFor({ timeout: 60_000 });
-  await page.evaluate(() => {
-    const w = window as unknown as { __cards: number[] };
-    w.__cards = [];
+  // A string, not a function: the page must not depend on helpers the test's compiler adds.
+  await page.evaluate(`(() => {
+    window.__cards = [];
     let shown = false;
     const check = () => {
       const card = document.querySelector('[data-testid=incoming-call]');
-      const visible = !!card && !(card as HTMLElement).hidden;
-      if (visible && !shown) w.__cards.push(Date.now());
+      const visible = !!card && !card.hidden;
+      if (visible && !shown) window.__cards.push(Date.now());
       shown = visible;
     };
     new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden'] });
     check();
-  });
+  })()`);
   const cards = () => page.evaluate(() => (window as unknown as { __cards: number[] }).__cards.slice());
 
   return {
