@@ -46,7 +46,9 @@ function workItems() {
     const i = FIRST.indexOf(item.folder);
     return i < 0 ? FIRST.length : i;
   };
-  return [...items.values()].sort((a, b) => rank(a) - rank(b) || (b.name.includes('browser') ? 1 : 0) - (a.name.includes('browser') ? 1 : 0));
+  // Within a folder, bigger files first: more cases, as a rule more time.
+  const bytes = (item) => item.files.reduce((n, f) => n + statSync(join(root, f)).size, 0);
+  return [...items.values()].sort((a, b) => rank(a) - rank(b) || bytes(b) - bytes(a));
 }
 
 function runItem(item) {
