@@ -1,6 +1,6 @@
 import { h, option, replace } from '../dom.js';
 import type { Ctx } from '../context.js';
-import type { Contact } from '../views/contact.js';
+import type { Contact } from '../features/workspace/contact.js';
 import type { Softphone, CallInfo } from './phone.js';
 import { describeError } from '../ui/errors.js';
 
