@@ -1,3 +1,4 @@
+import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, LANGUAGE_NAMES } from '../../i18n.js';
 import { session, useT } from '../../app/session.js';
@@ -47,7 +48,6 @@ export function FlashLine({ flash }: { flash: Flash }) {
 /** Masking: which roles see phone numbers and e-mail addresses masked, and how many digits stay. */
 export function SettingsPage() {
   const s = session();
-  const t = useT();
   const flash = useFlash();
   const state = useAsync(() => s.api.get<{ maskedRoles: string[]; phoneVisibleTail: number }>('/api/v1/settings/masking'), []);
   return (
@@ -106,25 +106,53 @@ function MaskingForm({ policy, flash }: { policy: { maskedRoles: string[]; phone
   );
 }
 
-/** Teams: the groups that routing and mail rules point at — added, renamed, their members edited, deleted. */
-export function TeamsPage() {
+interface PeopleProps {
+  users: AdminUser[];
+  teams: Team[];
+  flash: ReturnType<typeof useFlash>;
+  reload: () => void;
+  /** Runs a change, reloads the page's data and says `message` (or the server's refusal). */
+  act: (run: () => Promise<unknown>, message?: string) => Promise<void>;
+}
+
+/** An admin page over the users and the teams: both loaded, reloaded after each change. */
+function PeoplePage({ testid, Body }: { testid: string; Body: ComponentType<PeopleProps> }) {
   const s = session();
   const flash = useFlash();
   const state = useAsync(async () => {
-    const [teams, users] = await Promise.all([s.api.get<{ items: Team[] }>('/api/v1/teams'), s.api.get<{ items: AdminUser[] }>('/api/v1/users')]);
-    return { teams: teams.items, users: users.items };
+    const [users, teams] = await Promise.all([s.api.get<{ items: AdminUser[] }>('/api/v1/users'), s.api.get<{ items: Team[] }>('/api/v1/teams')]);
+    return { users: users.items, teams: teams.items };
   }, []);
+  const act = async (run: () => Promise<unknown>, message?: string) => {
+    try {
+      await run();
+      state.reload();
+      if (message) flash.ok(message);
+    } catch (err) {
+      flash.fail(err);
+    }
+  };
   return (
-    <AdminFrame testid="admin-teams-page">
+    <AdminFrame testid={testid}>
       <FlashLine flash={flash.flash} />
       <Async state={state} onRetry={state.reload}>
-        {(data) => <Teams teams={data.teams} users={data.users} flash={flash} reload={state.reload} />}
+        {(data) => <Body users={data.users} teams={data.teams} flash={flash} reload={state.reload} act={act} />}
       </Async>
     </AdminFrame>
   );
 }
 
-function Teams({ teams, users, flash, reload }: { teams: Team[]; users: AdminUser[]; flash: ReturnType<typeof useFlash>; reload: () => void }) {
+/** Teams: the groups that routing and mail rules point at — added, renamed, their members edited, deleted. */
+export function TeamsPage() {
+  return <PeoplePage testid="admin-teams-page" Body={Teams} />;
+}
+
+/** Users: add one, see everyone, offboard in two clicks (Deactivate → confirm with a hand-over). */
+export function UsersPage() {
+  return <PeoplePage testid="admin-users-page" Body={Users} />;
+}
+
+function Teams({ teams, users, act }: PeopleProps) {
   const s = session();
   const t = useT();
   const [name, setName] = useState('');
@@ -135,16 +163,6 @@ function Teams({ teams, users, flash, reload }: { teams: Team[]; users: AdminUse
   const active = users.filter((u) => u.active);
   const nameOf = new Map(users.map((u) => [u.id, u.displayName]));
   const collator = new Intl.Collator(s.language.value);
-
-  const act = async (run: () => Promise<unknown>, message?: string) => {
-    try {
-      await run();
-      reload();
-      if (message) flash.ok(message);
-    } catch (err) {
-      flash.fail(err);
-    }
-  };
 
   return (
     <section data-testid="admin-teams">
@@ -318,25 +336,7 @@ function LanguageOptions() {
   );
 }
 
-/** Users: add one, see everyone, offboard in two clicks (Deactivate → confirm with a hand-over). */
-export function UsersPage() {
-  const s = session();
-  const flash = useFlash();
-  const state = useAsync(async () => {
-    const [users, teams] = await Promise.all([s.api.get<{ items: AdminUser[] }>('/api/v1/users'), s.api.get<{ items: Team[] }>('/api/v1/teams')]);
-    return { users: users.items, teams: teams.items };
-  }, []);
-  return (
-    <AdminFrame testid="admin-users-page">
-      <FlashLine flash={flash.flash} />
-      <Async state={state} onRetry={state.reload}>
-        {(data) => <Users users={data.users} teams={data.teams} flash={flash} reload={state.reload} />}
-      </Async>
-    </AdminFrame>
-  );
-}
-
-function Users({ users, teams, flash, reload }: { users: AdminUser[]; teams: Team[]; flash: ReturnType<typeof useFlash>; reload: () => void }) {
+function Users({ users, teams, flash, reload, act }: PeopleProps) {
   const s = session();
   const t = useT();
   const me = s.me.value!;
@@ -348,16 +348,6 @@ function Users({ users, teams, flash, reload }: { users: AdminUser[]; teams: Tea
   const [handover, setHandover] = useState('');
   const focusHandover = useRef(false);
   const roleName = (role: string) => t(ROLE_LABEL[role] ?? 'role.operator');
-
-  const act = async (run: () => Promise<unknown>, message?: string) => {
-    try {
-      await run();
-      reload();
-      if (message) flash.ok(message);
-    } catch (err) {
-      flash.fail(err);
-    }
-  };
 
   const fold = (text: string) => text.toLocaleLowerCase(s.language.value).normalize('NFKD').replace(/\p{M}/gu, '');
   const words = fold(query.text).split(/\s+/).filter(Boolean);
