@@ -48,7 +48,8 @@ function htmlMail(subject: string): Buffer {
  * photographed in English and Ukrainian (test-output/screenshots/day-*) and scanned with axe-core.
  */
 describe('browser: the operator’s day in the workspace, every role, screenshots and accessibility', function () {
-  this.timeout(600_000);
+  // 56 screens photographed and scanned: minutes on a loaded machine, so a generous ceiling.
+  this.timeout(1_800_000);
   let peer: SipWsPeer;
   let dovecot: Dovecot;
   let smtp: SmtpReceiver;
