@@ -6,6 +6,8 @@ import { SipWsPeer } from '../support/sip-ws-peer.js';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { login } from '../support/test-app.js';
+import { AmiFeedPort, OffsetClock } from '../support/ami-feed.js';
+import type { TelephonyPort } from '../../appliance/telephony/port.js';
 
 const PASSWORD = 'correct horse battery staple';
 const SHARED_PHONE = '+380671234545';
@@ -41,11 +43,13 @@ function htmlMail(subject: string): Buffer {
  * An operator's day in Chromium, per role: the inbox of dialogs, a mail thread with an HTML body
  * and an attachment answered from the composer, a missed call called back from the history, an
  * incoming call answered from its card when two contacts share the number, a 200-entry timeline
- * paged to the end, the duplicate warning and Ukrainian sorting. Every screen of every role is
+ * paged to the end, the duplicate warning and Ukrainian sorting, hold and mute from the keyboard,
+ * and a pause and resume from the top bar. Every screen of every role is
  * photographed in English and Ukrainian (test-output/screenshots/day-*) and scanned with axe-core.
  */
 describe('browser: the operator’s day in the workspace, every role, screenshots and accessibility', function () {
-  this.timeout(600_000);
+  // 56 screens photographed and scanned: minutes on a loaded machine, so a generous ceiling.
+  this.timeout(1_800_000);
   let peer: SipWsPeer;
   let dovecot: Dovecot;
   let smtp: SmtpReceiver;
@@ -211,6 +215,36 @@ describe('browser: the operator’s day in the workspace, every role, screenshot
     await page.keyboard.press('Alt+a');
     await call.answered;
     await page.locator('[data-testid=phone-state][data-state=in-call]').waitFor();
+    // Hold and mute from the keyboard, while the operator writes a note: the shortcuts work, and
+    // keys that type text (`?`, `/`) stay text in the note box instead of opening help or search.
+    const note = page.locator(`#note-${contacts.maria}`);
+    await note.click();
+    await page.keyboard.press('Alt+o');
+    await page.locator('[data-testid=phone-state][data-state=held]').waitFor();
+    expect(await page.getByTestId('phone-hold').getAttribute('aria-pressed')).to.equal('true');
+    await page.keyboard.press('Alt+o');
+    await page.locator('[data-testid=phone-state][data-state=in-call]').waitFor();
+    expect(peer.reInvites.slice(-2)).to.deep.equal(['sendonly', 'sendrecv']);
+    await page.keyboard.press('Alt+m');
+    await page.locator('[data-testid=phone-mute][aria-pressed=true]').waitFor();
+    await page.keyboard.press('Alt+m');
+    await page.locator('[data-testid=phone-mute][aria-pressed=false]').waitFor();
+    await note.focus();
+    await page.keyboard.type('Asked about March? Yes/no');
+    expect(await note.inputValue()).to.equal('Asked about March? Yes/no');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal(`note-${contacts.maria}`);
+    expect(await page.getByTestId('shortcut-help').count()).to.equal(0);
+    await note.fill('');
+    // Outside a field, `?` lists the shortcuts with their keys; Escape closes the list.
+    await page.locator('[data-testid=contact-card] h2').click();
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcut-help');
+    await help.waitFor();
+    const listed = await help.locator('dl').textContent();
+    for (const text of ['Alt+AAnswer the ringing call', 'Alt+HHang up', 'Alt+OHold or resume', 'Alt+MMute or unmute']) expect(listed).to.include(text);
+    await page.screenshot({ path: screenshotPath('day-shortcuts-operator-en') });
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
     await page.keyboard.press('Alt+h');
     await page.locator('[data-testid=phone-state][data-state=registered]').waitFor();
   });
@@ -246,6 +280,49 @@ describe('browser: the operator’s day in the workspace, every role, screenshot
     const names = (await page.getByTestId('search-result').allTextContents()).map((s) => s.split(' · ')[0]);
     expect(names).to.deep.equal(['Борис Коваль', 'Євген Коваль', 'Ярема Коваль']);
     await page.getByTestId('language').selectOption('en');
+  });
+
+  it('operator: pauses with a reason and resumes from the workspace top bar; the state reaches the server and the queues', async () => {
+    // Queue membership goes to Asterisk over AMI: here a port that records the actions, plugged in
+    // for this case only (the cases before it show the server without telephony).
+    const telephony = server.app.telephony as { port: TelephonyPort | null };
+    const ami = new AmiFeedPort(new OffsetClock());
+    const previous = telephony.port;
+    telephony.port = ami;
+    const operator = await login(server.app, USERS.operator.username, PASSWORD);
+    try {
+      server.app.calls.repo.setEndpoint(ids.operator, `PJSIP/${sip.operator}`);
+      server.app.calls.refreshEndpoints();
+      const admin = await login(server.app, USERS.admin.username, PASSWORD);
+      expect((await admin.request('PUT', '/api/v1/agents/queues/sales', { wrapupSec: 0 })).statusCode).to.equal(200);
+      expect((await admin.request('POST', '/api/v1/agents/pause-reasons', { name: 'Lunch' })).statusCode).to.equal(201);
+      const onServer = async () => (await operator.request('GET', '/api/v1/agents/me')).json() as { state: string; reason: string | null };
+
+      await open('/queues', 'main');
+      await page.getByRole('button', { name: 'Log in to the queues' }).click();
+      await page.getByTestId('agent-status').and(page.locator('[data-state=available]')).waitFor();
+      await open('/workspace', '[data-testid=contact-search], #contact-search');
+      await page.getByTestId('agent-status-button').click();
+      await page.locator('[data-testid=agent-pause][data-reason=Lunch]').click();
+      await page.getByTestId('agent-status').and(page.locator('[data-state=paused]')).waitFor();
+      expect(await page.getByTestId('agent-status-label').textContent()).to.equal('Paused · Lunch');
+      expect(await onServer()).to.include({ state: 'paused', reason: 'Lunch' });
+      expect(ami.actions.at(-1)).to.equal(`QueuePause * PJSIP/${sip.operator} true Lunch`);
+      await page.screenshot({ path: screenshotPath('day-paused-operator-en') });
+
+      // Resume by keyboard: the menu opens on Enter, its first choice is "Available".
+      await page.getByTestId('agent-status-button').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'agent-available', undefined, { timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      await page.getByTestId('agent-status').and(page.locator('[data-state=available]')).waitFor();
+      expect(await onServer()).to.include({ state: 'available', reason: null });
+      expect(ami.actions.at(-1)).to.equal(`QueuePause * PJSIP/${sip.operator} false`);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).to.equal('agent-status-button');
+    } finally {
+      await operator.request('POST', '/api/v1/agents/me/logout');
+      telephony.port = previous;
+    }
   });
 
   it('intern: reads the delegated mail as masked text, no HTML and no attachments; "on behalf of" is shown', async () => {

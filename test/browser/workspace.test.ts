@@ -109,7 +109,20 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByText('New contact').click();
     await page.locator('#nc-name').fill('Oksana Koval');
     await page.locator('#nc-phones').fill('+380 67 123, 067 765 43 21');
-    await page.locator('#nc-tags').fill('wholesale, kyiv');
+    // Tags as chips, by keyboard: Enter or a comma makes a chip, the focus stays in the field.
+    await page.locator('#nc-tags').fill('wholesale');
+    await page.locator('#nc-tags').press('Enter');
+    await page.locator('#nc-tags').pressSequentially('kyiv,');
+    expect(await page.getByTestId('new-contact').getByTestId('tag-chip').allTextContents()).to.deep.equal(['wholesale', 'kyiv']);
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('nc-tags');
+    await page.locator('#nc-tags').pressSequentially('typo');
+    await page.locator('#nc-tags').press('Backspace');
+    await page.locator('#nc-tags').press('Backspace');
+    await page.locator('#nc-tags').press('Backspace');
+    await page.locator('#nc-tags').press('Backspace');
+    await page.locator('#nc-tags').press('Backspace');
+    expect(await page.getByTestId('new-contact').getByTestId('tag-chip').allTextContents()).to.deep.equal(['wholesale']);
+    await page.locator('#nc-tags').pressSequentially('kyiv');
     await page.getByRole('button', { name: 'Add contact' }).click();
     const error = page.getByTestId('new-contact-error');
     await error.waitFor();
@@ -129,10 +142,28 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await page.getByText('Edit contact').click();
     const edit = page.getByTestId('edit-contact');
     await edit.getByLabel('Status').selectOption('client');
-    await edit.getByLabel('Tags').fill('wholesale, kyiv, key-account');
+    expect(await edit.getByTestId('tag-chip').allTextContents()).to.have.members(['wholesale', 'kyiv']);
+    await edit.getByRole('button', { name: 'Remove the tag kyiv' }).click();
+    // Tags already in use (and not on the card's chips) are suggested as the user types.
+    await edit.getByLabel('Tags').fill('ky');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=edit-contact] datalist option')].some((o) => (o as HTMLOptionElement).value === 'kyiv'));
+    await edit.getByLabel('Tags').fill('key-account');
+    await edit.getByLabel('Tags').press('Enter');
+    expect(await edit.getByTestId('tag-chip').allTextContents()).to.have.members(['wholesale', 'key-account']);
+    // A phone another contact already has: warned before saving, and nothing is saved yet.
+    const phones = edit.getByLabel('Phones');
+    const own = await phones.inputValue();
+    await phones.fill(`${own}, ${RAW_PHONE}`);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const warning = edit.getByTestId('duplicate-warning');
+    await warning.waitFor();
+    expect(await warning.getByTestId('duplicate-open').allTextContents()).to.deep.equal(['Ivan Petrenko']);
+    await phones.fill(own);
     await edit.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('contact-card').locator('.tag', { hasText: 'key-account' }).waitFor();
     expect(await page.getByTestId('contact-card').locator('.contact-fields').textContent()).to.include('Client');
+    expect(await page.getByTestId('contact-card').locator('.tag').allTextContents()).to.have.members(['wholesale', 'key-account']);
+    expect(await page.getByTestId('contact-phones').textContent()).to.equal(own);
   });
 
   it('switches the language to Ukrainian, keeps it for the user, and back', async () => {

@@ -1,9 +1,8 @@
-import { useEffect, useRef } from 'preact/hooks';
 import { session } from './session.js';
 import { Router } from './routes.js';
 import { Shell } from './shell.js';
-import { loginView } from '../views/login.js';
-import { standaloneSelfTest } from '../views/selftest.js';
+import { LoginPage } from './login.js';
+import { StandaloneSelfTest } from '../features/selftest/selftest-page.js';
 
 /**
  * Login page, the self-test page (usable before login) or the shell, from the session and the
@@ -22,38 +21,18 @@ export function Root({ router }: { router: Router }) {
     }
     return <Shell router={router} />;
   }
-  if (path === '/selftest') return <Mounted key={`selftest-${s.language.value}`} make={() => standaloneSelfTest(s.i18n, (l) => s.setLanguage(l, false), (p) => s.navigate(p))} />;
+  if (path === '/selftest') return <StandaloneSelfTest />;
   if (path !== '/login') {
     if (path !== '/') s.rememberTarget(s.location.value);
     queueMicrotask(() => s.navigate('/login', { replace: true }));
     return null;
   }
   return (
-    <Mounted
-      key={`login-${s.language.value}`}
-      make={() => ({
-        element: loginView({
-          api: s.api,
-          i18n: s.i18n,
-          onLanguage: (l) => s.setLanguage(l, false),
-          onLoggedIn: (user) => {
-            s.home = router.home(user.role);
-            s.signedIn(user, true);
-          },
-          navigate: (p) => s.navigate(p),
-        }),
-      })}
+    <LoginPage
+      onLoggedIn={(user) => {
+        s.home = router.home(user.role);
+        s.signedIn(user, true);
+      }}
     />
   );
-}
-
-/** An `h()` view outside the shell (login, self-test before login). */
-function Mounted({ make }: { make: () => { element: HTMLElement; dispose?: () => void } }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const view = make();
-    ref.current!.replaceChildren(view.element);
-    return () => view.dispose?.();
-  }, []);
-  return <div ref={ref} class="standalone-host" />;
 }

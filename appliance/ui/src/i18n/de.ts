@@ -7,7 +7,6 @@ export const de: Record<MessageKey, string> = {
   'common.save': 'Speichern',
   'common.saved': 'Gespeichert.',
   'common.cancel': 'Abbrechen',
-  'common.unavailable': 'Auf diesem Server noch nicht verfügbar ({detail}).',
   'common.language': 'Sprache',
   'error.network': 'Der Server ist nicht erreichbar. Prüfen Sie das Netzwerk und versuchen Sie es erneut.',
 

@@ -5,7 +5,6 @@ export const en = {
   'common.save': 'Save',
   'common.saved': 'Saved.',
   'common.cancel': 'Cancel',
-  'common.unavailable': 'Not available on this server yet ({detail}).',
   'common.language': 'Language',
   'error.network': 'The server cannot be reached. Check the network and try again.',
 

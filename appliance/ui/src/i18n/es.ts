@@ -7,7 +7,6 @@ export const es: Record<MessageKey, string> = {
   'common.save': 'Guardar',
   'common.saved': 'Guardado.',
   'common.cancel': 'Cancelar',
-  'common.unavailable': 'Aún no disponible en este servidor ({detail}).',
   'common.language': 'Idioma',
   'error.network': 'No se puede contactar con el servidor. Compruebe la red e inténtelo de nuevo.',
 

@@ -7,7 +7,6 @@ export const fr: Record<MessageKey, string> = {
   'common.save': 'Enregistrer',
   'common.saved': 'Enregistré.',
   'common.cancel': 'Annuler',
-  'common.unavailable': 'Pas encore disponible sur ce serveur ({detail}).',
   'common.language': 'Langue',
   'error.network': 'Le serveur est injoignable. Vérifiez le réseau et réessayez.',
 

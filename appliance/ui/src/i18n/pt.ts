@@ -7,7 +7,6 @@ export const pt: Record<MessageKey, string> = {
   'common.save': 'Guardar',
   'common.saved': 'Guardado.',
   'common.cancel': 'Cancelar',
-  'common.unavailable': 'Ainda não disponível neste servidor ({detail}).',
   'common.language': 'Idioma',
   'error.network': 'Não é possível contactar o servidor. Verifique a rede e tente novamente.',
 

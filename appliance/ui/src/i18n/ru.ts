@@ -7,7 +7,6 @@ export const ru: Record<MessageKey, string> = {
   'common.save': 'Сохранить',
   'common.saved': 'Сохранено.',
   'common.cancel': 'Отмена',
-  'common.unavailable': 'На этом сервере пока недоступно ({detail}).',
   'common.language': 'Язык',
   'error.network': 'Сервер недоступен. Проверьте сеть и попробуйте ещё раз.',
 

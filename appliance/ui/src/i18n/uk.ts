@@ -7,7 +7,6 @@ export const uk: Record<MessageKey, string> = {
   'common.save': 'Зберегти',
   'common.saved': 'Збережено.',
   'common.cancel': 'Скасувати',
-  'common.unavailable': 'На цьому сервері ще недоступно ({detail}).',
   'common.language': 'Мова',
   'error.network': 'Сервер недоступний. Перевірте мережу та спробуйте ще раз.',
 

@@ -1,8 +1,9 @@
 import { h, option, replace } from '../dom.js';
 import type { Ctx } from '../context.js';
-import type { Contact } from '../views/contact.js';
+import type { Contact } from '../features/workspace/contact.js';
 import type { Softphone, CallInfo } from './phone.js';
 import { describeError } from '../ui/errors.js';
+import { comboLabel } from '../ui/keys.js';
 
 export interface PhoneHandle {
   element: HTMLElement;
@@ -87,14 +88,14 @@ export function phonePanel(ctx: Ctx): PhoneHandle {
 
     const controls = h('div', { class: 'phone-controls' });
     if (call.status === 'ringing' && call.direction === 'incoming') {
-      controls.append(h('button', { type: 'button', class: 'primary', 'data-testid': 'phone-answer', onclick: () => phone.answer() }, t('phone.answer')));
+      controls.append(h('button', { type: 'button', class: 'primary', 'data-testid': 'phone-answer', 'aria-keyshortcuts': 'Alt+A', title: `${t('phone.answer')} (${comboLabel('alt+a')})`, onclick: () => phone.answer() }, t('phone.answer')));
     }
-    controls.append(h('button', { type: 'button', class: 'danger', 'data-testid': 'phone-hangup', onclick: () => phone.hangup() }, t('phone.hangup')));
+    controls.append(h('button', { type: 'button', class: 'danger', 'data-testid': 'phone-hangup', 'aria-keyshortcuts': 'Alt+H', title: `${t('phone.hangup')} (${comboLabel('alt+h')})`, onclick: () => phone.hangup() }, t('phone.hangup')));
     let extra: HTMLElement | null = null;
     if (call.status === 'active') {
       controls.append(
-        h('button', { type: 'button', 'aria-pressed': String(call.held), 'data-testid': 'phone-hold', onclick: () => phone.toggleHold() }, t(call.held ? 'phone.resume' : 'phone.hold')),
-        h('button', { type: 'button', 'aria-pressed': String(call.muted), 'data-testid': 'phone-mute', onclick: () => phone.toggleMute() }, t(call.muted ? 'phone.unmute' : 'phone.mute')),
+        h('button', { type: 'button', 'aria-pressed': String(call.held), 'data-testid': 'phone-hold', 'aria-keyshortcuts': 'Alt+O', title: `${t('shortcut.hold')} (${comboLabel('alt+o')})`, onclick: () => phone.toggleHold() }, t(call.held ? 'phone.resume' : 'phone.hold')),
+        h('button', { type: 'button', 'aria-pressed': String(call.muted), 'data-testid': 'phone-mute', 'aria-keyshortcuts': 'Alt+M', title: `${t('shortcut.mute')} (${comboLabel('alt+m')})`, onclick: () => phone.toggleMute() }, t(call.muted ? 'phone.unmute' : 'phone.mute')),
       );
       const target = h('input', { id: 'phone-transfer', type: 'tel', maxlength: 40, autocomplete: 'off' });
       const transfer = h('form', { class: 'transfer' }, h('div', { class: 'field' }, h('label', { for: 'phone-transfer' }, t('phone.transferTo')), target), h('button', { type: 'submit' }, t('phone.transfer')));

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 import type { LiveMessage } from '../live.js';
 import type { PhoneHandle } from '../softphone/panel.js';
 import type { CallInfo } from '../softphone/phone.js';
-import type { Contact } from './contact.js';
+import type { Contact } from '../features/workspace/contact.js';
 import { listKeys } from '../ui/list.js';
 
 /** The fields of a call as the live events carry them (already masked for this viewer). */

@@ -1,7 +1,7 @@
 import { Settings } from 'lucide-preact';
 import type { RouteDef } from '../../app/routes.js';
 import { session } from '../../app/session.js';
-import { SettingsPage, TeamsPage, UsersPage } from './legacy-pages.js';
+import { SettingsPage, TeamsPage, UsersPage } from './people.js';
 
 const ADMIN = ['admin'] as const;
 

@@ -1,13 +1,12 @@
 import { Headset } from 'lucide-preact';
 import type { RouteDef } from '../../app/routes.js';
-import { legacyPage } from '../../ui/legacy.js';
-import { workspacePage } from '../../views/workspace.js';
+import { WorkspacePage } from './workspace-page.js';
 
 export const routes: RouteDef[] = [
   {
     path: '/workspace/*',
     title: 'nav.workspace',
-    component: legacyPage(workspacePage),
+    component: WorkspacePage,
     nav: { label: 'nav.workspace', icon: Headset, order: 10, href: '/workspace' },
   },
 ];

@@ -1,10 +1,8 @@
-import { h, replace } from '../dom.js';
-import type { Ctx, View } from '../context.js';
-import type { I18n, Language, MessageKey } from '../i18n.js';
-import { languageSelect } from './language-select.js';
+import type { I18n, MessageKey } from '../../i18n.js';
+import { describeError } from '../../ui/errors.js';
 
-type Status = 'pass' | 'warn' | 'fail';
-interface Check {
+export type Status = 'pass' | 'warn' | 'fail';
+export interface Check {
   id: string;
   label: MessageKey;
   status: Status;
@@ -17,7 +15,7 @@ interface Check {
  */
 const MEMORY_NEED_GB: Record<string, number> = { Windows: 3, Linux: 2, macOS: 2, ChromeOS: 2 };
 const MIN_CHROME = 100;
-const RESULT: Record<Status, MessageKey> = { pass: 'selftest.result.pass', warn: 'selftest.result.warn', fail: 'selftest.result.fail' };
+export const RESULT: Record<Status, MessageKey> = { pass: 'selftest.result.pass', warn: 'selftest.result.warn', fail: 'selftest.result.fail' };
 const LATENCY_GOOD_MS = 150;
 const LATENCY_BAD_MS = 400;
 
@@ -48,7 +46,7 @@ async function microphone(i18n: I18n): Promise<Check> {
     const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
     return { ...base, status: inputs.length > 0 ? 'pass' : 'fail', text: i18n.t('selftest.microphone.ok', { count: inputs.length }) };
   } catch (err) {
-    return { ...base, status: 'fail', text: i18n.t('selftest.microphone.fail', { reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }) };
+    return { ...base, status: 'fail', text: i18n.t('selftest.microphone.fail', { reason: describeError(err, i18n.t.bind(i18n)) }) };
   }
 }
 
@@ -63,7 +61,7 @@ async function latency(i18n: I18n): Promise<Check> {
       times.push(performance.now() - start);
     }
   } catch (err) {
-    return { ...base, status: 'fail', text: i18n.t('selftest.latency.fail', { reason: err instanceof Error ? err.message : String(err) }) };
+    return { ...base, status: 'fail', text: i18n.t('selftest.latency.fail', { reason: describeError(err, i18n.t.bind(i18n)) }) };
   }
   times.sort((a, b) => a - b);
   const ms = Math.round(times[Math.floor(times.length / 2)]!);
@@ -110,61 +108,3 @@ export async function runChecks(i18n: I18n): Promise<Check[]> {
   return checks;
 }
 
-function selfTestBody(i18n: I18n): View {
-  const t = i18n.t.bind(i18n);
-  const summary = h('p', { class: 'summary', role: 'status', 'data-testid': 'selftest-summary' }, t('common.loading'));
-  const list = h('dl', { class: 'checks' });
-  const again = h('button', { type: 'button' }, t('selftest.run'));
-  let alive = true;
-  const run = async () => {
-    again.disabled = true;
-    summary.textContent = t('common.loading');
-    const checks = await runChecks(i18n);
-    if (!alive) return;
-    replace(
-      list,
-      ...checks.flatMap((c) => [
-        h('dt', {}, t(c.label)),
-        h('dd', { 'data-testid': `selftest-${c.id}`, 'data-status': c.status }, h('strong', { class: `badge ${c.status}` }, t(RESULT[c.status])), ' ', c.text),
-      ]),
-    );
-    summary.textContent = t('selftest.summary', { failed: checks.filter((c) => c.status === 'fail').length });
-    again.disabled = false;
-  };
-  again.addEventListener('click', () => void run());
-  void run();
-  return {
-    element: h(
-      'section',
-      { class: 'selftest', 'data-testid': 'selftest' },
-      h('h1', {}, t('selftest.title')),
-      h('p', {}, t('selftest.intro')),
-      summary,
-      list,
-      again,
-      // The server's page on installing its local CA, so Chrome trusts it and allows the microphone.
-      h('p', {}, h('a', { href: '/ca', target: '_blank', rel: 'noopener' }, t('selftest.ca'))),
-    ),
-    dispose: () => {
-      alive = false;
-    },
-  };
-}
-
-export function selfTestPage(ctx: Ctx): View {
-  return selfTestBody(ctx.i18n);
-}
-
-/** The self-test before login: an operator checks a new PC without an account. */
-export function standaloneSelfTest(i18n: I18n, onLanguage: (language: Language) => void, navigate: (path: string) => void): View {
-  const body = selfTestBody(i18n);
-  const back = h('a', { href: '/login' }, i18n.t('login.submit'));
-  back.addEventListener('click', (event) => {
-    event.preventDefault();
-    navigate('/login');
-  });
-  return {
-    element: h('main', { class: 'standalone' }, body.element, languageSelect(i18n, onLanguage), back),
-    dispose: body.dispose,
-  };
-}
