@@ -146,7 +146,7 @@ describe('browser: operator workspace, admin console, languages, masking, self-t
     await edit.getByRole('button', { name: 'Remove the tag kyiv' }).click();
     // Tags already in use (and not on the card's chips) are suggested as the user types.
     await edit.getByLabel('Tags').fill('ky');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=edit-contact] datalist option')].some((o) => (o as HTMLOptionElement).value === 'kyiv'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=edit-contact] datalist option')).some((o) => (o as HTMLOptionElement).value === 'kyiv'));
     await edit.getByLabel('Tags').fill('key-account');
     await edit.getByLabel('Tags').press('Enter');
     expect(await edit.getByTestId('tag-chip').allTextContents()).to.have.members(['wholesale', 'key-account']);
