@@ -94,13 +94,14 @@ export async function startDeskCardRig(): Promise<DeskCardRig> {
       const latencies: number[] = [];
       for (let i = 0; i < count; i++) {
         const before = { rings: rings.length, cards: (await cards()).length };
-        // The phone rings long enough for the card to be seen, answers, and the caller hangs up.
-        const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: String(options.ringMs ?? 1500), talk: '5000' } });
+        // The phone rings long enough for the card to be seen, answers, talks briefly and hangs up;
+        // the customer (answered by Asterisk's queue at once) stays until then.
+        const phone = await ast.sippBackground({ scenario: 'phone-answer.xml', port: ast.net.phonePorts[0]!, server: true, vars: { ring: String(options.ringMs ?? 1500), talk: '500' } });
         // The queue rings every member: the other desk phone rings too and is cancelled (a member
         // with nothing listening would leave its INVITE retransmitting into a later call).
         const other = await ast.sippBackground({ scenario: 'phone-ring.xml', port: ast.net.phonePorts[1]!, server: true });
         const caller = `38050${String(1000000 + i).slice(-7)}`;
-        const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller }, vars: { talk: '300' } });
+        const gw = await ast.sipp({ scenario: 'gateway-call.xml', port: ast.net.gsmPort, service: DIDS.gsm1, keys: { caller }, vars: { talk: '60000' } });
         sippOk(gw, 'the customer (GSM line)');
         sippOk(await phone.done, 'the desk phone');
         sippOk(await other.done, 'the other desk phone (rang, then cancelled)');
