@@ -163,10 +163,40 @@ export class Softphone {
     this.session?.terminate();
   }
 
+  /**
+   * Hold or resume. The phone shows "held" as soon as it is asked, while the re-INVITE is still
+   * on its way, and JsSIP refuses a second renegotiation until the first is answered: a quick
+   * second press (resume right after hold) is kept as the wanted state and sent once the first
+   * one is done, instead of being dropped.
+   */
   toggleHold(): void {
     if (!this.session || !this.call) return;
-    if (this.call.held) this.session.unhold();
-    else this.session.hold();
+    this.holdWanted = !(this.holdWanted ?? this.call.held);
+    this.driveHold(0);
+  }
+
+  private holdWanted: boolean | null = null;
+  private holdInFlight = false;
+
+  private driveHold(tries: number): void {
+    const session = this.session;
+    const want = this.holdWanted;
+    if (!session || want === null || this.holdInFlight) return;
+    if (session.isOnHold().local === want) {
+      this.holdWanted = null;
+      return;
+    }
+    const done = () => {
+      this.holdInFlight = false;
+      this.driveHold(0);
+    };
+    this.holdInFlight = true;
+    const started = want ? session.hold({}, done) : session.unhold({}, done);
+    if (started) return;
+    this.holdInFlight = false;
+    // Not ready to renegotiate (the other side's re-INVITE is being answered): try again shortly.
+    if (tries < 50) setTimeout(() => this.driveHold(tries + 1), 200);
+    else this.holdWanted = null;
   }
 
   toggleMute(): void {
@@ -241,6 +271,8 @@ export class Softphone {
       return;
     }
     this.session = session;
+    this.holdWanted = null;
+    this.holdInFlight = false;
     const remote = session.remote_identity;
     this.call = {
       direction: incoming ? 'incoming' : 'outgoing',
